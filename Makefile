@@ -1,0 +1,53 @@
+# Pendataan Non-ASN — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run serve test test-fast e2e bench lint format messages clean-db
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## Set up everything, load demo data, serve on http://$(HOST):$(PORT) (with the task worker).
+run: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py run_dev --addrport $(HOST):$(PORT)
+
+## Production-like server: gunicorn + whitenoise (set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL).
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	$(VENV)/bin/gunicorn nonasn.wsgi:application --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3}
+
+## Set up everything and run the whole test suite (browser tests included).
+test: install
+	$(PY) -m pytest
+
+test-fast: install
+	$(PY) -m pytest -m "not e2e"
+
+bench: install
+	$(PY) -m bench
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+## Compile the translation catalogues (needs GNU gettext; the compiled .mo files are committed).
+messages: install
+	cd $(CURDIR) && $(PY) manage.py compilemessages --ignore=.venv
+
+clean-db:
+	rm -rf var/postgres

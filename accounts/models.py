@@ -1,0 +1,74 @@
+"""Users and their roles. Agency staff belong to exactly one agency; workers to one record."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    NATIONAL_ADMIN = "national_admin", _("National admin (BKN)")
+    AGENCY_ADMIN = "agency_admin", _("Agency admin")
+    OPERATOR = "operator", _("Agency operator")
+    HELPDESK = "helpdesk", _("Agency helpdesk")
+    WORKER = "worker", _("Non-ASN worker")
+
+
+AGENCY_ROLES = frozenset({Role.AGENCY_ADMIN, Role.OPERATOR, Role.HELPDESK})
+
+
+class User(AbstractUser):
+    Role = Role
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.WORKER)
+    agency = models.ForeignKey(
+        "registry.Agency",
+        verbose_name=_("agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+    # A worker's account is tied to the record their agency registered (one account per record).
+    worker_record = models.OneToOneField(
+        "registry.WorkerRecord",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account",
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=["agency_admin", "operator", "helpdesk"]) | Q(agency__isnull=False),
+                name="user_agency_staff_have_agency",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in Role]),
+                name="user_role_valid",
+            ),
+        ]
+
+    @property
+    def is_agency_staff(self) -> bool:
+        return self.role in AGENCY_ROLES
+
+    @property
+    def is_national_admin(self) -> bool:
+        return self.role == Role.NATIONAL_ADMIN or self.is_superuser
+
+    @property
+    def is_worker(self) -> bool:
+        return self.role == Role.WORKER
+
+    @property
+    def can_write_agency_data(self) -> bool:
+        """Helpdesk reads only; admins and operators write."""
+        return self.role in (Role.AGENCY_ADMIN, Role.OPERATOR)

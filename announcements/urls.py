@@ -1,0 +1,9 @@
+from django.urls import path
+
+from announcements import views
+
+app_name = "announcements"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+]

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class NonasnConfig(AppConfig):
+    name = "nonasn"
+    verbose_name = "Pendataan Non-ASN"
+
+    def ready(self) -> None:
+        from nonasn import checks  # noqa: F401  (registers the deploy checks)

@@ -1,0 +1,518 @@
+"""Agencies, periods, worker records, their documents, and the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registry.validators import mask_number
+
+
+class InvalidTransition(Exception):
+    """A status change that the transition table does not allow."""
+
+    def __init__(self, current: str, target: str):
+        self.current, self.target = current, target
+        super().__init__(f"Transition {current} -> {target} is not allowed")
+
+
+# --- Agencies and periods --------------------------------------------------------------------
+
+
+class Agency(models.Model):
+    class Kind(models.TextChoices):
+        CENTRAL = "central", _("Central agency")
+        PROVINCE = "province", _("Province")
+        REGENCY = "regency", _("Regency")
+        CITY = "city", _("City")
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkUnit(models.Model):
+    """A work unit (unit kerja) of an agency; BLU/BLUD units fall outside the data collection."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="work_units")
+    name = models.CharField(_("name"), max_length=200)
+    is_blu = models.BooleanField(_("BLU/BLUD unit"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("work unit")
+        verbose_name_plural = _("work units")
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="workunit_unique_name_per_agency")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PeriodQuerySet(models.QuerySet):
+    def active(self) -> Period | None:
+        return self.filter(is_active=True).first()
+
+
+class Period(models.Model):
+    """One data collection with its rules and deadlines (e.g. "Pendataan Non-ASN 2022")."""
+
+    name = models.CharField(_("name"), max_length=120)
+    is_active = models.BooleanField(_("active"), default=False)
+    cutoff_date = models.DateField(_("eligibility cut-off date"), default=dt.date(2021, 12, 31))
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), default=20)
+    max_age = models.PositiveSmallIntegerField(_("maximum age"), default=56)
+    min_service_years = models.PositiveSmallIntegerField(_("minimum years of service"), default=1)
+    excluded_positions = ArrayField(
+        models.CharField(max_length=100),
+        verbose_name=_("excluded job titles"),
+        default=list,
+        blank=True,
+        help_text=_("Job titles outside the data collection (matched case-insensitively as words)."),
+    )
+    input_deadline = models.DateTimeField(_("input deadline"))
+    public_test_days = models.PositiveSmallIntegerField(_("public test length (days)"), default=5)
+    correction_deadline = models.DateTimeField(_("correction deadline"))
+    finalisation_deadline = models.DateTimeField(_("finalisation deadline"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-cutoff_date"]
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        constraints = [
+            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="period_one_active"),
+            models.CheckConstraint(condition=Q(min_age__lt=models.F("max_age")), name="period_age_range_valid"),
+            models.CheckConstraint(
+                condition=Q(input_deadline__lte=models.F("finalisation_deadline")),
+                name="period_input_before_finalisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def input_open(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) <= self.input_deadline
+
+
+class AgencySubmission(models.Model):
+    """One agency's way through one period: open → prefinalised → finalised → completed."""
+
+    class Phase(models.TextChoices):
+        OPEN = "open", _("Open")
+        PREFINALISED = "prefinalised", _("Prefinalised (public test)")
+        FINALISED = "finalised", _("Finalised")
+        COMPLETED = "completed", _("Completed (SPTJM uploaded)")
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="submissions")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="submissions")
+    phase = models.CharField(_("phase"), max_length=15, choices=Phase.choices, default=Phase.OPEN)
+    prefinalised_at = models.DateTimeField(null=True, blank=True)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    reopened_reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("agency submission")
+        verbose_name_plural = _("agency submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "period"], name="submission_one_per_agency_period"),
+            models.CheckConstraint(
+                condition=Q(phase__in=["open", "prefinalised", "finalised", "completed"]),
+                name="submission_phase_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} — {self.period} ({self.get_phase_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.phase == self.Phase.OPEN
+
+
+# --- Worker records --------------------------------------------------------------------------
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered by agency")
+    ACCOUNT_CREATED = "account_created", _("Account created")
+    SUBMITTED = "submitted", _("Submitted")
+    ELIGIBLE = "eligible", _("Eligible (MS)")
+    INELIGIBLE = "ineligible", _("Ineligible (TMS)")
+    NEEDS_REVISION = "needs_revision", _("Needs revision")
+    NOT_COMPLETED = "not_completed", _("Not completed")
+    RELEASED = "released", _("Released")
+
+
+# The one transition table (DESIGN.md "A worker record and its states").
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.REGISTERED: frozenset({Status.ACCOUNT_CREATED, Status.NOT_COMPLETED, Status.RELEASED}),
+    Status.ACCOUNT_CREATED: frozenset({Status.SUBMITTED, Status.NOT_COMPLETED, Status.RELEASED}),
+    Status.SUBMITTED: frozenset({Status.ELIGIBLE, Status.INELIGIBLE, Status.NEEDS_REVISION, Status.RELEASED}),
+    Status.NEEDS_REVISION: frozenset({Status.SUBMITTED, Status.NOT_COMPLETED, Status.RELEASED}),
+    Status.ELIGIBLE: frozenset({Status.SUBMITTED}),
+    Status.INELIGIBLE: frozenset({Status.SUBMITTED}),
+    Status.NOT_COMPLETED: frozenset(),
+    Status.RELEASED: frozenset(),
+}
+# Moves that must say why.
+REASON_REQUIRED: frozenset[tuple[str, str]] = frozenset(
+    {
+        (Status.SUBMITTED, Status.INELIGIBLE),
+        (Status.SUBMITTED, Status.NEEDS_REVISION),
+        (Status.ELIGIBLE, Status.SUBMITTED),
+        (Status.INELIGIBLE, Status.SUBMITTED),
+    }
+    | {(s, Status.RELEASED) for s in Status}
+)
+DECIDED = frozenset({Status.ELIGIBLE, Status.INELIGIBLE})
+
+
+class Category(models.TextChoices):
+    THK2 = "thk2", _("THK-II")
+    NON_ASN = "non_asn", _("Non-ASN")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class PaySource(models.TextChoices):
+    APBN = "APBN", "APBN"
+    APBD = "APBD", "APBD"
+    OTHER = "OTHER", _("Other (not APBN/APBD)")
+
+
+class EducationLevel(models.TextChoices):
+    SD = "SD", "SD"
+    SMP = "SMP", "SMP"
+    SMA = "SMA", _("SMA/SMK")
+    D1 = "D1", "D-I"
+    D2 = "D2", "D-II"
+    D3 = "D3", "D-III"
+    D4 = "D4", "D-IV"
+    S1 = "S1", "S-1"
+    S2 = "S2", "S-2"
+    S3 = "S3", "S-3"
+
+
+class Flag(models.TextChoices):
+    """Eligibility findings: stored on the record, shown in red, the operator decides."""
+
+    AGE = "age", _("Age outside the allowed range on the cut-off date")
+    SERVICE = "service", _("Service shorter than the minimum by the cut-off date")
+    SK_AFTER_CUTOFF = "sk_after_cutoff", _("Appointment decree dated after the cut-off date")
+    PAY_SOURCE = "pay_source", _("Pay not from APBN/APBD")
+    EXCLUDED_POSITION = "excluded_position", _("Job title outside the data collection")
+    BLU_UNIT = "blu_unit", _("BLU/BLUD work unit")
+    POSSIBLE_DUPLICATE = "possible_duplicate", _("Possible duplicate (same name and birth date, other NIK)")
+
+
+class WorkerRecordQuerySet(models.QuerySet):
+    def for_agency(self, agency: Agency) -> WorkerRecordQuerySet:
+        return self.filter(agency=agency)
+
+    def active(self) -> WorkerRecordQuerySet:
+        return self.exclude(status=Status.RELEASED)
+
+    def awaiting_decision(self) -> WorkerRecordQuerySet:
+        return self.filter(status=Status.SUBMITTED)
+
+    def flagged(self, flag: str | None = None) -> WorkerRecordQuerySet:
+        if flag:
+            return self.filter(flags__contains=[flag])
+        return self.exclude(flags=[])
+
+
+def _new_card_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class WorkerRecord(models.Model):
+    Status = Status
+    Category = Category
+    Sex = Sex
+    PaySource = PaySource
+    EducationLevel = EducationLevel
+    Flag = Flag
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="records")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="records")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    registration_number = models.CharField(_("registration number"), max_length=20, unique=True)
+    card_token = models.CharField(max_length=64, unique=True, default=_new_card_token, editable=False)
+
+    # Identity (set by the agency; the worker must match it at step 1 and cannot change it).
+    nik = models.CharField(_("NIK"), max_length=16)
+    kk = models.CharField(_("KK number"), max_length=16)
+    full_name = models.CharField(_("full name"), max_length=150)
+    birth_place = models.CharField(_("place of birth"), max_length=100)
+    birth_date = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+
+    # Category and appointment.
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices, default=Category.NON_ASN)
+    thk2_number = models.CharField(_("THK-II participant number"), max_length=30, blank=True)
+    position = models.CharField(_("position (as paid)"), max_length=150)
+    asn_position = models.CharField(_("ASN position"), max_length=150, blank=True)
+    work_unit = models.ForeignKey(WorkUnit, on_delete=models.PROTECT, related_name="records", null=True, blank=True)
+    pay_source = models.CharField(_("pay source"), max_length=5, choices=PaySource.choices, default=PaySource.APBD)
+    sk_number = models.CharField(_("decree (SK) number"), max_length=100, blank=True)
+    sk_date = models.DateField(_("decree (SK) date"), null=True, blank=True)
+    sk_signer_position = models.CharField(_("SK signer's position"), max_length=150, blank=True)
+    start_date = models.DateField(_("start date (TMT)"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    monthly_pay = models.PositiveIntegerField(_("monthly pay (Rp)"), null=True, blank=True)
+
+    # Education.
+    education_level = models.CharField(_("last education level"), max_length=3, choices=EducationLevel.choices, blank=True)
+    education_institution = models.CharField(_("institution"), max_length=200, blank=True)
+    education_major = models.CharField(_("major"), max_length=150, blank=True)
+    diploma_number = models.CharField(_("diploma number"), max_length=100, blank=True)
+    graduation_date = models.DateField(_("graduation date"), null=True, blank=True)
+
+    # Contact.
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    email = models.EmailField(_("personal e-mail"), blank=True)
+    address = models.TextField(_("domicile address"), blank=True)
+
+    # Eligibility findings and workflow notes.
+    flags = ArrayField(models.CharField(max_length=20, choices=Flag.choices), default=list, blank=True)
+    revision_note = models.TextField(_("note to worker"), blank=True)
+    decision_reason = models.TextField(_("decision reason"), blank=True)
+    release_reason = models.TextField(_("release reason"), blank=True)
+
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkerRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("worker record")
+        verbose_name_plural = _("worker records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "nik"],
+                condition=~Q(status="released"),
+                name="record_one_active_nik_per_period",
+                violation_error_message=_("This NIK is already registered in this period."),
+            ),
+            models.CheckConstraint(condition=Q(nik__regex=r"^[0-9]{16}$"), name="record_nik_16_digits"),
+            models.CheckConstraint(condition=Q(kk__regex=r"^[0-9]{16}$"), name="record_kk_16_digits"),
+            models.CheckConstraint(condition=Q(status__in=[s.value for s in Status]), name="record_status_valid"),
+            models.CheckConstraint(condition=Q(sex__in=["M", "F"]), name="record_sex_valid"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="record_end_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "status"], name="record_agency_status"),
+            models.Index(fields=["agency", "full_name", "id"], name="record_agency_name"),
+            models.Index(fields=["nik"], name="record_nik"),
+            models.Index(fields=["period", "birth_date"], name="record_period_birth"),
+            GinIndex(fields=["flags"], name="record_flags_gin"),
+            GinIndex(name="record_name_trgm", fields=["full_name"], opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.masked_nik})"
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_number(self.nik)
+
+    @property
+    def masked_kk(self) -> str:
+        return mask_number(self.kk)
+
+    def can_transition_to(self, target: str) -> bool:
+        return target in TRANSITIONS.get(self.status, frozenset())
+
+    def transition_to(self, target: str, *, actor: Any, reason: str = "", ip: str | None = None) -> AuditEvent:
+        """Move to `target` if the table allows it; record who, when, why and from where.
+
+        The caller holds the row lock (select_for_update) and runs inside a transaction; this
+        method saves the record and writes the audit row. Raises InvalidTransition otherwise.
+        """
+        if not self.can_transition_to(target):
+            raise InvalidTransition(self.status, target)
+        if (self.status, target) in REASON_REQUIRED and not reason.strip():
+            raise ValueError(f"A reason is required for {self.status} -> {target}")
+        before = self.status
+        self.status = target
+        now = timezone.now()
+        update = ["status", "updated_at"]
+        if target == Status.SUBMITTED:
+            self.submitted_at = now
+            update.append("submitted_at")
+        if target in DECIDED or target == Status.NEEDS_REVISION:
+            self.decided_at, self.decided_by = now, actor
+            update += ["decided_at", "decided_by"]
+        if target in DECIDED:
+            self.decision_reason = reason
+            update.append("decision_reason")
+        if target == Status.NEEDS_REVISION:
+            self.revision_note = reason
+            update.append("revision_note")
+        if target == Status.RELEASED:
+            self.release_reason = reason
+            update.append("release_reason")
+        self.save(update_fields=update)
+        return AuditEvent.record(
+            actor=actor,
+            action=f"status:{target}",
+            obj=self,
+            before={"status": before},
+            after={"status": target},
+            reason=reason,
+            ip=ip,
+        )
+
+
+class WorkHistory(models.Model):
+    MAX_ENTRIES = 5
+
+    record = models.ForeignKey(WorkerRecord, on_delete=models.CASCADE, related_name="work_history")
+    order = models.PositiveSmallIntegerField()
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    sk_number = models.CharField(_("decree (SK) number"), max_length=100)
+    position = models.CharField(_("position"), max_length=150)
+    unit = models.CharField(_("work unit"), max_length=200)
+
+    class Meta:
+        ordering = ["record", "order"]
+        verbose_name = _("work history entry")
+        verbose_name_plural = _("work history")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "order"], name="workhistory_unique_order"),
+            models.CheckConstraint(condition=Q(order__gte=1, order__lte=5), name="workhistory_at_most_5"),
+        ]
+
+
+def document_path(instance: Document, filename: str) -> str:
+    # Random names: a stored file's name reveals neither the person nor the kind of document.
+    return f"documents/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        KTP = "ktp", _("KTP (or Dukcapil letter)")
+        KK = "kk", _("Family card (KK)")
+        PHOTO = "photo", _("Passport photo (blue background)")
+        SELFIE = "selfie", _("Selfie")
+        DIPLOMA = "diploma", _("Diploma")
+        SK = "sk", _("Appointment decree (SK)")
+        PAY_PROOF = "pay_proof", _("Proof of pay")
+
+    record = models.ForeignKey(WorkerRecord, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(upload_to=document_path, max_length=200)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=50)
+    checksum = models.CharField(max_length=64, help_text="SHA-256 of the stored file")
+    pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "kind"], name="document_one_per_kind"),
+            models.CheckConstraint(
+                condition=Q(content_type__in=["image/jpeg", "image/png", "application/pdf"]),
+                name="document_content_type_allowed",
+            ),
+        ]
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when, why and from where. Never edited, never deleted."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
+    record = models.ForeignKey(
+        WorkerRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+    @classmethod
+    def record(
+        cls,
+        *,
+        actor: Any,
+        action: str,
+        obj: models.Model,
+        before: dict | None = None,
+        after: dict | None = None,
+        reason: str = "",
+        ip: str | None = None,
+    ) -> AuditEvent:
+        record = obj if isinstance(obj, WorkerRecord) else getattr(obj, "record", None)
+        agency = getattr(obj, "agency", None) or (record.agency if record else None)
+        if isinstance(obj, Agency):
+            agency = obj
+        return cls.objects.create(
+            actor=actor if getattr(actor, "pk", None) else None,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            record=record if isinstance(record, WorkerRecord) else None,
+            agency=agency if isinstance(agency, Agency) else None,
+            before=before or {},
+            after=after or {},
+            reason=reason,
+            ip=ip,
+        )

@@ -1,0 +1,160 @@
+"""Every write to the registry: registering, releasing and moving worker records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry.models import (
+    Agency,
+    AgencySubmission,
+    AuditEvent,
+    Flag,
+    Period,
+    Status,
+    WorkerRecord,
+    WorkUnit,
+)
+from registry.rules import eligibility_flags, possible_duplicates
+from registry.validators import validate_identity
+
+
+@dataclass
+class WorkerData:
+    """What an agency enters for a worker (identity, category, appointment, education)."""
+
+    nik: str
+    kk: str
+    full_name: str
+    birth_place: str
+    birth_date: dt.date
+    sex: str
+    position: str
+    category: str = WorkerRecord.Category.NON_ASN
+    thk2_number: str = ""
+    asn_position: str = ""
+    work_unit: WorkUnit | None = None
+    pay_source: str = WorkerRecord.PaySource.APBD
+    sk_number: str = ""
+    sk_date: dt.date | None = None
+    sk_signer_position: str = ""
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    monthly_pay: int | None = None
+    education_level: str = ""
+    education_institution: str = ""
+    education_major: str = ""
+    diploma_number: str = ""
+    graduation_date: dt.date | None = None
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def model_fields(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("extra")
+        data["work_unit"] = self.work_unit
+        data["nik"] = self.nik.strip()
+        data["kk"] = self.kk.strip()
+        data["full_name"] = " ".join(self.full_name.split())
+        return data
+
+
+def new_registration_number(period: Period) -> str:
+    """A short, unguessable number printed on the cards: NA<year>-<10 chars>."""
+    return f"NA{period.cutoff_date.year + 1}-{secrets.token_hex(5).upper()}"
+
+
+def submission_for(*, agency: Agency, period: Period) -> AgencySubmission:
+    submission, _created = AgencySubmission.objects.get_or_create(agency=agency, period=period)
+    return submission
+
+
+def check_hard_errors(*, period: Period, data: WorkerData, exclude_pk: int | None = None) -> None:
+    """The refusals: malformed numbers, NIK disagreeing with birth date/sex, NIK held elsewhere,
+    dates in the future, end before start. Raises ValidationError({field: [messages]})."""
+    errors: dict[str, list] = {}
+    try:
+        validate_identity(nik=data.nik, kk=data.kk, birth_date=data.birth_date, sex=data.sex)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    today = timezone.localdate()
+    for name in ("birth_date", "sk_date", "start_date", "graduation_date"):
+        value = getattr(data, name)
+        if value is not None and value > today:
+            errors.setdefault(name, []).append(_("This date is in the future. Enter a date up to today."))
+    if data.start_date and data.end_date and data.end_date < data.start_date:
+        errors.setdefault("end_date", []).append(_("The end date is before the start date."))
+    if "nik" not in errors:
+        holder = (
+            WorkerRecord.objects.filter(period=period, nik=data.nik.strip())
+            .exclude(status=Status.RELEASED)
+            .exclude(pk=exclude_pk)
+            .select_related("agency")
+            .first()
+        )
+        if holder is not None:
+            errors["nik"] = [
+                _("This NIK is already registered in this period by %(agency)s. It can be registered here "
+                  "only after that agency releases it.") % {"agency": holder.agency.name}
+            ]  # fmt: skip
+    if errors:
+        raise ValidationError(errors)
+
+
+def compute_flags(*, period: Period, data: WorkerData | WorkerRecord, exclude_pk: int | None = None) -> list[str]:
+    flags = eligibility_flags(data, period)
+    if possible_duplicates(
+        period=period, nik=data.nik, full_name=data.full_name, birth_date=data.birth_date, exclude_pk=exclude_pk
+    ).exists():
+        flags = sorted({*flags, Flag.POSSIBLE_DUPLICATE.value})
+    return flags
+
+
+@transaction.atomic
+def worker_register(
+    *, agency: Agency, period: Period, data: WorkerData, actor: Any, ip: str | None = None
+) -> WorkerRecord:
+    """Register one worker for an agency. Hard errors refuse; eligibility problems become flags."""
+    submission = submission_for(agency=agency, period=period)
+    if not submission.is_open:
+        raise ValidationError(_("The agency's data collection is no longer open; records cannot be added."))
+    if data.work_unit is not None and data.work_unit.agency_id != agency.pk:
+        raise ValidationError({"work_unit": [_("This work unit belongs to another agency.")]})
+    check_hard_errors(period=period, data=data)
+    record = WorkerRecord(
+        agency=agency,
+        period=period,
+        registration_number=new_registration_number(period),
+        created_by=actor if getattr(actor, "pk", None) else None,
+        **data.model_fields(),
+    )
+    record.flags = compute_flags(period=period, data=data)
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as exc:
+        # Two registrations of one NIK at the same moment: the partial unique index decides.
+        if "record_one_active_nik_per_period" in str(exc):
+            raise ValidationError({"nik": [_("This NIK is already registered in this period.")]}) from None
+        raise
+    AuditEvent.record(actor=actor, action="record:register", obj=record, after={"status": record.status}, ip=ip)
+    return record
+
+
+@transaction.atomic
+def record_transition(
+    *, record_id: int, to: str, actor: Any, reason: str = "", ip: str | None = None
+) -> WorkerRecord:
+    """Move one record along the state machine (locks the row; raises InvalidTransition)."""
+    record = WorkerRecord.objects.select_for_update().get(pk=record_id)
+    record.transition_to(to, actor=actor, reason=reason, ip=ip)
+    return record
