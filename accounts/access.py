@@ -24,7 +24,9 @@ M = TypeVar("M", bound=models.Model)
 View = Callable[..., HttpResponse]
 
 
-def agency_staff_required(view: View | None = None, *, write: bool = False, roles: frozenset[str] | None = None):
+def agency_staff_required(
+    view: View | None = None, *, write: bool = False, roles: frozenset[str] | None = None
+):
     """Only agency staff reach the view; others go to the agency login page.
 
     write=True also refuses helpdesk users (read-only) with 403; roles narrows further

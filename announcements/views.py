@@ -12,4 +12,6 @@ def index(request: HttpRequest) -> HttpResponse:
     agencies = Agency.objects.filter(is_active=True)
     if query:
         agencies = agencies.filter(name__icontains=query)
-    return render(request, "announcements/index.html", {"agencies": agencies.order_by("name")[:100], "query": query})
+    return render(
+        request, "announcements/index.html", {"agencies": agencies.order_by("name")[:100], "query": query}
+    )

@@ -61,7 +61,9 @@ class WorkUnit(models.Model):
         ordering = ["name"]
         verbose_name = _("work unit")
         verbose_name_plural = _("work units")
-        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="workunit_unique_name_per_agency")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="workunit_unique_name_per_agency")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -101,8 +103,12 @@ class Period(models.Model):
         verbose_name = _("period")
         verbose_name_plural = _("periods")
         constraints = [
-            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="period_one_active"),
-            models.CheckConstraint(condition=Q(min_age__lt=models.F("max_age")), name="period_age_range_valid"),
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="period_one_active"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_age__lt=models.F("max_age")), name="period_age_range_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(input_deadline__lte=models.F("finalisation_deadline")),
                 name="period_input_before_finalisation",
@@ -275,12 +281,18 @@ class WorkerRecord(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
 
     # Category and appointment.
-    category = models.CharField(_("category"), max_length=10, choices=Category.choices, default=Category.NON_ASN)
+    category = models.CharField(
+        _("category"), max_length=10, choices=Category.choices, default=Category.NON_ASN
+    )
     thk2_number = models.CharField(_("THK-II participant number"), max_length=30, blank=True)
     position = models.CharField(_("position (as paid)"), max_length=150)
     asn_position = models.CharField(_("ASN position"), max_length=150, blank=True)
-    work_unit = models.ForeignKey(WorkUnit, on_delete=models.PROTECT, related_name="records", null=True, blank=True)
-    pay_source = models.CharField(_("pay source"), max_length=5, choices=PaySource.choices, default=PaySource.APBD)
+    work_unit = models.ForeignKey(
+        WorkUnit, on_delete=models.PROTECT, related_name="records", null=True, blank=True
+    )
+    pay_source = models.CharField(
+        _("pay source"), max_length=5, choices=PaySource.choices, default=PaySource.APBD
+    )
     sk_number = models.CharField(_("decree (SK) number"), max_length=100, blank=True)
     sk_date = models.DateField(_("decree (SK) date"), null=True, blank=True)
     sk_signer_position = models.CharField(_("SK signer's position"), max_length=150, blank=True)
@@ -289,7 +301,9 @@ class WorkerRecord(models.Model):
     monthly_pay = models.PositiveIntegerField(_("monthly pay (Rp)"), null=True, blank=True)
 
     # Education.
-    education_level = models.CharField(_("last education level"), max_length=3, choices=EducationLevel.choices, blank=True)
+    education_level = models.CharField(
+        _("last education level"), max_length=3, choices=EducationLevel.choices, blank=True
+    )
     education_institution = models.CharField(_("institution"), max_length=200, blank=True)
     education_major = models.CharField(_("major"), max_length=150, blank=True)
     diploma_number = models.CharField(_("diploma number"), max_length=100, blank=True)
@@ -331,10 +345,14 @@ class WorkerRecord(models.Model):
             ),
             models.CheckConstraint(condition=Q(nik__regex=r"^[0-9]{16}$"), name="record_nik_16_digits"),
             models.CheckConstraint(condition=Q(kk__regex=r"^[0-9]{16}$"), name="record_kk_16_digits"),
-            models.CheckConstraint(condition=Q(status__in=[s.value for s in Status]), name="record_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in Status]), name="record_status_valid"
+            ),
             models.CheckConstraint(condition=Q(sex__in=["M", "F"]), name="record_sex_valid"),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="record_end_after_start",
             ),
         ]
@@ -361,7 +379,9 @@ class WorkerRecord(models.Model):
     def can_transition_to(self, target: str) -> bool:
         return target in TRANSITIONS.get(self.status, frozenset())
 
-    def transition_to(self, target: str, *, actor: Any, reason: str = "", ip: str | None = None) -> AuditEvent:
+    def transition_to(
+        self, target: str, *, actor: Any, reason: str = "", ip: str | None = None
+    ) -> AuditEvent:
         """Move to `target` if the table allows it; record who, when, why and from where.
 
         The caller holds the row lock (select_for_update) and runs inside a transaction; this
@@ -391,7 +411,7 @@ class WorkerRecord(models.Model):
             self.release_reason = reason
             update.append("release_reason")
         self.save(update_fields=update)
-        return AuditEvent.record(
+        return AuditEvent.log(
             actor=actor,
             action=f"status:{target}",
             obj=self,
@@ -445,7 +465,9 @@ class Document(models.Model):
     content_type = models.CharField(max_length=50)
     checksum = models.CharField(max_length=64, help_text="SHA-256 of the stored file")
     pages = models.PositiveSmallIntegerField(null=True, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -489,7 +511,7 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
 
     @classmethod
-    def record(
+    def log(
         cls,
         *,
         actor: Any,

@@ -48,7 +48,9 @@ def _clean(value: str | None) -> str:
 def _check_region(value: str, label: str) -> None:
     if value[:2] not in PROVINCE_CODES or value[2:4] == "00" or value[4:6] == "00":
         raise ValidationError(
-            _("%(label)s starts with region code %(region)s, which is not a valid region. Check the number against the card.")
+            _(
+                "%(label)s starts with region code %(region)s, which is not a valid region. Check the number against the card."
+            )
             % {"label": label, "region": value[:6]},
             code="region",
         )
@@ -78,7 +80,9 @@ def parse_nik(value: str | None) -> NikParts:
         birth_date = dt.date(_century_year(yy), month, day)
     except ValueError:
         raise ValidationError(
-            _("Digits 7 to 12 of the NIK (%(digits)s) are not a valid birth date. Check the number against the KTP.")
+            _(
+                "Digits 7 to 12 of the NIK (%(digits)s) are not a valid birth date. Check the number against the KTP."
+            )
             % {"digits": nik[6:12]},
             code="birth_date",
         ) from None
@@ -130,7 +134,9 @@ def nik_mismatches(nik: str, *, birth_date: dt.date | None, sex: str | None) -> 
         errors["sex"] = (
             _("The NIK is a woman's (birth day + 40) but the sex entered is male.")
             if parts.sex == FEMALE
-            else _("The NIK is a man's but the sex entered is female (a woman's NIK has 40 added to the birth day).")
+            else _(
+                "The NIK is a man's but the sex entered is female (a woman's NIK has 40 added to the birth day)."
+            )
         )
     return errors
 

@@ -12,7 +12,10 @@ from registry.models import WorkerRecord
 def dashboard(request: HttpRequest) -> HttpResponse:
     agency = user_agency(request.user)
     counts = dict(
-        scoped(request.user, WorkerRecord.objects.all()).values_list("status").annotate(n=Count("id")).order_by()
+        scoped(request.user, WorkerRecord.objects.all())
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     statuses = [(value, label, counts.get(value, 0)) for value, label in WorkerRecord.Status.choices]
     return render(request, "registry/dashboard.html", {"agency": agency, "statuses": statuses})

@@ -56,7 +56,9 @@ class PeriodFactory(factory.django.DjangoModelFactory):
     min_age = 20
     max_age = 56
     min_service_years = 1
-    excluded_positions = factory.LazyFunction(lambda: ["Petugas Kebersihan", "Pengemudi", "Satpam", "Cleaning Service"])
+    excluded_positions = factory.LazyFunction(
+        lambda: ["Petugas Kebersihan", "Pengemudi", "Satpam", "Cleaning Service"]
+    )
     input_deadline = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
     public_test_days = 5
     correction_deadline = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=40))
@@ -101,7 +103,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.test")
     role = Role.OPERATOR
-    agency = factory.LazyAttribute(lambda o: AgencyFactory() if o.role in ("agency_admin", "operator", "helpdesk") else None)
+    agency = factory.LazyAttribute(
+        lambda o: AgencyFactory() if o.role in ("agency_admin", "operator", "helpdesk") else None
+    )
     password = factory.PostGenerationMethodCall("set_password", "rahasia-uji-123")
 
     @factory.post_generation

@@ -110,10 +110,16 @@ def check_hard_errors(*, period: Period, data: WorkerData, exclude_pk: int | Non
         raise ValidationError(errors)
 
 
-def compute_flags(*, period: Period, data: WorkerData | WorkerRecord, exclude_pk: int | None = None) -> list[str]:
+def compute_flags(
+    *, period: Period, data: WorkerData | WorkerRecord, exclude_pk: int | None = None
+) -> list[str]:
     flags = eligibility_flags(data, period)
     if possible_duplicates(
-        period=period, nik=data.nik, full_name=data.full_name, birth_date=data.birth_date, exclude_pk=exclude_pk
+        period=period,
+        nik=data.nik,
+        full_name=data.full_name,
+        birth_date=data.birth_date,
+        exclude_pk=exclude_pk,
     ).exists():
         flags = sorted({*flags, Flag.POSSIBLE_DUPLICATE.value})
     return flags
@@ -146,7 +152,7 @@ def worker_register(
         if "record_one_active_nik_per_period" in str(exc):
             raise ValidationError({"nik": [_("This NIK is already registered in this period.")]}) from None
         raise
-    AuditEvent.record(actor=actor, action="record:register", obj=record, after={"status": record.status}, ip=ip)
+    AuditEvent.log(actor=actor, action="record:register", obj=record, after={"status": record.status}, ip=ip)
     return record
 
 

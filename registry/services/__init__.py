@@ -1,0 +1,16 @@
+"""Every write to the registry. One module per concern:
+
+records.py     registering, editing, releasing and moving worker records (agency side)
+imports.py     XLSX import (agency side)
+worker_data.py the worker's own edits: data completion, work history, documents, submission
+"""
+
+from registry.services.records import (  # noqa: F401
+    WorkerData,
+    check_hard_errors,
+    compute_flags,
+    new_registration_number,
+    record_transition,
+    submission_for,
+    worker_register,
+)
