@@ -442,6 +442,9 @@ class WorkHistory(models.Model):
             models.CheckConstraint(condition=Q(order__gte=1, order__lte=5), name="workhistory_at_most_5"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.position} ({self.start_date:%d-%m-%Y})"
+
 
 def document_path(instance: Document, filename: str) -> str:
     # Random names: a stored file's name reveals neither the person nor the kind of document.
@@ -480,6 +483,9 @@ class Document(models.Model):
                 name="document_content_type_allowed",
             ),
         ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
 
 
 class AuditEvent(models.Model):
