@@ -106,6 +106,8 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first, so a locked-out user is refused before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Workers: NIK or e-mail (accounts/backends.py).
+    "accounts.backends.NikOrEmailBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,0 +1,105 @@
+"""Django admin for the national admin (BKN): agencies, periods, submissions, records, audit."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import (
+    Agency,
+    AgencySubmission,
+    AuditEvent,
+    Document,
+    Period,
+    WorkerRecord,
+    WorkHistory,
+    WorkUnit,
+)
+from registry.validators import mask_number
+
+
+class WorkUnitInline(admin.TabularInline):
+    model = WorkUnit
+    extra = 0
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name"]
+    inlines = [WorkUnitInline]
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_active", "cutoff_date", "input_deadline", "finalisation_deadline"]
+    list_filter = ["is_active"]
+
+
+@admin.register(AgencySubmission)
+class AgencySubmissionAdmin(admin.ModelAdmin):
+    list_display = ["agency", "period", "phase", "prefinalised_at", "finalised_at", "completed_at"]
+    list_filter = ["phase", "period", "agency__kind"]
+    search_fields = ["agency__name", "agency__code"]
+    list_select_related = ["agency", "period"]
+    # Phases move through the verification services (with audit), not by editing the row here.
+    readonly_fields = ["phase", "prefinalised_at", "finalised_at", "completed_at"]
+
+
+class WorkHistoryInline(admin.TabularInline):
+    model = WorkHistory
+    extra = 0
+
+
+class DocumentInline(admin.TabularInline):
+    model = Document
+    extra = 0
+    fields = ["kind", "content_type", "size", "pages", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(WorkerRecord)
+class WorkerRecordAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "nik_masked", "agency", "status", "category", "position"]
+    list_filter = ["status", "category", "period", ("agency", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["=nik", "full_name", "registration_number"]
+    list_select_related = ["agency"]
+    raw_id_fields = ["agency", "work_unit", "period"]
+    # Status only moves through the services (transition table, lock, audit).
+    readonly_fields = [
+        "status",
+        "registration_number",
+        "flags",
+        "submitted_at",
+        "decided_at",
+        "decided_by",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [WorkHistoryInline, DocumentInline]
+    show_full_result_count = False  # no COUNT(*) over millions of rows on every page
+
+    @admin.display(description=_("NIK"))
+    def nik_masked(self, obj: WorkerRecord) -> str:
+        return mask_number(obj.nik)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "actor", "action", "object_type", "object_id", "agency", "ip"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_id", "actor__username", "action"]
+    list_select_related = ["actor", "agency"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

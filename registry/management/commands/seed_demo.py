@@ -1,0 +1,324 @@
+"""Demo data: the 2022 rules, real agency names, staff accounts, and synthetic workers in every state.
+
+Prints every demo account, one a line: role<TAB>username<TAB>password<TAB>agency code.
+Re-running replaces the demo workers and accounts (agencies and the period are kept).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from registry.models import Agency, AgencySubmission, Period, Status, WorkerRecord, WorkUnit
+from registry.services import WorkerData, record_transition, worker_register
+
+DEMO_PERIOD = "Pendataan Non-ASN 2022"
+EXCLUDED_POSITIONS = [
+    "Petugas Kebersihan",
+    "Cleaning Service",
+    "Pengemudi",
+    "Sopir",
+    "Satpam",
+    "Petugas Keamanan",
+]
+
+# (code, name, kind, region code used for the workers' NIKs)
+AGENCIES = [
+    ("K001", "Kementerian Pendidikan, Kebudayaan, Riset, dan Teknologi", "central", "317101"),
+    ("K002", "Kementerian Kesehatan", "central", "317102"),
+    ("K003", "Kementerian Agama", "central", "317103"),
+    ("K004", "Kementerian Dalam Negeri", "central", "317104"),
+    ("K005", "Kementerian Keuangan", "central", "317105"),
+    ("K006", "Kementerian Pertanian", "central", "317106"),
+    ("K007", "Kementerian Perhubungan", "central", "317107"),
+    ("K008", "Kementerian Sosial", "central", "317108"),
+    ("K009", "Badan Kepegawaian Negara", "central", "317401"),
+    ("K010", "Badan Pusat Statistik", "central", "317402"),
+    ("P11", "Pemerintah Provinsi Aceh", "province", "117101"),
+    ("P12", "Pemerintah Provinsi Sumatera Utara", "province", "127101"),
+    ("P31", "Pemerintah Provinsi DKI Jakarta", "province", "317201"),
+    ("P32", "Pemerintah Provinsi Jawa Barat", "province", "327301"),
+    ("P33", "Pemerintah Provinsi Jawa Tengah", "province", "337401"),
+    ("P35", "Pemerintah Provinsi Jawa Timur", "province", "357801"),
+    ("P51", "Pemerintah Provinsi Bali", "province", "517101"),
+    ("P53", "Pemerintah Provinsi Nusa Tenggara Timur", "province", "537101"),
+    ("P64", "Pemerintah Provinsi Kalimantan Timur", "province", "647101"),
+    ("P73", "Pemerintah Provinsi Sulawesi Selatan", "province", "737101"),
+    ("P91", "Pemerintah Provinsi Papua", "province", "917101"),
+    ("B3201", "Pemerintah Kabupaten Bogor", "regency", "320101"),
+    ("B3204", "Pemerintah Kabupaten Bandung", "regency", "320401"),
+    ("B3404", "Pemerintah Kabupaten Sleman", "regency", "340401"),
+    ("B3507", "Pemerintah Kabupaten Malang", "regency", "350701"),
+    ("B3510", "Pemerintah Kabupaten Banyuwangi", "regency", "351001"),
+    ("B3515", "Pemerintah Kabupaten Sidoarjo", "regency", "351501"),
+    ("B1207", "Pemerintah Kabupaten Deli Serdang", "regency", "120701"),
+    ("B5103", "Pemerintah Kabupaten Badung", "regency", "510301"),
+    ("B6403", "Pemerintah Kabupaten Kutai Kartanegara", "regency", "640301"),
+    ("B7306", "Pemerintah Kabupaten Gowa", "regency", "730601"),
+    ("C3273", "Pemerintah Kota Bandung", "city", "327301"),
+    ("C3578", "Pemerintah Kota Surabaya", "city", "357801"),
+    ("C1275", "Pemerintah Kota Medan", "city", "127501"),
+    ("C7371", "Pemerintah Kota Makassar", "city", "737101"),
+    ("C3471", "Pemerintah Kota Yogyakarta", "city", "347101"),
+    ("C3374", "Pemerintah Kota Semarang", "city", "337401"),
+    ("C5171", "Pemerintah Kota Denpasar", "city", "517101"),
+    ("C1671", "Pemerintah Kota Palembang", "city", "167101"),
+    ("C6471", "Pemerintah Kota Balikpapan", "city", "647101"),
+    ("C1371", "Pemerintah Kota Padang", "city", "137101"),
+]
+# The two agencies that get staff accounts and workers: (code, short name for user names).
+STAFFED = [("C3273", "bandung"), ("B3404", "sleman")]
+
+UNITS = [
+    ("Dinas Pendidikan", False),
+    ("Dinas Kesehatan", False),
+    ("Sekretariat Daerah", False),
+    ("Dinas Pertanian dan Ketahanan Pangan", False),
+    ("Dinas Perhubungan", False),
+    ("RSUD (BLUD)", True),
+]
+POSITIONS = [
+    ("Guru", "Guru Ahli Pertama"),
+    ("Tenaga Administrasi", "Pengadministrasi Umum"),
+    ("Perawat", "Perawat Terampil"),
+    ("Bidan", "Bidan Terampil"),
+    ("Penyuluh Pertanian", "Penyuluh Pertanian Terampil"),
+    ("Pranata Komputer", "Pranata Komputer Terampil"),
+    ("Operator Layanan Operasional", "Operator Layanan Operasional"),
+    ("Pengemudi", ""),
+    ("Petugas Kebersihan", ""),
+]
+MEN = ["Ahmad", "Budi", "Agus", "Eko", "Wahyu", "Rudi", "Hendra", "Andi", "Joko", "Bayu", "Teguh", "Arif",
+       "Fajar", "Rizky", "Dedi", "Yusuf", "Imam", "Slamet", "Made", "Ketut"]  # fmt: skip
+WOMEN = ["Siti", "Dewi", "Rina", "Sri", "Nur", "Dian", "Putri", "Fitri", "Yuni", "Ratna", "Lestari", "Indah",
+         "Wulan", "Mega", "Ayu", "Nanda", "Kartika", "Rahma", "Ni Luh", "Intan"]  # fmt: skip
+FAMILY = ["Pratama", "Santoso", "Wijaya", "Hidayat", "Saputra", "Kurniawan", "Rahmawati", "Setiawan", "Susanti",
+          "Nugroho", "Permana", "Siregar", "Nasution", "Harahap", "Simanjuntak", "Gunawan", "Hakim", "Fauzi",
+          "Ramadhan", "Wibowo", "Utami", "Maharani", "Firmansyah", "Suryani"]  # fmt: skip
+PLACES = [
+    "Bandung",
+    "Sleman",
+    "Yogyakarta",
+    "Garut",
+    "Cirebon",
+    "Bantul",
+    "Klaten",
+    "Surabaya",
+    "Medan",
+    "Makassar",
+]
+EDUCATION = [("SMA", "SMA Negeri 1"), ("D3", "Politeknik Kesehatan"), ("S1", "Universitas Padjadjaran"),
+             ("S1", "Universitas Gadjah Mada"), ("D4", "Politeknik Negeri Bandung"), ("S2", "Institut Teknologi Bandung")]  # fmt: skip
+
+# Share of each final state among the demo workers (every state appears once there are ≥ 8 workers).
+STATE_PLAN = [
+    Status.REGISTERED, Status.ACCOUNT_CREATED, Status.SUBMITTED, Status.ELIGIBLE, Status.INELIGIBLE,
+    Status.NEEDS_REVISION, Status.NOT_COMPLETED, Status.RELEASED,
+    Status.SUBMITTED, Status.ELIGIBLE, Status.REGISTERED, Status.ACCOUNT_CREATED, Status.ELIGIBLE, Status.SUBMITTED,
+]  # fmt: skip
+# The moves that lead from "registered" to each state.
+PATHS = {
+    Status.REGISTERED: [],
+    Status.ACCOUNT_CREATED: [Status.ACCOUNT_CREATED],
+    Status.SUBMITTED: [Status.ACCOUNT_CREATED, Status.SUBMITTED],
+    Status.ELIGIBLE: [Status.ACCOUNT_CREATED, Status.SUBMITTED, Status.ELIGIBLE],
+    Status.INELIGIBLE: [Status.ACCOUNT_CREATED, Status.SUBMITTED, Status.INELIGIBLE],
+    Status.NEEDS_REVISION: [Status.ACCOUNT_CREATED, Status.SUBMITTED, Status.NEEDS_REVISION],
+    Status.NOT_COMPLETED: [Status.NOT_COMPLETED],
+    Status.RELEASED: [Status.RELEASED],
+}
+REASONS = {
+    Status.INELIGIBLE: "Jabatan termasuk yang dikecualikan dari pendataan",
+    Status.NEEDS_REVISION: "Unggah ulang SK pengangkatan yang terbaca jelas",
+    Status.RELEASED: "Pindah tugas ke instansi lain",
+    Status.NOT_COMPLETED: "Tidak melengkapi data sampai batas waktu",
+}
+
+
+def _password(rng: random.Random) -> str:
+    words = ["Merdeka", "Nusantara", "Garuda", "Pancasila", "Bhinneka", "Cendrawasih", "Rajawali", "Melati"]
+    return f"{rng.choice(words)}-{rng.randint(1000, 9999)}-{rng.choice('abcdefghjkmnpqrstuvwxyz')}"
+
+
+class Command(BaseCommand):
+    help = "Load demo data (period, agencies, accounts, workers in every state) and print the demo accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--workers", type=int, default=40, help="workers per staffed agency (default 40)")
+        parser.add_argument(
+            "--seed", type=int, default=2022, help="random seed; the same seed gives the same data"
+        )
+        parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
+
+    def handle(self, *args, workers: int, seed: int, force: bool, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo loads demo accounts with known passwords; it runs only with DEBUG on (or --force)."
+            )
+        if workers < 0:
+            raise CommandError("--workers must be 0 or more.")
+        rng = random.Random(seed)
+        lines = self.seed(rng=rng, workers=workers)
+        for line in lines:
+            self.stdout.write("\t".join(line))
+
+    @transaction.atomic
+    def seed(self, *, rng: random.Random, workers: int) -> list[tuple[str, str, str, str]]:
+        User = get_user_model()
+        now = timezone.now()
+        Period.objects.filter(is_active=True).exclude(name=DEMO_PERIOD).update(is_active=False)
+        period, _ = Period.objects.update_or_create(
+            name=DEMO_PERIOD,
+            defaults={
+                "is_active": True,
+                "cutoff_date": dt.date(2021, 12, 31),
+                "min_age": 20,
+                "max_age": 56,
+                "min_service_years": 1,
+                "excluded_positions": EXCLUDED_POSITIONS,
+                "input_deadline": now + dt.timedelta(days=30),
+                "public_test_days": 5,
+                "correction_deadline": now + dt.timedelta(days=40),
+                "finalisation_deadline": now + dt.timedelta(days=45),
+            },
+        )
+        agencies = {}
+        for code, name, kind, region in AGENCIES:
+            agency, _ = Agency.objects.update_or_create(code=code, defaults={"name": name, "kind": kind})
+            agencies[code] = (agency, region)
+            AgencySubmission.objects.update_or_create(
+                agency=agency, period=period, defaults={"phase": AgencySubmission.Phase.OPEN}
+            )
+
+        staffed = [agencies[code][0] for code, _short in STAFFED]
+        # Start again from a clean slate for the demo people (staff, workers and their records).
+        User.objects.filter(worker_record__agency__in=staffed).delete()
+        User.objects.filter(username__in=self._staff_usernames()).delete()
+        WorkerRecord.objects.filter(agency__in=staffed).delete()
+
+        lines: list[tuple[str, str, str, str]] = []
+        password = _password(rng)
+        User.objects.create_superuser(
+            username="bkn.admin", email="admin@bkn.demo", password=password, role="national_admin"
+        )
+        lines.append(("national_admin", "bkn.admin", password, "-"))
+
+        for code, short in STAFFED:
+            agency, region = agencies[code]
+            for role, prefix in (
+                ("agency_admin", "admin"),
+                ("operator", "operator"),
+                ("helpdesk", "helpdesk"),
+            ):
+                username = f"{prefix}.{short}"
+                password = _password(rng)
+                User.objects.create_user(
+                    username=username,
+                    password=password,
+                    email=f"{username}@instansi.demo",
+                    role=role,
+                    agency=agency,
+                    first_name=prefix.capitalize(),
+                    last_name=agency.name.split()[-1],
+                )
+                lines.append((role, username, password, code))
+            operator = User.objects.get(username=f"operator.{short}")
+            units = [
+                WorkUnit.objects.update_or_create(agency=agency, name=name, defaults={"is_blu": blu})[0]
+                for name, blu in UNITS
+            ]
+            used_niks: set[str] = set()
+            # Demo workers of one agency share a password: hashing one per worker would make seeding slow.
+            worker_password = _password(rng)
+            worker_hash = make_password(worker_password)
+            for i in range(workers):
+                target = STATE_PLAN[i % len(STATE_PLAN)]
+                record = worker_register(
+                    agency=agency,
+                    period=period,
+                    data=self._worker_data(rng, region=region, units=units, used=used_niks),
+                    actor=operator,
+                    ip="127.0.0.1",
+                )
+                for step in PATHS[target]:
+                    if step == Status.ACCOUNT_CREATED:
+                        User.objects.create(
+                            username=f"w{record.nik}",
+                            password=worker_hash,
+                            email=record.email,
+                            role="worker",
+                            worker_record=record,
+                            first_name=record.full_name[:150],
+                        )
+                        lines.append(("worker", record.nik, worker_password, code))
+                    record_transition(
+                        record_id=record.pk,
+                        to=step,
+                        actor=operator,
+                        reason=REASONS.get(step, ""),
+                        ip="127.0.0.1",
+                    )
+        return lines
+
+    @staticmethod
+    def _staff_usernames() -> list[str]:
+        return [f"{p}.{short}" for _c, short in STAFFED for p in ("admin", "operator", "helpdesk")] + [
+            "bkn.admin"
+        ]
+
+    @staticmethod
+    def _worker_data(rng: random.Random, *, region: str, units: list[WorkUnit], used: set[str]) -> WorkerData:
+        sex = rng.choice("MF")
+        first = rng.choice(MEN if sex == "M" else WOMEN)
+        name = f"{first} {rng.choice(FAMILY)}"
+        # Mostly eligible ages on the cut-off date, with a few too old or too young to show the flag.
+        birth_year = rng.choice([rng.randint(1970, 1999)] * 9 + [rng.choice([1960, 1962, 2003])])
+        birth_date = dt.date(birth_year, rng.randint(1, 12), rng.randint(1, 28))
+        while True:
+            day = birth_date.day + (40 if sex == "F" else 0)
+            nik = f"{region}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{rng.randint(1, 9999):04d}"
+            if nik not in used:
+                used.add(nik)
+                break
+        kk = f"{region}{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{rng.randint(10, 21):02d}{rng.randint(1, 9999):04d}"
+        category = rng.choice(["non_asn"] * 4 + ["thk2"])
+        position, asn_position = rng.choice(POSITIONS)
+        start = dt.date(rng.randint(2005, 2021), rng.randint(1, 12), rng.randint(1, 28))
+        level, institution = rng.choice(EDUCATION)
+        user_part = name.lower().replace(" ", ".")
+        return WorkerData(
+            nik=nik,
+            kk=kk,
+            full_name=name,
+            birth_place=rng.choice(PLACES),
+            birth_date=birth_date,
+            sex=sex,
+            category=category,
+            thk2_number=f"THK2-{rng.randint(10**7, 10**8 - 1)}" if category == "thk2" else "",
+            position=position,
+            asn_position=asn_position,
+            work_unit=rng.choice(units),
+            pay_source=rng.choice(["APBD"] * 8 + ["APBN", "OTHER"]),
+            sk_number=f"800/{rng.randint(100, 999)}/BKPSDM/{start.year}",
+            sk_date=start,
+            sk_signer_position="Kepala Badan Kepegawaian dan Pengembangan SDM",
+            start_date=start,
+            monthly_pay=rng.choice([1_500_000, 2_000_000, 2_500_000, 3_000_000]),
+            education_level=level,
+            education_institution=institution,
+            education_major=rng.choice(
+                ["Pendidikan Guru SD", "Keperawatan", "Administrasi Negara", "Informatika"]
+            ),
+            diploma_number=f"DN-{rng.randint(100000, 999999)}",
+            graduation_date=dt.date(min(start.year, 2020) - 1, 8, 30),
+            phone=f"08{rng.randint(1100000000, 1399999999)}",
+            email=f"{user_part}.{len(used)}@contoh.id",
+            address=f"Jl. Merdeka No. {rng.randint(1, 200)}, {rng.choice(PLACES)}",
+        )

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import RequestFactory
+
+from accounts.models import User
+from registry.models import Agency, Period, Status, WorkerRecord
+from registry.validators import nik_mismatches
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(*args: str) -> list[list[str]]:
+    out = StringIO()
+    call_command("seed_demo", "--force", *args, stdout=out)
+    return [line.split("\t") for line in out.getvalue().splitlines()]
+
+
+def test_output_is_one_account_a_line_with_role_username_password_agency():
+    lines = seed("--workers", "16", "--seed", "7")
+    assert all(len(line) == 4 for line in lines)
+    roles = [line[0] for line in lines]
+    assert roles.count("national_admin") == 1
+    assert roles.count("agency_admin") == 2
+    assert roles.count("operator") == 2
+    for role, username, password, code in lines:
+        user = (
+            User.objects.get(username=username)
+            if role != "worker"
+            else User.objects.get(worker_record__nik=username)
+        )
+        assert user.role == role
+        assert user.check_password(password)
+        if role in ("agency_admin", "operator", "helpdesk"):
+            assert user.agency.code == code
+        if role == "worker":
+            assert user.worker_record.agency.code == code
+
+
+def test_printed_staff_password_logs_in(client):
+    lines = seed("--workers", "0")
+    role, username, password, code = next(line for line in lines if line[0] == "operator")
+    assert client.login(request=RequestFactory().post("/"), username=username, password=password)
+
+
+def test_same_seed_gives_the_same_output_and_data():
+    first = seed("--workers", "10", "--seed", "3")
+    first_names = sorted(WorkerRecord.objects.values_list("full_name", "nik", "status"))
+    second = seed("--workers", "10", "--seed", "3")
+    second_names = sorted(WorkerRecord.objects.values_list("full_name", "nik", "status"))
+    assert first == second
+    assert first_names == second_names
+    assert WorkerRecord.objects.count() == 20  # re-running replaces, it does not add
+
+
+def test_other_seed_gives_other_data():
+    first = seed("--workers", "5", "--seed", "1")
+    second = seed("--workers", "5", "--seed", "2")
+    assert first != second
+
+
+def test_demo_has_workers_in_every_state_with_valid_niks():
+    seed("--workers", "16")
+    assert set(WorkerRecord.objects.values_list("status", flat=True)) == {s.value for s in Status}
+    for record in WorkerRecord.objects.all():
+        assert nik_mismatches(record.nik, birth_date=record.birth_date, sex=record.sex) == {}
+
+
+def test_demo_has_the_2022_rules_and_agencies_of_all_four_kinds():
+    seed("--workers", "0")
+    period = Period.objects.get(is_active=True)
+    assert str(period.cutoff_date) == "2021-12-31"
+    assert (period.min_age, period.max_age, period.min_service_years, period.public_test_days) == (
+        20,
+        56,
+        1,
+        5,
+    )
+    assert set(Agency.objects.values_list("kind", flat=True)) == {"central", "province", "regency", "city"}
+    assert Agency.objects.count() >= 24
+
+
+def test_refuses_to_run_with_debug_off_without_force(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()
