@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -72,3 +73,26 @@ class User(AbstractUser):
     def can_write_agency_data(self) -> bool:
         """Helpdesk reads only; admins and operators write."""
         return self.role in (Role.AGENCY_ADMIN, Role.OPERATOR)
+
+
+class IdentityCheckAttempt(models.Model):
+    """One try at step 1 of self-registration, kept to slow down and refuse guessing.
+
+    The NIK is stored only as a keyed hash: the plain number lives in the worker record alone.
+    """
+
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    nik_hash = models.CharField(max_length=64)
+    succeeded = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("identity check attempt")
+        verbose_name_plural = _("identity check attempts")
+        indexes = [
+            models.Index(fields=["ip", "created_at"], name="idcheck_ip_time"),
+            models.Index(fields=["nik_hash", "created_at"], name="idcheck_nik_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.ip} {'ok' if self.succeeded else 'failed'}"

@@ -1,5 +1,11 @@
 """Public pages of the accounts app (card verification), mounted at the site root."""
 
+from django.urls import path
+
+from accounts.views import worker
+
 app_name = "card"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("verifikasi/<str:token>/", worker.verify, name="verify"),
+]

@@ -1,0 +1,79 @@
+"""The two printed cards (PDF, A4, black-and-white friendly) and the QR code on the second.
+
+Only the masked NIK (registry.validators.mask_number) ever appears on a card.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from weasyprint import HTML
+
+from registry.models import Document, WorkerRecord
+
+ACCOUNT_CARD_TEMPLATE = "cards/account_card.html"
+DATA_CARD_TEMPLATE = "cards/data_card.html"
+
+
+def verification_url(record: WorkerRecord) -> str:
+    return settings.SITE_URL + reverse("card:verify", args=[record.card_token])
+
+
+def qr_svg_data_uri(url: str) -> str:
+    qr = segno.make(url, error="m")
+    out = io.BytesIO()
+    qr.save(out, kind="svg", scale=4, border=2, xmldecl=False, svgns=True)
+    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def _photo_data_uri(record: WorkerRecord) -> str | None:
+    document = Document.objects.filter(record=record, kind=Document.Kind.PHOTO).first()
+    if document is None or not document.content_type.startswith("image/"):
+        return None
+    try:
+        with document.file.open("rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    return f"data:{document.content_type};base64," + base64.b64encode(data).decode()
+
+
+def _render(template: str, context: dict) -> bytes:
+    html = render_to_string(template, context)
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def account_card_pdf(record: WorkerRecord) -> bytes:
+    """'Kartu Informasi Akun': who the account belongs to and how to log in."""
+    return _render(
+        ACCOUNT_CARD_TEMPLATE,
+        {
+            "record": record,
+            "masked_nik": record.masked_nik,
+            "printed_at": timezone.localtime(),
+            "login_url": settings.SITE_URL + reverse("worker:login"),
+            "account_email": getattr(getattr(record, "account", None), "email", "") or record.email,
+        },
+    )
+
+
+def data_card_pdf(record: WorkerRecord) -> bytes:
+    """'Kartu/Bukti Pendataan Tenaga Non ASN' with photo, data and a QR code to the verification page."""
+    url = verification_url(record)
+    return _render(
+        DATA_CARD_TEMPLATE,
+        {
+            "record": record,
+            "masked_nik": record.masked_nik,
+            "printed_at": timezone.localtime(),
+            "photo": _photo_data_uri(record),
+            "qr": qr_svg_data_uri(url),
+            "verify_url": url,
+        },
+    )

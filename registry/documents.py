@@ -1,0 +1,197 @@
+"""Checking and normalising uploaded documents before they are stored.
+
+Phones and scanners produce JPEG, PNG and PDF files of any usual size. The type is read from the
+content (never the name); images are opened with Pillow under a pixel limit (decompression bombs),
+turned upright, stripped of EXIF (location, device) by re-encoding, shrunk and stored as JPEG; PDFs
+must open with pypdf, not be encrypted, and are page-counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+
+import filetype
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# A 48-megapixel phone camera is the largest honest source; beyond this it is a decompression bomb.
+MAX_IMAGE_PIXELS = 60_000_000
+MAX_IMAGE_SIDE = 2000
+PHOTO_MAX_BYTES = 200 * 1024
+PHOTO_MAX_SIDE = 800
+JPEG_QUALITY = 85
+
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
+PDF_TYPE = "application/pdf"
+# Kinds that must be a picture of the person (printed on the card, compared by the operator).
+IMAGE_ONLY_KINDS = frozenset({"photo", "selfie"})
+EXECUTABLE_TYPES = frozenset(
+    {
+        "application/x-msdownload",
+        "application/x-executable",
+        "application/x-elf",
+        "application/x-mach-binary",
+        "application/x-sh",
+        "application/vnd.microsoft.portable-executable",
+        "application/x-dosexec",
+    }
+)
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content: bytes
+    content_type: str
+    pages: int | None
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+    @property
+    def checksum(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+def _read(upload: UploadedFile) -> bytes:
+    if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _(
+                "The file is %(size)s MB; the limit is 10 MB. Take the photo again or scan at a lower resolution."
+            )
+            % {"size": f"{upload.size / 1024 / 1024:.1f}"},
+            code="too_large",
+        )
+    upload.seek(0)
+    data = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."), code="too_large")
+    if not data.strip(b"\x00 \r\n\t"):
+        raise ValidationError(_("The file is empty. Choose the file again."), code="empty")
+    return data
+
+
+def _detect(data: bytes) -> str:
+    kind = filetype.guess(data[:8192])
+    mime = kind.mime if kind else ""
+    if data[:2] == b"MZ" or data[:4] == b"\x7fELF" or mime in EXECUTABLE_TYPES:
+        raise ValidationError(
+            _("This file is a program, not a photo or a scan. Upload a JPEG, PNG or PDF."),
+            code="executable",
+        )
+    if mime not in IMAGE_TYPES and mime != PDF_TYPE:
+        raise ValidationError(
+            _("This file is not a JPEG, PNG or PDF (whatever its name says). Upload a photo or a PDF scan."),
+            code="type",
+        )
+    return mime
+
+
+def _corrupt() -> ValidationError:
+    return ValidationError(
+        _("The file is damaged and cannot be opened. Take the photo or scan again."), code="corrupt"
+    )
+
+
+def _bomb() -> ValidationError:
+    return ValidationError(
+        _("The picture is too large (too many pixels). Upload a normal photo or scan."), code="bomb"
+    )
+
+
+def _encode_jpeg(image: Image.Image, quality: int) -> bytes:
+    out = io.BytesIO()
+    # No exif= argument: the re-encoded file carries no EXIF (location, device, time).
+    image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+def _open_image(data: bytes) -> Image.Image:
+    with warnings.catch_warnings():
+        # Pillow only warns between its limit and twice the limit; treat both as a bomb.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise _bomb()
+            if getattr(image, "n_frames", 1) > 1 and image.format == "PNG":
+                raise _bomb()
+            image.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise _bomb() from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+            raise _corrupt() from None
+    return image
+
+
+def _normalise_image(data: bytes, *, kind: str) -> CheckedFile:
+    image = _open_image(data)
+    try:
+        image = ImageOps.exif_transpose(image)
+    except (OSError, ValueError, SyntaxError):
+        pass  # an unreadable orientation tag: keep the picture as stored
+    if image.mode in ("RGBA", "LA", "P"):
+        image = image.convert("RGBA")
+        background = Image.new("RGB", image.size, "white")
+        background.paste(image, mask=image.getchannel("A"))
+        image = background
+    elif image.mode != "RGB":
+        image = image.convert("RGB")
+    if kind == "photo":
+        image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE), Image.Resampling.LANCZOS)
+        # The original rules asked for a passport photo of at most 200 KB: lower quality, then size.
+        quality = JPEG_QUALITY
+        content = _encode_jpeg(image, quality)
+        while len(content) > PHOTO_MAX_BYTES:
+            if quality > 50:
+                quality -= 10
+            else:
+                image = image.resize(
+                    (max(1, int(image.width * 0.8)), max(1, int(image.height * 0.8))),
+                    Image.Resampling.LANCZOS,
+                )
+            content = _encode_jpeg(image, quality)
+    else:
+        image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), Image.Resampling.LANCZOS)
+        content = _encode_jpeg(image, JPEG_QUALITY)
+    return CheckedFile(content=content, content_type="image/jpeg", pages=None)
+
+
+def _check_pdf(data: bytes) -> CheckedFile:
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise ValidationError(
+                _("The PDF is protected with a password. Save it without a password and upload again."),
+                code="encrypted",
+            )
+        pages = len(reader.pages)
+    except ValidationError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError):
+        raise _corrupt() from None
+    if pages < 1:
+        raise _corrupt()
+    return CheckedFile(content=data, content_type=PDF_TYPE, pages=pages)
+
+
+def check_upload(upload: UploadedFile, *, kind: str) -> CheckedFile:
+    """Read, check and normalise one upload; raise ValidationError with a message a person can act on."""
+    data = _read(upload)
+    mime = _detect(data)
+    if mime == PDF_TYPE:
+        if kind in IMAGE_ONLY_KINDS:
+            raise ValidationError(
+                _("This document must be a photo (JPEG or PNG), not a PDF."), code="photo_required"
+            )
+        return _check_pdf(data)
+    return _normalise_image(data, kind=kind)

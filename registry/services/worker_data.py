@@ -1,0 +1,293 @@
+"""The worker's own writes: contact, appointment details, education, work history, documents, submit.
+
+The agency sets identity, category, position, ASN position, work unit and pay source; the worker
+may change only WORKER_EDITABLE_FIELDS, and only while the record is open for them (see
+`worker_can_edit`). Every change is audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from registry.documents import check_upload
+from registry.models import (
+    AgencySubmission,
+    AuditEvent,
+    Document,
+    Status,
+    WorkerRecord,
+    WorkHistory,
+)
+
+CONTACT_FIELDS = ("phone", "email", "address")
+APPOINTMENT_FIELDS = ("sk_number", "sk_date", "sk_signer_position", "start_date", "end_date", "monthly_pay")
+EDUCATION_FIELDS = (
+    "education_level",
+    "education_institution",
+    "education_major",
+    "diploma_number",
+    "graduation_date",
+)
+# The 13 items (plus work history and documents) the worker may change; everything else is the agency's.
+WORKER_EDITABLE_FIELDS = frozenset(CONTACT_FIELDS + APPOINTMENT_FIELDS + EDUCATION_FIELDS)
+# Statuses in which the worker may still edit: before a decision, or when asked to revise.
+EDITABLE_STATUSES = frozenset({Status.ACCOUNT_CREATED, Status.SUBMITTED, Status.NEEDS_REVISION})
+
+REQUIRED_FIELDS = (
+    "phone",
+    "email",
+    "address",
+    "sk_number",
+    "sk_date",
+    "sk_signer_position",
+    "start_date",
+    "monthly_pay",
+    "education_level",
+    "education_institution",
+    "diploma_number",
+    "graduation_date",
+)
+# Below senior high school there is no major.
+MAJOR_REQUIRED_FROM = frozenset({"SMA", "D1", "D2", "D3", "D4", "S1", "S2", "S3"})
+REQUIRED_DOCUMENTS = tuple(Document.Kind.values)
+
+SECTION_OF_FIELD = {
+    **dict.fromkeys(CONTACT_FIELDS + APPOINTMENT_FIELDS, "biodata"),
+    **dict.fromkeys(EDUCATION_FIELDS, "education"),
+}
+
+
+class NotEditable(Exception):
+    """The record is read-only for the worker now (decided, agency moved on, or deadline passed)."""
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    section: str  # biodata | history | education | documents
+    label: str
+
+
+def worker_can_edit(record: WorkerRecord, *, now: dt.datetime | None = None) -> bool:
+    if record.status not in EDITABLE_STATUSES:
+        return False
+    if not record.period.input_open(now):
+        return False
+    phase = (
+        AgencySubmission.objects.filter(agency_id=record.agency_id, period_id=record.period_id)
+        .values_list("phase", flat=True)
+        .first()
+    )
+    return phase == AgencySubmission.Phase.OPEN
+
+
+def missing_items(record: WorkerRecord) -> list[MissingItem]:
+    """What still has to be entered or uploaded before the record can be submitted."""
+    missing: list[MissingItem] = []
+    for name in REQUIRED_FIELDS:
+        if getattr(record, name) in (None, ""):
+            label = str(WorkerRecord._meta.get_field(name).verbose_name)
+            missing.append(MissingItem(SECTION_OF_FIELD[name], label))
+    if record.education_level in MAJOR_REQUIRED_FROM and not record.education_major:
+        missing.append(
+            MissingItem("education", str(WorkerRecord._meta.get_field("education_major").verbose_name))
+        )
+    if not record.work_history.exists():
+        missing.append(MissingItem("history", str(gettext_lazy("At least one work history entry"))))
+    have = set(record.documents.values_list("kind", flat=True))
+    for kind in REQUIRED_DOCUMENTS:
+        if kind not in have:
+            missing.append(MissingItem("documents", str(Document.Kind(kind).label)))
+    return missing
+
+
+def _locked_editable(record_id: int) -> WorkerRecord:
+    record = WorkerRecord.objects.select_for_update().select_related("period").get(pk=record_id)
+    if not worker_can_edit(record):
+        raise NotEditable
+    return record
+
+
+def _check_dates(values: dict[str, Any], record: WorkerRecord) -> None:
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    for name in ("sk_date", "start_date", "graduation_date"):
+        value = values.get(name)
+        if value is not None and value > today:
+            errors.setdefault(name, []).append(_("This date is in the future. Enter a date up to today."))
+    start = values.get("start_date", record.start_date)
+    end = values.get("end_date", record.end_date)
+    if start and end and end < start:
+        errors.setdefault("end_date", []).append(_("The end date is before the start date."))
+    graduation = values.get("graduation_date")
+    if graduation and graduation < record.birth_date:
+        errors.setdefault("graduation_date", []).append(_("The graduation date is before the date of birth."))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+@transaction.atomic
+def worker_details_update(
+    *, record_id: int, changes: dict[str, Any], actor: Any, ip: str | None = None
+) -> WorkerRecord:
+    """Save the worker's own fields. Anything outside WORKER_EDITABLE_FIELDS is refused outright."""
+    forbidden = set(changes) - WORKER_EDITABLE_FIELDS
+    if forbidden:
+        raise ValueError(f"Not editable by the worker: {sorted(forbidden)}")
+    record = _locked_editable(record_id)
+    _check_dates(changes, record)
+    before = {name: _jsonable(getattr(record, name)) for name in changes}
+    changed = {name: value for name, value in changes.items() if getattr(record, name) != value}
+    if not changed:
+        return record
+    for name, value in changed.items():
+        setattr(record, name, value)
+    record.save(update_fields=[*changed, "updated_at"])
+    AuditEvent.log(
+        actor=actor,
+        action="record:worker_update",
+        obj=record,
+        before={name: before[name] for name in changed},
+        after={name: _jsonable(value) for name, value in changed.items()},
+        ip=ip,
+    )
+    return record
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    start_date: dt.date
+    end_date: dt.date | None
+    sk_number: str
+    position: str
+    unit: str
+
+
+@transaction.atomic
+def work_history_replace(
+    *, record_id: int, entries: list[HistoryEntry], actor: Any, ip: str | None = None
+) -> list[WorkHistory]:
+    """Replace the work history with up to five entries, numbered oldest first."""
+    if len(entries) > WorkHistory.MAX_ENTRIES:
+        raise ValidationError(_("At most 5 work history entries."))
+    record = _locked_editable(record_id)
+    today = timezone.localdate()
+    for entry in entries:
+        if entry.start_date > today:
+            raise ValidationError(_("A work history entry starts in the future."))
+        if entry.end_date and entry.end_date < entry.start_date:
+            raise ValidationError(_("A work history entry ends before it starts."))
+    before = [_history_dict(h) for h in record.work_history.all()]
+    record.work_history.all().delete()
+    rows = [
+        WorkHistory(record=record, order=i, **entry.__dict__)
+        for i, entry in enumerate(sorted(entries, key=lambda e: e.start_date), start=1)
+    ]
+    WorkHistory.objects.bulk_create(rows)
+    AuditEvent.log(
+        actor=actor,
+        action="record:work_history",
+        obj=record,
+        before={"work_history": before},
+        after={"work_history": [_history_dict(h) for h in rows]},
+        ip=ip,
+    )
+    return rows
+
+
+def _history_dict(entry: WorkHistory) -> dict[str, Any]:
+    return {
+        "start_date": _jsonable(entry.start_date),
+        "end_date": _jsonable(entry.end_date),
+        "sk_number": entry.sk_number,
+        "position": entry.position,
+        "unit": entry.unit,
+    }
+
+
+def document_store(
+    *,
+    record: WorkerRecord,
+    kind: str,
+    upload: UploadedFile,
+    actor: Any,
+    ip: str | None = None,
+    check_editable: bool = True,
+) -> Document:
+    """Check and normalise an upload, then store it as the record's one document of that kind.
+
+    The file is checked before any lock is taken (it can take a moment); the old file of the same
+    kind is deleted from storage only after the new one is committed.
+    """
+    if kind not in Document.Kind.values:
+        raise ValueError(f"Unknown document kind {kind!r}")
+    checked = check_upload(upload, kind=kind)
+    return _document_save(
+        record_id=record.pk, kind=kind, checked=checked, actor=actor, ip=ip, check_editable=check_editable
+    )
+
+
+@transaction.atomic
+def _document_save(
+    *, record_id: int, kind: str, checked: Any, actor: Any, ip: str | None, check_editable: bool
+) -> Document:
+    if check_editable:
+        record = _locked_editable(record_id)
+    else:
+        record = WorkerRecord.objects.select_for_update().get(pk=record_id)
+    document = Document.objects.filter(record=record, kind=kind).first()
+    old_name = document.file.name if document else None
+    before = {"checksum": document.checksum} if document else {}
+    if document is None:
+        document = Document(record=record, kind=kind)
+    document.file.save("upload", ContentFile(checked.content), save=False)
+    storage = document.file.storage
+    document.size = checked.size
+    document.content_type = checked.content_type
+    document.checksum = checked.checksum
+    document.pages = checked.pages
+    document.uploaded_by = actor if getattr(actor, "pk", None) else None
+    document.save()
+    AuditEvent.log(
+        actor=actor,
+        action=f"document:upload:{kind}",
+        obj=document,
+        before=before,
+        after={"checksum": checked.checksum, "size": checked.size, "content_type": checked.content_type},
+        ip=ip,
+    )
+    if old_name:
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return document
+
+
+@transaction.atomic
+def worker_submit(*, record_id: int, actor: Any, ip: str | None = None) -> WorkerRecord:
+    """Submit complete data: account_created / needs_revision → submitted; submitted stays (new time)."""
+    record = _locked_editable(record_id)
+    missing = missing_items(record)
+    if missing:
+        raise ValidationError(
+            _("Some data is still missing: %(items)s.") % {"items": ", ".join(m.label for m in missing)},
+            code="incomplete",
+        )
+    if record.status == Status.SUBMITTED:
+        record.submitted_at = timezone.now()
+        record.save(update_fields=["submitted_at", "updated_at"])
+        AuditEvent.log(actor=actor, action="record:resubmit", obj=record, ip=ip)
+    else:
+        record.transition_to(Status.SUBMITTED, actor=actor, ip=ip)
+    return record
