@@ -14,6 +14,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
+	@bash scripts/system-deps.sh
 
 ## Set up everything, load demo data, serve on http://$(HOST):$(PORT) (with the task worker).
 run: install
@@ -29,6 +30,7 @@ serve: install
 
 ## Set up everything and run the whole test suite (browser tests included).
 test: install
+	@bash scripts/system-deps.sh --with-browser
 	$(PY) -m pytest
 
 test-fast: install

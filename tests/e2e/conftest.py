@@ -28,7 +28,10 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def browser():
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        pytest.skip(f"No Chromium at {CHROMIUM}: install Debian's chromium (apt-get install chromium)")
+        reason = f"No Chromium at {CHROMIUM}: install Debian's chromium (apt-get install chromium)"
+        if os.environ.get("CI_REQUIRE_BROWSER"):
+            pytest.fail(reason)
+        pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

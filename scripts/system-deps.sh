@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# System libraries the project uses beyond Python: Pango (WeasyPrint's PDFs), fonts, and Debian's
+# Chromium (browser tests). Installs what is missing with apt-get when run as root on Debian/Ubuntu;
+# otherwise says what to install. Safe to run again: it does nothing when all is there.
+set -u
+missing=()
+have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+have_lib libpango-1.0.so.0 || missing+=(libpango-1.0-0)
+have_lib libpangoft2-1.0.so.0 || missing+=(libpangoft2-1.0-0)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+if [ "${1:-}" = "--with-browser" ]; then
+  command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing system packages: ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+else
+  echo "Missing system packages: ${missing[*]} (install them with your package manager; browser tests are skipped without chromium)" >&2
+fi
+exit 0
