@@ -359,6 +359,7 @@ class WorkerRecord(models.Model):
         indexes = [
             models.Index(fields=["agency", "status"], name="record_agency_status"),
             models.Index(fields=["agency", "full_name", "id"], name="record_agency_name"),
+            models.Index(fields=["agency", "created_at", "id"], name="record_agency_created"),
             models.Index(fields=["nik"], name="record_nik"),
             models.Index(fields=["period", "birth_date"], name="record_period_birth"),
             GinIndex(fields=["flags"], name="record_flags_gin"),
@@ -544,3 +545,77 @@ class AuditEvent(models.Model):
             reason=reason,
             ip=ip,
         )
+
+
+# --- XLSX imports ----------------------------------------------------------------------------
+
+
+def import_upload_path(instance: ImportJob, filename: str) -> str:
+    return f"imports/{uuid.uuid4().hex}.xlsx"
+
+
+def import_refused_path(instance: ImportJob, filename: str) -> str:
+    return f"imports/refused-{uuid.uuid4().hex}.xlsx"
+
+
+class ImportJob(models.Model):
+    """One uploaded XLSX file and how its import went (polled by the progress page)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    # Errors kept on the row for the result page; the full list is in the refused-rows file.
+    MAX_STORED_ERRORS = 2000
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="import_jobs")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="import_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField(upload_to=import_upload_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    refused_rows = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+    refused_file = models.FileField(upload_to=import_refused_path, max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [models.Index(fields=["agency", "-created_at"], name="importjob_agency_created")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "running", "done", "failed"]),
+                name="importjob_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(processed_rows__lte=models.F("total_rows")) | Q(total_rows=0),
+                name="importjob_processed_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(100, int(self.processed_rows * 100 / self.total_rows))

@@ -13,4 +13,6 @@ from registry.services.records import (  # noqa: F401
     record_transition,
     submission_for,
     worker_register,
+    worker_release,
+    worker_update,
 )

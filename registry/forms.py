@@ -1,0 +1,220 @@
+"""Input validation for the agency portal (the rules themselves live in services and validators)."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Category, Flag, Status, WorkerRecord, WorkUnit
+from registry.services.records import WorkerData
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+DATE_FIELDS = ("birth_date", "sk_date", "start_date", "end_date", "graduation_date")
+
+
+class WorkerForm(forms.ModelForm):
+    """What the agency enters for one worker (identity, category, appointment, education, contact)."""
+
+    work_unit_name = forms.CharField(
+        label=_("Work unit"),
+        max_length=200,
+        required=False,
+        help_text=_("Choose from the list or type a new unit name."),
+        widget=forms.TextInput(attrs={"list": "work-units", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = WorkerRecord
+        fields = [
+            "nik",
+            "kk",
+            "full_name",
+            "birth_place",
+            "birth_date",
+            "sex",
+            "category",
+            "thk2_number",
+            "position",
+            "asn_position",
+            "pay_source",
+            "sk_number",
+            "sk_date",
+            "sk_signer_position",
+            "start_date",
+            "end_date",
+            "monthly_pay",
+            "education_level",
+            "education_institution",
+            "education_major",
+            "diploma_number",
+            "graduation_date",
+            "phone",
+            "email",
+            "address",
+        ]
+        widgets = {
+            **{name: DateInput() for name in DATE_FIELDS},
+            "nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16, "autocomplete": "off"}),
+            "kk": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16, "autocomplete": "off"}),
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "sex": forms.RadioSelect,
+        }
+        help_texts = {
+            "nik": _("16 digits, as on the KTP."),
+            "full_name": _("As on the KTP, without academic titles."),
+            "position": _("The position the worker is paid for."),
+        }
+
+    def __init__(self, *args, units: list[WorkUnit] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = units or []
+        if self.instance.pk and self.instance.work_unit_id:
+            self.initial.setdefault("work_unit_name", self.instance.work_unit.name)
+        for name in ("birth_place", "position", "kk"):
+            self.fields[name].required = True
+        self.fields["sex"].choices = list(WorkerRecord.Sex.choices)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(
+                _("Identity"),
+                Row(Column("nik", css_class="col-md-6"), Column("kk", css_class="col-md-6")),
+                "full_name",
+                Row(
+                    Column("birth_place", css_class="col-md-5"),
+                    Column("birth_date", css_class="col-md-4"),
+                    Column("sex", css_class="col-md-3"),
+                ),
+            ),
+            Fieldset(
+                _("Category and appointment"),
+                Row(Column("category", css_class="col-md-6"), Column("thk2_number", css_class="col-md-6")),
+                Row(Column("position", css_class="col-md-6"), Column("asn_position", css_class="col-md-6")),
+                Row(
+                    Column("work_unit_name", css_class="col-md-6"), Column("pay_source", css_class="col-md-6")
+                ),
+                Row(Column("sk_number", css_class="col-md-6"), Column("sk_date", css_class="col-md-6")),
+                "sk_signer_position",
+                Row(
+                    Column("start_date", css_class="col-md-4"),
+                    Column("end_date", css_class="col-md-4"),
+                    Column("monthly_pay", css_class="col-md-4"),
+                ),
+            ),
+            Fieldset(
+                _("Education"),
+                Row(
+                    Column("education_level", css_class="col-md-4"),
+                    Column("education_institution", css_class="col-md-8"),
+                ),
+                Row(
+                    Column("education_major", css_class="col-md-4"),
+                    Column("diploma_number", css_class="col-md-4"),
+                    Column("graduation_date", css_class="col-md-4"),
+                ),
+            ),
+            Fieldset(
+                _("Contact"),
+                Row(Column("phone", css_class="col-md-6"), Column("email", css_class="col-md-6")),
+                "address",
+            ),
+            HTML(
+                '<datalist id="work-units">{% for u in form.units %}<option value="{{ u.name }}">'
+                "{% endfor %}</datalist>"
+            ),
+            Div(css_class="mb-2"),
+        )
+
+    def clean_nik(self) -> str:
+        return self.cleaned_data["nik"].replace(" ", "")
+
+    def clean_kk(self) -> str:
+        return self.cleaned_data["kk"].replace(" ", "")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("category") != Category.THK2:
+            cleaned["thk2_number"] = ""
+        return cleaned
+
+    def _post_clean(self) -> None:
+        # The model's own validation (unique NIK, check constraints) is the service's job: it
+        # names the agency holding a NIK and runs inside the transaction that saves.
+        pass
+
+    def worker_data(self) -> WorkerData:
+        c = self.cleaned_data
+        fields = {name: c.get(name) for name in self.Meta.fields}
+        for name, value in fields.items():
+            if value is None and not WorkerRecord._meta.get_field(name).null:
+                fields[name] = ""
+        return WorkerData(**fields, work_unit_name=c.get("work_unit_name") or "")
+
+
+class ReleaseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for release"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("For example: the worker moved to another agency, or was registered by mistake."),
+    )
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("XLSX file"),
+        help_text=_("Use the template. Up to 50,000 rows per file."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+
+SORTS = {
+    "name": ("full_name", "id"),
+    "-name": ("-full_name", "-id"),
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+}
+
+
+class WorkerFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("Name, NIK or registration number")}),
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    flag = forms.ChoiceField(label=_("Flag"), required=False)
+    unit = forms.TypedChoiceField(label=_("Work unit"), required=False, coerce=int, empty_value=None)
+    sort = forms.ChoiceField(
+        label=_("Sort"),
+        required=False,
+        choices=[
+            ("name", _("Name A–Z")),
+            ("-name", _("Name Z–A")),
+            ("newest", _("Newest first")),
+            ("oldest", _("Oldest first")),
+        ],
+    )
+
+    def __init__(self, *args, units: list[WorkUnit] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        self.fields["status"].choices = everything + list(Status.choices)
+        self.fields["category"].choices = everything + list(Category.choices)
+        self.fields["flag"].choices = [*everything, ("any", _("Any flag")), ("none", _("No flag"))] + list(
+            Flag.choices
+        )
+        self.fields["unit"].choices = everything + [(u.pk, u.name) for u in units or []]

@@ -1,0 +1,141 @@
+"""Reading worker lists at scale: filters, keyset pagination and a bounded count.
+
+An agency may hold 140,000 records among millions; OFFSET pagination and COUNT(*) on every page
+would grow with the list. Pages are fetched by keyset on (sort column, id), which the indexes
+(agency, full_name, id) and (agency, created_at, id) answer directly, and counts stop at a cap.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
+
+from registry.models import WorkerRecord
+
+PAGE_SIZE = 25
+COUNT_CAP = 10_000
+# sort name -> (column, descending)
+SORTS: dict[str, tuple[str, bool]] = {
+    "name": ("full_name", False),
+    "-name": ("full_name", True),
+    "newest": ("created_at", True),
+    "oldest": ("created_at", False),
+}
+DEFAULT_SORT = "name"
+
+
+def filter_records(
+    qs: QuerySet[WorkerRecord],
+    *,
+    q: str = "",
+    status: str = "",
+    category: str = "",
+    flag: str = "",
+    unit: int | None = None,
+) -> QuerySet[WorkerRecord]:
+    q = " ".join((q or "").split())
+    if q:
+        digits = q.replace(" ", "")
+        if digits.isdigit() and len(digits) == 16:
+            qs = qs.filter(nik=digits)
+        elif q.upper().startswith("NA") and "-" in q:
+            qs = qs.filter(registration_number=q.upper())
+        else:
+            # ILIKE '%q%' is answered by the trigram GIN index on full_name.
+            qs = qs.filter(full_name__icontains=q)
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    if flag == "any":
+        qs = qs.flagged()
+    elif flag == "none":
+        qs = qs.filter(flags=[])
+    elif flag:
+        qs = qs.flagged(flag)
+    if unit:
+        qs = qs.filter(work_unit_id=unit)
+    return qs
+
+
+def encode_cursor(value: Any, pk: int) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.isoformat()
+    raw = json.dumps([value, pk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> tuple[Any, int] | None:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        value, pk = json.loads(raw)
+        if not isinstance(pk, int) or not isinstance(value, str):
+            return None
+        return value, pk
+    except (ValueError, TypeError):
+        return None
+
+
+@dataclass
+class Page:
+    rows: list[WorkerRecord]
+    next_cursor: str | None
+    prev_cursor: str | None
+    count: int
+    count_capped: bool
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.next_cursor or self.prev_cursor)
+
+
+def bounded_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    n = qs.order_by()[: cap + 1].count()
+    return min(n, cap), n > cap
+
+
+def keyset_page(
+    qs: QuerySet[WorkerRecord],
+    *,
+    sort: str = DEFAULT_SORT,
+    after: str | None = None,
+    before: str | None = None,
+    size: int = PAGE_SIZE,
+    with_count: bool = True,
+) -> Page:
+    column, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    table = WorkerRecord._meta.db_table
+    cursor = decode_cursor(after) if after else (decode_cursor(before) if before else None)
+    forward = not (before and cursor)
+    page_qs = qs
+    if cursor:
+        value, pk = cursor
+        greater = forward != descending
+        op = ">" if greater else "<"
+        cast = "::timestamptz" if column == "created_at" else ""
+        page_qs = page_qs.filter(
+            RawSQL(
+                f'("{table}"."{column}", "{table}"."id") {op} (%s{cast}, %s)',
+                (value, pk),
+                output_field=BooleanField(),
+            )
+        )
+    asc = forward != descending
+    ordering = [column if asc else f"-{column}", "id" if asc else "-id"]
+    rows = list(page_qs.order_by(*ordering)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if not forward:
+        rows.reverse()
+    has_next = more if forward else True
+    has_prev = bool(cursor) if forward else more
+    next_cursor = encode_cursor(getattr(rows[-1], column), rows[-1].pk) if rows and has_next else None
+    prev_cursor = encode_cursor(getattr(rows[0], column), rows[0].pk) if rows and has_prev else None
+    count, capped = bounded_count(qs) if with_count else (0, False)
+    return Page(rows, next_cursor, prev_cursor, count, capped)

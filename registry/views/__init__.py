@@ -1,0 +1,1 @@
+"""Agency portal pages. Every view: access helper -> form -> service -> redirect/render."""

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.access import agency_staff_required, scoped, user_agency
+from registry.models import Flag, ImportJob, Period, Status, WorkerRecord
+from registry.services.records import submission_for
+
+STATUS_COLOURS = {
+    Status.REGISTERED: "#6c8ebf",
+    Status.ACCOUNT_CREATED: "#3d7cc9",
+    Status.SUBMITTED: "#f0ad4e",
+    Status.ELIGIBLE: "#2e9e5b",
+    Status.INELIGIBLE: "#c9302c",
+    Status.NEEDS_REVISION: "#e67e22",
+    Status.NOT_COMPLETED: "#7f8c8d",
+    Status.RELEASED: "#b0b7c0",
+}
+
+
+def _flag_counts(records) -> dict[str, int]:
+    """Records per flag in one pass over the GIN-indexed array column."""
+    sql, params = records.exclude(flags=[]).values("flags").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT f, count(*) FROM (SELECT unnest(flags) AS f FROM ({sql}) s) t GROUP BY f", params
+        )
+        return dict(cursor.fetchall())
+
+
+def _bars(items: list[tuple[str, str, int, str]]) -> list[dict]:
+    top = max((n for _v, _l, n, _c in items), default=0) or 1
+    return [
+        {"value": v, "label": label, "count": n, "colour": c, "width": round(n * 100 / top, 1)}
+        for v, label, n, c in items
+    ]
+
+
+@agency_staff_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    agency = user_agency(request.user)
+    period = Period.objects.active()
+    context: dict = {"agency": agency, "period": period}
+    if period is None:
+        return render(request, "registry/dashboard.html", context)
+    records = scoped(request.user, WorkerRecord.objects.filter(period=period))
+    counts = dict(records.values_list("status").annotate(n=Count("id")).order_by())
+    flag_counts = _flag_counts(records.active())
+    active_total = sum(n for s, n in counts.items() if s != Status.RELEASED)
+    done = sum(counts.get(s, 0) for s in (Status.SUBMITTED, Status.ELIGIBLE, Status.INELIGIBLE))
+    decided = sum(counts.get(s, 0) for s in (Status.ELIGIBLE, Status.INELIGIBLE))
+    now = timezone.now()
+    span = (period.input_deadline - period.created_at).total_seconds() or 1
+    elapsed = min(100, max(0, round((now - period.created_at).total_seconds() * 100 / span)))
+    context.update(
+        submission=submission_for(agency=agency, period=period),
+        status_bars=_bars([(s.value, s.label, counts.get(s.value, 0), STATUS_COLOURS[s]) for s in Status]),
+        flag_bars=_bars([(f.value, f.label, flag_counts.get(f.value, 0), "#c9302c") for f in Flag]),
+        status_chart_h=len(Status) * 36 + 4,
+        flag_chart_h=len(Flag) * 36 + 4,
+        flagged_total=records.active().flagged().count(),
+        active_total=active_total,
+        done_percent=round(done * 100 / active_total) if active_total else 0,
+        decided_percent=round(decided * 100 / active_total) if active_total else 0,
+        days_left=(period.input_deadline - now).days,
+        time_percent=elapsed,
+        recent_imports=scoped(request.user, ImportJob.objects.all())[:5],
+    )
+    return render(request, "registry/dashboard.html", context)

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.access import agency_staff_required, get_for_agency, scoped, user_agency
+from registry.forms import ImportUploadForm
+from registry.models import ImportJob
+from registry.services.imports import INLINE_MAX_BYTES, import_run, import_start, import_template
+from registry.services.records import submission_for
+from registry.tasks import run_import
+from registry.views.common import active_period
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@agency_staff_required
+def import_template_download(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(import_template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="template-impor-tenaga-non-asn.xlsx"'
+    return response
+
+
+@agency_staff_required
+def import_list(request: HttpRequest) -> HttpResponse:
+    period = active_period()
+    agency = user_agency(request.user)
+    return render(
+        request,
+        "registry/import_list.html",
+        {
+            "form": ImportUploadForm(),
+            "jobs": scoped(request.user, ImportJob.objects.select_related("created_by"))[:20],
+            "is_open": submission_for(agency=agency, period=period).is_open,
+            "can_write": request.user.can_write_agency_data,
+        },
+    )
+
+
+@agency_staff_required(write=True)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("registry:import-list")
+    period = active_period()
+    agency = user_agency(request.user)
+    form = ImportUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = import_start(agency=agency, period=period, upload=upload, actor=request.user)
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            if upload.size <= INLINE_MAX_BYTES:
+                import_run(job_id=job.pk)  # small files: the result right away
+            else:
+                transaction.on_commit(lambda: run_import.enqueue(job.pk))
+            return redirect("registry:import-detail", pk=job.pk)
+    messages.error(request, _("The file was not imported."))
+    return render(
+        request,
+        "registry/import_list.html",
+        {
+            "form": form,
+            "jobs": scoped(request.user, ImportJob.objects.select_related("created_by"))[:20],
+            "is_open": True,
+            "can_write": True,
+        },
+        status=400,
+    )
+
+
+@agency_staff_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_for_agency(request.user, ImportJob.objects.select_related("created_by"), pk=pk)
+    return render(request, "registry/import_detail.html", {"job": job})
+
+
+@agency_staff_required
+def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    job = get_for_agency(request.user, ImportJob, pk=pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": job.get_status_display(),
+            "percent": job.percent,
+            "processed": job.processed_rows,
+            "total": job.total_rows,
+            "valid": job.valid_rows,
+            "refused": job.refused_rows,
+            "finished": job.is_finished,
+        }
+    )
+
+
+@agency_staff_required
+def import_refused_download(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_for_agency(request.user, ImportJob, pk=pk)
+    if not job.refused_file:
+        raise Http404
+    return FileResponse(
+        job.refused_file.open("rb"),
+        as_attachment=True,
+        filename=f"baris-ditolak-{job.pk}.xlsx",
+        content_type=XLSX,
+    )

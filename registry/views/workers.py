@@ -1,0 +1,206 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import agency_staff_required, client_ip, get_record_for_agency, scoped, user_agency
+from registry.forms import ReleaseForm, WorkerFilterForm, WorkerForm
+from registry.listing import filter_records, keyset_page
+from registry.models import AuditEvent, Flag, WorkerRecord, WorkUnit
+from registry.rules import possible_duplicates
+from registry.services.exports import export_csv_rows, export_log, export_xlsx
+from registry.services.records import (
+    EDITABLE_STATUSES,
+    submission_for,
+    worker_register,
+    worker_release,
+    worker_update,
+)
+from registry.views.common import active_period
+
+
+def _units(user) -> list[WorkUnit]:
+    return list(scoped(user, WorkUnit.objects.all()).only("id", "name", "is_blu"))
+
+
+def _filtered(request: HttpRequest):
+    period = active_period()
+    form = WorkerFilterForm(request.GET or None, units=_units(request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = scoped(request.user, WorkerRecord.objects.filter(period=period))
+    qs = filter_records(
+        qs,
+        q=filters.get("q", ""),
+        status=filters.get("status", ""),
+        category=filters.get("category", ""),
+        flag=filters.get("flag", ""),
+        unit=filters.get("unit"),
+    )
+    return form, filters, qs
+
+
+@agency_staff_required
+def worker_list(request: HttpRequest) -> HttpResponse:
+    form, filters, qs = _filtered(request)
+    sort = filters.get("sort") or "name"
+    page = keyset_page(
+        qs.select_related("work_unit"),
+        sort=sort,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
+    params = request.GET.copy()
+    for key in ("after", "before"):
+        params.pop(key, None)
+    return render(
+        request,
+        "registry/worker_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": params.urlencode(),
+            "flag_labels": dict(Flag.choices),
+            "can_write": request.user.can_write_agency_data,
+        },
+    )
+
+
+@agency_staff_required
+def worker_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    form, filters, qs = _filtered(request)
+    order = {"name": ("full_name", "id"), "-name": ("-full_name", "-id"), "newest": ("-created_at", "-id")}
+    qs = qs.order_by(*order.get(filters.get("sort") or "name", ("created_at", "id")))
+    agency = user_agency(request.user)
+    export_log(
+        agency=agency,
+        actor=request.user,
+        file_format=file_format,
+        filters={k: str(v) for k, v in filters.items() if v},
+        ip=client_ip(request),
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if file_format == "csv":
+        response = StreamingHttpResponse(export_csv_rows(qs), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="tenaga-non-asn-{stamp}.csv"'
+        return response
+    return FileResponse(
+        export_xlsx(qs),
+        as_attachment=True,
+        filename=f"tenaga-non-asn-{stamp}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@agency_staff_required(write=True)
+def worker_create(request: HttpRequest) -> HttpResponse:
+    period = active_period()
+    agency = user_agency(request.user)
+    units = _units(request.user)
+    form = WorkerForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = worker_register(
+                agency=agency,
+                period=period,
+                data=form.worker_data(),
+                actor=request.user,
+                ip=client_ip(request),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if record.flags:
+                messages.warning(
+                    request,
+                    _("%(name)s was registered, with eligibility flags to review.")
+                    % {"name": record.full_name},
+                )
+            else:
+                messages.success(request, _("%(name)s was registered.") % {"name": record.full_name})
+            if "add_another" in request.POST:
+                return redirect("registry:worker-create")
+            return redirect("registry:worker-detail", pk=record.pk)
+    open_ = submission_for(agency=agency, period=period).is_open
+    return render(request, "registry/worker_form.html", {"form": form, "is_open": open_, "record": None})
+
+
+@agency_staff_required
+def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_record_for_agency(request.user, pk)
+    duplicates = possible_duplicates(
+        period=record.period,
+        nik=record.nik,
+        full_name=record.full_name,
+        birth_date=record.birth_date,
+        exclude_pk=record.pk,
+    ).select_related("agency")
+    own_duplicates = [d for d in duplicates if d.agency_id == record.agency_id]
+    other_duplicates = sum(1 for d in duplicates if d.agency_id != record.agency_id)
+    submission = submission_for(agency=record.agency, period=record.period)
+    can_write = request.user.can_write_agency_data and submission.is_open
+    return render(
+        request,
+        "registry/worker_detail.html",
+        {
+            "record": record,
+            "flag_labels": dict(Flag.choices),
+            "documents": record.documents.all(),
+            "history": record.work_history.all(),
+            "events": AuditEvent.objects.filter(record=record).select_related("actor")[:200],
+            "own_duplicates": own_duplicates,
+            "other_duplicates": other_duplicates,
+            "can_edit": can_write and record.status in EDITABLE_STATUSES,
+            "can_release": can_write and record.can_transition_to(WorkerRecord.Status.RELEASED),
+            "release_form": ReleaseForm(),
+        },
+    )
+
+
+@agency_staff_required(write=True)
+def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_record_for_agency(request.user, pk)
+    form = WorkerForm(request.POST or None, instance=record, units=_units(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            worker_update(
+                record_id=record.pk, data=form.worker_data(), actor=request.user, ip=client_ip(request)
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("registry:worker-detail", pk=record.pk)
+    record.refresh_from_db()
+    is_open = submission_for(agency=record.agency, period=record.period).is_open
+    return render(request, "registry/worker_form.html", {"form": form, "record": record, "is_open": is_open})
+
+
+@require_POST
+@agency_staff_required(write=True)
+def worker_release_view(request: HttpRequest, pk: int) -> HttpResponse:
+    record = get_record_for_agency(request.user, pk)
+    form = ReleaseForm(request.POST)
+    if form.is_valid():
+        try:
+            worker_release(
+                record_id=record.pk,
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+                ip=client_ip(request),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s was released; the NIK can now be registered by another agency.")
+                % {"name": record.full_name},
+            )
+    else:
+        messages.error(request, _("Say why the record is released."))
+    return redirect("registry:worker-detail", pk=record.pk)
