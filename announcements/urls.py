@@ -6,4 +6,5 @@ app_name = "announcements"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("<str:code>/", views.agency, name="agency"),
 ]
