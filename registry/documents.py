@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import warnings
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
@@ -114,6 +115,22 @@ def _encode_jpeg(image: Image.Image, quality: int) -> bytes:
     return out.getvalue()
 
 
+# WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import, which would let a cut-off
+# upload through as a grey-padded picture. Uploads are decoded with it off; the lock keeps two
+# uploads from restoring each other's value. (WeasyPrint only renders our own, complete JPEGs.)
+_TRUNCATION_LOCK = threading.Lock()
+
+
+def _load_strictly(image: Image.Image) -> None:
+    with _TRUNCATION_LOCK:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            image.load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def _open_image(data: bytes) -> Image.Image:
     with warnings.catch_warnings():
         # Pillow only warns between its limit and twice the limit; treat both as a bomb.
@@ -125,7 +142,7 @@ def _open_image(data: bytes) -> Image.Image:
                 raise _bomb()
             if getattr(image, "n_frames", 1) > 1 and image.format == "PNG":
                 raise _bomb()
-            image.load()
+            _load_strictly(image)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise _bomb() from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):

@@ -52,7 +52,7 @@ def test_step_2_creates_the_account_and_moves_the_record(
     assert "Kartu Informasi Akun" in page
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["siti@example.test"]
-    assert "Akun dibuat" in mailoutbox[0].subject
+    assert "akun dibuat" in mailoutbox[0].subject.lower()
 
 
 def test_step_2_refuses_different_passwords(client, registered):
