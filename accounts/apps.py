@@ -7,4 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        import logging
+
         from accounts import signals  # noqa: F401  (status-change e-mails)
+
+        # WeasyPrint logs every rendering step at INFO; card PDFs would flood the log.
+        logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
