@@ -82,8 +82,8 @@ def test_every_user_facing_string_has_an_indonesian_translation():
 
 OUR_CATALOGUES = [
     po
-    for po in [ROOT / "locale", *(ROOT / app / "locale" for app in SOURCE_DIRS)]
-    if (po := po / "id" / "LC_MESSAGES" / "django.po").exists()
+    for folder in [ROOT / "locale", *(ROOT / app / "locale" for app in SOURCE_DIRS)]
+    if (po := folder / "id" / "LC_MESSAGES" / "django.po").exists()
 ]
 
 
