@@ -106,9 +106,10 @@ def keyset_page(
     sort: str = DEFAULT_SORT,
     after: str | None = None,
     before: str | None = None,
-    size: int = PAGE_SIZE,
+    size: int | None = None,
     with_count: bool = True,
 ) -> Page:
+    size = size or PAGE_SIZE
     column, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
     table = WorkerRecord._meta.db_table
     cursor = decode_cursor(after) if after else (decode_cursor(before) if before else None)
