@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -164,15 +165,17 @@ def account_create(
 
     Files are checked first (outside the lock); any bad file raises ValidationError and nothing is created.
     """
-    checked_ktp = check_upload(ktp, kind=Document.Kind.KTP)
-    checked_photo = check_upload(photo, kind=Document.Kind.PHOTO)
+    files: dict[str, CheckedFile] = {}
+    errors: dict[str, list[ValidationError]] = {}
+    for field, kind, upload in (("ktp", Document.Kind.KTP, ktp), ("photo", Document.Kind.PHOTO, photo)):
+        try:
+            files[kind] = check_upload(upload, kind=kind)
+        except ValidationError as exc:
+            errors[field] = [exc]
+    if errors:
+        raise ValidationError(errors)  # keyed by form field, so each message shows next to its file
     return _account_create(
-        record_id=record_id,
-        password=password,
-        phone=phone,
-        email=email,
-        files={Document.Kind.KTP: checked_ktp, Document.Kind.PHOTO: checked_photo},
-        ip=ip,
+        record_id=record_id, password=password, phone=phone, email=email, files=files, ip=ip
     )
 
 
