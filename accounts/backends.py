@@ -40,3 +40,23 @@ class NikOrEmailBackend(ModelBackend):
             # Same work as a real check, so timing does not reveal whether the account exists.
             User().set_password(password)
         return found
+
+
+def lockout_key(value: str | None) -> str | None:
+    """What django-axes stores for a login name: a NIK only as a keyed hash, never in plain text."""
+    if value is None:
+        return None
+    compact = "".join(value.split())
+    if SIXTEEN_DIGITS.match(compact):
+        from accounts.services.registration import nik_hash
+
+        return "nik:" + nik_hash(compact)[:40]
+    return value.strip().lower()
+
+
+def axes_username(request, credentials: dict | None = None) -> str | None:
+    """AXES_USERNAME_CALLABLE: the lockout counts per (hashed) login name and address."""
+    if credentials and credentials.get("username") is not None:
+        return lockout_key(credentials["username"])
+    data = getattr(request, "data", None) or getattr(request, "POST", {})
+    return lockout_key(data.get("username"))

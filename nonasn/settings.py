@@ -128,6 +128,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
+# Workers log in with their NIK: axes stores it only hashed (accounts/backends.py).
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "id"

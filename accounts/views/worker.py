@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import client_ip, worker_record, worker_required
+from accounts.backends import lockout_key
 from accounts.cards import account_card_pdf, data_card_pdf
 from accounts.forms import WorkerLoginForm
 from accounts.forms_worker import (
@@ -188,6 +190,17 @@ class WorkerPasswordResetDoneView(auth_views.PasswordResetDoneView):
 class WorkerPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("worker:password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # A new password chosen through the e-mailed link lifts the lockout (the lockout page says so).
+        user = form.user
+        names = [user.email, user.username]
+        if user.worker_record_id:
+            names.append(user.worker_record.nik)
+        for name in filter(None, names):
+            axes_reset(username=lockout_key(name))
+        return response
 
 
 class WorkerPasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -50,6 +50,30 @@ def test_account_is_locked_after_repeated_failures(client, worker, settings):
     assert "_auth_user_id" not in client.session
 
 
+def test_lockout_records_never_hold_the_plain_nik(client, worker):
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    nik = worker.worker_record.nik
+    _login(client, nik, "salah-sandi-1")
+    _login(client, nik)
+    stored = list(AccessAttempt.objects.values_list("username", flat=True)) + list(
+        AccessFailureLog.objects.values_list("username", flat=True)
+    )
+    assert stored and all(nik not in (name or "") for name in stored)
+
+
+def test_password_reset_lifts_the_lockout(client, worker, settings, mailoutbox):
+    nik = worker.worker_record.nik
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, nik, "salah-sandi-1")
+    client.post(reverse("worker:password-reset"), {"email": "siti@example.test"})
+    link = re.search(r"https?://[^/\s]+(/akun/atur-sandi/\S+/)", mailoutbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    new = "kata-sandi-baru-2026"
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert _login(client, nik, new).status_code == 302
+
+
 def test_password_reset_by_email_sets_a_new_password(client, worker, mailoutbox):
     response = client.post(reverse("worker:password-reset"), {"email": "siti@example.test"})
     assert response.status_code == 302
