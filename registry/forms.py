@@ -133,6 +133,9 @@ class WorkerForm(forms.ModelForm):
             ),
             Div(css_class="mb-2"),
         )
+        for part in self.helper.layout.fields:
+            if isinstance(part, Fieldset):
+                part.css_class = "portal-fieldset"
 
     def clean_nik(self) -> str:
         return self.cleaned_data["nik"].replace(" ", "")
@@ -218,3 +221,6 @@ class WorkerFilterForm(forms.Form):
             Flag.choices
         )
         self.fields["unit"].choices = everything + [(u.pk, u.name) for u in units or []]
+        for name, field in self.fields.items():
+            css = "form-control" if name == "q" else "form-select"
+            field.widget.attrs["class"] = css

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.access import agency_staff_required, scoped, user_agency
 from registry.models import Flag, ImportJob, Period, Status, WorkerRecord
 from registry.services.records import submission_for
+from registry.templatetags.registry_tags import FLAG_SHORT
 
 STATUS_COLOURS = {
     Status.REGISTERED: "#6c8ebf",
@@ -59,7 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context.update(
         submission=submission_for(agency=agency, period=period),
         status_bars=_bars([(s.value, s.label, counts.get(s.value, 0), STATUS_COLOURS[s]) for s in Status]),
-        flag_bars=_bars([(f.value, f.label, flag_counts.get(f.value, 0), "#c9302c") for f in Flag]),
+        flag_bars=_bars([(f.value, FLAG_SHORT[f], flag_counts.get(f.value, 0), "#c9302c") for f in Flag]),
         status_chart_h=len(Status) * 36 + 4,
         flag_chart_h=len(Flag) * 36 + 4,
         flagged_total=records.active().flagged().count(),
