@@ -176,3 +176,10 @@ def test_truncated_jpeg_is_refused_even_after_weasyprint_relaxed_pillow():
     with pytest.raises(ValidationError) as caught:
         check_upload(upload(jpeg_bytes((800, 600))[:900], "ktp.jpg"), kind="ktp")
     assert caught.value.code == "corrupt"
+
+
+def test_six_mb_photo_uploads_through_the_documents_page(worker_client, worker, phone_jpeg):
+    response = worker_client.post(reverse("worker:documents"), {"kind": "selfie", "file": upload(phone_jpeg)})
+    assert response.status_code == 302
+    document = Document.objects.get(record=worker.worker_record, kind="selfie")
+    assert document.content_type == "image/jpeg" and document.size < len(phone_jpeg)
