@@ -156,6 +156,10 @@ def worker_details_update(
     for name, value in changed.items():
         setattr(record, name, value)
     record.save(update_fields=[*changed, "updated_at"])
+    if "email" in changed and changed["email"] and getattr(actor, "worker_record_id", None) == record.pk:
+        # The worker's own new address is also where their login and password-reset mails go.
+        actor.email = changed["email"]
+        actor.save(update_fields=["email"])
     AuditEvent.log(
         actor=actor,
         action="record:worker_update",

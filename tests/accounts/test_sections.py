@@ -38,6 +38,12 @@ def test_biodata_section_saves_the_workers_fields_and_audits(worker_client, work
     assert event.after["sk_number"] == "800/55/2018"
 
 
+def test_changed_email_becomes_the_login_email(worker_client, worker, client):
+    worker_client.post(reverse("worker:biodata"), BIODATA)
+    worker.refresh_from_db()
+    assert worker.email == "siti.baru@example.test"
+
+
 def test_biodata_shows_agency_fields_read_only(worker_client, worker):
     html = worker_client.get(reverse("worker:biodata")).content.decode()
     assert "Diisi oleh instansi" in html
