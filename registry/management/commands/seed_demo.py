@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from registry.models import Agency, AgencySubmission, Period, Status, WorkerRecord, WorkUnit
@@ -165,7 +166,9 @@ class Command(BaseCommand):
         if workers < 0:
             raise CommandError("--workers must be 0 or more.")
         rng = random.Random(seed)
-        lines = self.seed(rng=rng, workers=workers)
+        # The demo workers' status changes would each send an e-mail (to made-up addresses).
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            lines = self.seed(rng=rng, workers=workers)
         for line in lines:
             self.stdout.write("\t".join(line))
 
