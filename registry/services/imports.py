@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
+import logging
+import secrets
+import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -21,9 +25,10 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
+from python_calamine import CalamineWorkbook
 
 from registry.models import (
     Agency,
@@ -42,6 +47,8 @@ from registry.models import (
 from registry.rules import DUPLICATE_NAME_SIMILARITY, eligibility_flags
 from registry.services.records import new_registration_number, submission_for
 from registry.validators import nik_mismatches, validate_kk, validate_nik
+
+logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 MAX_ROWS = 60_000
@@ -251,6 +258,8 @@ def _date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = _text(value)
+    if len(text) == 10 and text[2] == "-" and text[5] == "-" and text.replace("-", "").isdigit():
+        return dt.date(int(text[6:]), int(text[3:5]), int(text[:2]))  # the usual DD-MM-YYYY, fast
     for fmt in DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()
@@ -348,14 +357,16 @@ def _parse_row(number: int, values: tuple, index: dict[str, int], today: dt.date
 
 
 def _open_sheet(fileobj: BinaryIO):
+    """The sheet named Data (or the first one). calamine (Rust) reads a 50,000-row sheet in about a
+    second, where openpyxl's read-only mode takes twenty; the import is bound by this step otherwise."""
     try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a broken file
+        wb = CalamineWorkbook.from_filelike(fileobj)
+        name = "Data" if "Data" in wb.sheet_names else wb.sheet_names[0]
+        return wb, wb.get_sheet_by_name(name)
+    except Exception:  # calamine raises several kinds for a broken file
         raise ImportRefused(
             _("This is not an XLSX file. Save the sheet as Excel Workbook (.xlsx) and upload it again.")
         ) from None
-    ws = wb["Data"] if "Data" in wb.sheetnames else wb.worksheets[0]
-    return wb, ws
 
 
 def _header_index(header: Iterable[Any]) -> dict[str, int]:
@@ -374,10 +385,10 @@ def _header_index(header: Iterable[Any]) -> dict[str, int]:
     return index
 
 
-def _rows(ws) -> Iterator[tuple[int, tuple]]:
-    for number, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+def _rows(rows: Iterator[list]) -> Iterator[tuple[int, tuple]]:
+    for number, values in enumerate(rows, start=2):
         if values and any(v not in (None, "") for v in values):
-            yield number, values
+            yield number, tuple(values)
 
 
 # --- Running an import -----------------------------------------------------------------------
@@ -423,7 +434,7 @@ class _Run:
             .values_list("nik", "agency__name")
         )
         own_name = self.agency.name
-        to_create: list[WorkerRecord] = []
+        to_create: list[dict[str, Any]] = []
         for row in rows:
             data = row.data
             holder = holders.get(data["nik"])
@@ -438,51 +449,115 @@ class _Run:
                 self.refuse(row, [(COLUMN_BY_FIELD["nik"].header, message)])
                 continue
             unit = self.unit(data.pop("work_unit_name"))
-            record = WorkerRecord(
-                agency=self.agency,
-                period=self.period,
-                registration_number=new_registration_number(self.period),
-                created_by_id=self.job.created_by_id,
-                work_unit=unit,
-                **data,
-            )
-            record.flags = eligibility_flags(record, self.period)
-            to_create.append(record)
+            data["work_unit_id"] = unit.pk if unit else None
+            data["flags"] = eligibility_flags(_Facts(data, unit), self.period)
+            to_create.append(data)
         if to_create:
             self._insert(to_create)
             self.valid += len(to_create)
 
-    def _insert(self, records: list[WorkerRecord]) -> None:
+    def _insert(self, rows: list[dict[str, Any]]) -> None:
+        now = timezone.now()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [WorkerRecord._meta.db_table, len(rows)],
+            )
+            ids = [r[0] for r in cursor.fetchall()]
+        common = {
+            "agency_id": self.agency.pk,
+            "period_id": self.period.pk,
+            "status": Status.REGISTERED.value,
+            "created_by_id": self.job.created_by_id,
+            "created_at": now,
+        }
+        for pk, row in zip(ids, rows, strict=True):
+            row.update(common, id=pk)
         for attempt in range(3):
+            for row in rows:
+                row["registration_number"] = new_registration_number(self.period)
+                row["card_token"] = secrets.token_urlsafe(24)
             try:
                 with transaction.atomic():
-                    created = WorkerRecord.objects.bulk_create(records)
+                    copy_into(WorkerRecord, rows, now=now)
                 break
             except IntegrityError as exc:
                 # A registration number drawn twice (rare): draw new ones and retry the batch.
                 if "registration_number" not in str(exc) or attempt == 2:
                     raise
-                for record in records:
-                    record.registration_number = new_registration_number(self.period)
-        ids = [r.pk for r in created]
         self.created_ids.extend(ids)
-        actor_id = self.job.created_by_id
-        now = timezone.now()
-        AuditEvent.objects.bulk_create(
-            [
-                AuditEvent(
-                    actor_id=actor_id,
-                    action="record:register",
-                    object_type="registry.workerrecord",
-                    object_id=str(r.pk),
-                    record_id=r.pk,
-                    agency_id=self.agency.pk,
-                    after={"status": Status.REGISTERED, "import": self.job.pk},
-                    created_at=now,
-                )
-                for r in created
-            ]
-        )
+        audit = [
+            {
+                "actor_id": self.job.created_by_id,
+                "action": "record:register",
+                "object_type": "registry.workerrecord",
+                "object_id": str(pk),
+                "record_id": pk,
+                "agency_id": self.agency.pk,
+                "after": {"status": Status.REGISTERED.value, "import": self.job.pk},
+                "created_at": now,
+            }
+            for pk in ids
+        ]
+        copy_into(AuditEvent, audit, now=now, with_pk=False)
+
+
+class _Facts:
+    """What the eligibility rules read, without building a model instance per row."""
+
+    __slots__ = ("category", "birth_date", "start_date", "sk_date", "pay_source", "position", "work_unit")
+
+    def __init__(self, data: dict[str, Any], unit: WorkUnit | None):
+        for name in self.__slots__[:-1]:
+            setattr(self, name, data[name])
+        self.work_unit = unit
+
+
+def _copy_text(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        value = "{" + ",".join(f'"{v}"' for v in value) + "}"
+    elif isinstance(value, dict):
+        value = json.dumps(value)
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def copy_into(model, rows: list[dict[str, Any]], *, now: dt.datetime, with_pk: bool = True) -> None:
+    """Insert many rows with PostgreSQL COPY: the ORM's bulk_create spends most of an import
+    preparing values field by field; COPY takes the rows as text. Columns not given get the
+    model's default (auto_now fields: `now`)."""
+    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    defaults: dict[str, Any] = {}
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            defaults[f.attname] = now
+        elif not f.primary_key and not callable(getattr(f, "default", None)):
+            defaults[f.attname] = f.get_default()
+    buffer = io.StringIO()
+    for row in rows:
+        values = []
+        for f in fields:
+            name = f.attname
+            if name in row:
+                value = row[name]
+            elif name in defaults:
+                value = defaults[name]
+            else:
+                value = f.get_default()
+            values.append(_copy_text(value))
+        buffer.write("\t".join(values))
+        buffer.write("\n")
+    buffer.seek(0)
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY {model._meta.db_table} ({columns}) FROM STDIN", buffer)
 
 
 def flag_possible_duplicates(*, period: Period, record_ids: list[int]) -> int:
@@ -491,6 +566,10 @@ def flag_possible_duplicates(*, period: Period, record_ids: list[int]) -> int:
     if not record_ids:
         return 0
     table = WorkerRecord._meta.db_table
+    if len(record_ids) > 5000:
+        # Fresh statistics, so that the planner hashes the period's rows instead of looping over them.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {table}")
     flag = Flag.POSSIBLE_DUPLICATE.value
     sql = f"""
         WITH pairs AS (
@@ -532,14 +611,6 @@ def _save_progress(job: ImportJob, run: _Run, processed: int) -> None:
     )
 
 
-def _count_rows(ws) -> int:
-    # read_only sheets know their declared size; an upper bound is enough for the progress bar.
-    try:
-        return max(0, (ws.max_row or 1) - 1)
-    except Exception:
-        return 0
-
-
 def import_run(*, job_id: int) -> ImportJob:
     """Import one uploaded file. Valid rows are saved in batches; refused ones are reported."""
     job = ImportJob.objects.select_related("agency", "period").get(pk=job_id)
@@ -565,12 +636,13 @@ def import_run(*, job_id: int) -> ImportJob:
 
 
 def _import_sheet(job: ImportJob, ws) -> None:
-    rows = ws.iter_rows(min_row=1, max_row=1, values_only=True)
+    rows = ws.iter_rows()
     header = next(rows, None)
     if not header or not any(header):
         raise ImportRefused(_("The file is empty: the first row must hold the column names."))
+    header = tuple(header)
     index = _header_index(header)
-    total = _count_rows(ws)
+    total = max(0, ws.height - 1)
     if total > MAX_ROWS:
         raise ImportRefused(
             _(
@@ -584,10 +656,11 @@ def _import_sheet(job: ImportJob, ws) -> None:
         raise ImportRefused(_("The agency's data collection is no longer open; records cannot be added."))
 
     run = _Run(job)
+    started = time.monotonic()
     today = timezone.localdate()
     pending: list[RowResult] = []
     processed = 0
-    for number, values in _rows(ws):
+    for number, values in _rows(rows):
         row = _parse_row(number, values, index, today)
         processed += 1
         if row.data is None:
@@ -616,7 +689,13 @@ def _import_sheet(job: ImportJob, ws) -> None:
     if processed == 0:
         raise ImportRefused(_("The file has no data rows. Fill in one row per worker below the header row."))
 
-    flag_possible_duplicates(period=job.period, record_ids=run.created_ids)
+    read_seconds = time.monotonic() - started
+    flagged = flag_possible_duplicates(period=job.period, record_ids=run.created_ids)
+    logger.info(
+        "import %s: %d rows, %d saved, %d refused in %.1f s; %d flagged as possible duplicates in %.1f s",
+        job.pk, processed, run.valid, len(run.refused), read_seconds, flagged,
+        time.monotonic() - started - read_seconds,
+    )  # fmt: skip
     if run.refused:
         job.refused_file.save("refused.xlsx", ContentFile(_refused_workbook(header, run.refused)), save=False)
     job.total_rows = processed
