@@ -13,13 +13,32 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import BooleanField, QuerySet
+from django.db import OperationalError, connection, transaction
+from django.db.models import BooleanField, CharField, Lookup, QuerySet
 from django.db.models.expressions import RawSQL
 
 from registry.models import WorkerRecord
 
+
+@CharField.register_lookup
+class ILike(Lookup):
+    """`field ILIKE pattern` on the bare column (the caller writes the % wildcards)."""
+
+    lookup_name = "ilike"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} ILIKE {rhs}", [*lhs_params, *rhs_params]
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 PAGE_SIZE = 25
 COUNT_CAP = 10_000
+COUNT_TIMEOUT_MS = 15
 # sort name -> (column, descending)
 SORTS: dict[str, tuple[str, bool]] = {
     "name": ("full_name", False),
@@ -47,8 +66,9 @@ def filter_records(
         elif q.upper().startswith("NA") and "-" in q:
             qs = qs.filter(registration_number=q.upper())
         else:
-            # ILIKE '%q%' is answered by the trigram GIN index on full_name.
-            qs = qs.filter(full_name__icontains=q)
+            # Django's icontains compares UPPER(full_name), which no index holds; ILIKE on the
+            # column itself is answered by the trigram GIN index on full_name.
+            qs = qs.filter(full_name__ilike=f"%{escape_like(q)}%")
     if status:
         qs = qs.filter(status=status)
     if category:
@@ -87,7 +107,7 @@ class Page:
     rows: list[WorkerRecord]
     next_cursor: str | None
     prev_cursor: str | None
-    count: int
+    count: int | None
     count_capped: bool
 
     @property
@@ -95,8 +115,16 @@ class Page:
         return bool(self.next_cursor or self.prev_cursor)
 
 
-def bounded_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    n = qs.order_by()[: cap + 1].count()
+def bounded_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int | None, bool]:
+    """How many rows match, up to `cap`; None when counting would take longer than the page itself
+    (a broad name search over a big agency): the page then says "many" instead of a number."""
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL statement_timeout = {COUNT_TIMEOUT_MS}")
+            n = qs.order_by()[: cap + 1].count()
+    except OperationalError:  # the count was cancelled by the timeout
+        return None, True
     return min(n, cap), n > cap
 
 

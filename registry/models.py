@@ -357,7 +357,8 @@ class WorkerRecord(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["agency", "status"], name="record_agency_status"),
+            # Lists and dashboard counts filter by agency, period and status: counted from the index alone.
+            models.Index(fields=["agency", "period", "status"], name="record_agency_period_status"),
             models.Index(fields=["agency", "full_name", "id"], name="record_agency_name"),
             models.Index(fields=["agency", "created_at", "id"], name="record_agency_created"),
             models.Index(fields=["nik"], name="record_nik"),

@@ -1,0 +1,154 @@
+"""Worker list at national scale: 2,000,000 records, 140,000 of them in one agency.
+
+Prints the median server time (the whole Django request: middleware, view, queries, template) of
+the list's first page, a deep page (keyset cursor ~130,000 rows in), and name searches.
+Target (issue 3): each under 50 ms. Runs in its own database (`nonasn_bench`); the records are made
+with one INSERT ... SELECT generate_series, and kept for the next run.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+TOTAL = int(os.environ.get("BENCH_LIST_TOTAL", "2000000"))
+BIG_AGENCY = int(os.environ.get("BENCH_LIST_BIG", "140000"))
+AGENCIES = 600
+RUNS = 21
+
+FIRST = "{Budi,Siti,Agus,Dewi,Rina,Andi,Yusuf,Putri,Hendra,Nur,Eko,Wati,Fajar,Lina,Rizky,Ayu,Dimas,Sri,Bayu,Indah,Joko,Maya,Rudi,Tuti}"
+LAST = "{Santoso,Lestari,Pratama,Wijaya,Hidayat,Saputra,Kurniawan,Rahmawati,Nugroho,Setiawan,Susanto,Permana,Siregar,Nasution,Harahap,Simanjuntak}"
+
+
+def _fill(period, big_agency) -> None:
+    from django.db import connection
+
+    from registry.models import Agency, AgencySubmission
+
+    others = []
+    for n in range(AGENCIES - 1):
+        agency, _ = Agency.objects.get_or_create(
+            code=f"L{n:04d}", defaults={"name": f"Instansi Uji {n}", "kind": "regency"}
+        )
+        others.append(agency.pk)
+    for pk in [big_agency.pk, *others]:
+        AgencySubmission.objects.get_or_create(agency_id=pk, period=period)
+    sql = f"""
+        INSERT INTO registry_workerrecord (
+            period_id, agency_id, status, registration_number, card_token, nik, kk, full_name,
+            birth_place, birth_date, sex, category, thk2_number, position, asn_position, pay_source,
+            sk_number, sk_signer_position, education_level, education_institution, education_major,
+            diploma_number, phone, email, address, flags, revision_note, decision_reason,
+            release_reason, created_at, updated_at, sk_date, start_date
+        )
+        SELECT %(period)s,
+               CASE WHEN i <= %(big)s THEN %(big_agency)s
+                    ELSE (%(others)s::bigint[])[1 + (i %% array_length(%(others)s::bigint[], 1))] END,
+               (ARRAY['registered','account_created','submitted','eligible','ineligible'])[1 + i %% 5],
+               'NB-' || i, md5('card' || i), (3200000000000000 + i)::text, (3300000000000000 + i)::text,
+               ('{FIRST}'::text[])[1 + (i * 7) %% 24] || ' ' || ('{LAST}'::text[])[1 + (i / 24) %% 16]
+                   || ' ' || initcap(substr(md5(i::text), 1, 6)),
+               'Bandung', date '1970-01-01' + (i %% 12000), CASE WHEN i %% 2 = 0 THEN 'M' ELSE 'F' END,
+               'non_asn', '', 'Guru', '', 'APBD', '', '', 'S1', '', '', '', '', '', '',
+               CASE WHEN i %% 17 = 0 THEN ARRAY['age']::varchar[] ELSE '{{}}'::varchar[] END,
+               '', '', '', now() - (i || ' seconds')::interval, now(), date '2019-01-02', date '2019-01-02'
+        FROM generate_series(1, %(total)s) AS s(i)
+    """
+    with connection.cursor() as cur:
+        cur.execute(
+            sql,
+            {
+                "period": period.pk,
+                "big": BIG_AGENCY,
+                "big_agency": big_agency.pk,
+                "others": others,
+                "total": TOTAL,
+            },
+        )
+        cur.execute("VACUUM ANALYZE registry_workerrecord")  # visibility map: index-only counts
+
+
+def _median_ms(client, url: str, params: dict | None = None) -> tuple[float, int]:
+    times = []
+    rows = 0
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        response = client.get(url, params or {}, secure=True)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200, response.status_code
+        rows = response.content.count(b'class="fw-semibold text-decoration-none"')
+    return statistics.median(times[1:]), rows  # the first run warms caches
+
+
+def _plain_static_files(settings) -> None:
+    """Production settings want collectstatic's manifest; the benchmark serves no static files."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.core.files.storage import storages
+    from django.utils.functional import empty
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    storages.__dict__.pop("backends", None)
+    storages._storages = {}
+    staticfiles_storage._wrapped = empty
+
+
+def main() -> None:
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from bench.generate import bench_fixtures, use_bench_database
+
+    use_bench_database()
+    from accounts.models import Role
+    from registry.listing import encode_cursor
+    from registry.models import Period, WorkerRecord
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    _plain_static_files(settings)
+    period, agency, user = bench_fixtures("LIST", period_name="Benchmark daftar pegawai")
+    Period.objects.exclude(pk=period.pk).update(is_active=False)
+    Period.objects.filter(pk=period.pk).update(is_active=True)
+    user.role = Role.OPERATOR
+    user.save()
+
+    existing = WorkerRecord.objects.filter(period=period).count()
+    if existing != TOTAL or os.environ.get("BENCH_LIST_REGENERATE"):
+        WorkerRecord.objects.filter(period=period).delete()
+        t0 = time.perf_counter()
+        _fill(period, agency)
+        print(
+            f"generated {TOTAL:,} records ({BIG_AGENCY:,} in the measured agency) in {time.perf_counter() - t0:.0f} s"
+        )
+    else:
+        print(f"reusing {TOTAL:,} generated records")
+    with connection.cursor() as cur:
+        cur.execute("SELECT count(*) FROM registry_workerrecord")
+        print(f"records in the table: {cur.fetchone()[0]:,}")
+
+    deep = (
+        WorkerRecord.objects.filter(agency=agency, period=period)
+        .order_by("full_name", "id")
+        .values_list("full_name", "id")[130_000:130_001]
+        .get()
+    )
+    rare = WorkerRecord.objects.filter(agency=agency).order_by("id").values_list("full_name", flat=True)[777]
+    client = Client()
+    client.force_login(user)
+    url = reverse("registry:worker-list")
+    for label, params in (
+        ("page 1 (sorted by name)", {}),
+        ("deep page (~130,000 rows in)", {"after": encode_cursor(*deep)}),
+        ("page 1, newest first", {"sort": "newest"}),
+        ("name search, common word 'santoso'", {"q": "santoso"}),
+        (f"name search, rare '{rare.split()[-1]}'", {"q": rare.split()[-1]}),
+        ("search by full NIK", {"q": "3200000000000777"}),
+        ("filter status + flag", {"status": "submitted", "flag": "age"}),
+    ):
+        ms, rows = _median_ms(client, url, params)
+        print(f"{label:<42} median {ms:6.1f} ms  ({rows} rows on the page)")
