@@ -35,7 +35,6 @@ from registry.models import (
     AuditEvent,
     Category,
     EducationLevel,
-    Flag,
     ImportJob,
     PaySource,
     Period,
@@ -44,8 +43,8 @@ from registry.models import (
     WorkerRecord,
     WorkUnit,
 )
-from registry.rules import DUPLICATE_NAME_SIMILARITY, eligibility_flags
-from registry.services.records import new_registration_number, submission_for
+from registry.rules import eligibility_flags
+from registry.services.records import flag_possible_duplicates, new_registration_number, submission_for
 from registry.validators import nik_mismatches, validate_kk, validate_nik
 
 logger = logging.getLogger(__name__)
@@ -291,7 +290,8 @@ def _parse_row(number: int, values: tuple, index: dict[str, int], today: dt.date
                 value = _date(raw)
             except ValueError:
                 err(column.field, _("Not a date. Write it as DD-MM-YYYY, e.g. 31-12-2021."))
-                value = None
+                data[column.field] = None
+                continue
             if value is not None and value > today:
                 err(column.field, _("This date is in the future. Enter a date up to today."))
         elif column.kind == "int":
@@ -558,37 +558,6 @@ def copy_into(model, rows: list[dict[str, Any]], *, now: dt.datetime, with_pk: b
     columns = ", ".join(f'"{f.column}"' for f in fields)
     with connection.cursor() as cursor:
         cursor.copy_expert(f"COPY {model._meta.db_table} ({columns}) FROM STDIN", buffer)
-
-
-def flag_possible_duplicates(*, period: Period, record_ids: list[int]) -> int:
-    """Flag, set-based, the given records and their counterparts: same birth date, similar name,
-    other NIK, anywhere in the period. Returns the number of records newly flagged."""
-    if not record_ids:
-        return 0
-    table = WorkerRecord._meta.db_table
-    if len(record_ids) > 5000:
-        # Fresh statistics, so that the planner hashes the period's rows instead of looping over them.
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {table}")
-    flag = Flag.POSSIBLE_DUPLICATE.value
-    sql = f"""
-        WITH pairs AS (
-            SELECT r.id AS a, o.id AS b
-            FROM {table} r
-            JOIN {table} o ON o.period_id = r.period_id AND o.birth_date = r.birth_date
-                AND o.nik <> r.nik AND o.status <> 'released'
-            WHERE r.id = ANY(%s) AND r.period_id = %s
-              AND similarity(o.full_name, r.full_name) >= %s
-        ), targets AS (
-            SELECT a AS id FROM pairs UNION SELECT b FROM pairs
-        )
-        UPDATE {table} t
-        SET flags = ARRAY(SELECT DISTINCT f FROM unnest(t.flags || ARRAY[%s]::varchar[]) AS f ORDER BY f)
-        FROM targets WHERE t.id = targets.id AND NOT (%s = ANY(t.flags))
-    """  # noqa: S608 - table name from the model, values as parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [record_ids, period.pk, DUPLICATE_NAME_SIMILARITY, flag, flag])
-        return cursor.rowcount
 
 
 def _refused_workbook(header: tuple, refused: list[tuple[int, tuple, str]]) -> bytes:

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,7 @@ from registry.models import (
     WorkerRecord,
     WorkUnit,
 )
-from registry.rules import eligibility_flags, possible_duplicates
+from registry.rules import DUPLICATE_NAME_SIMILARITY, eligibility_flags, possible_duplicates
 from registry.validators import mask_number, validate_identity
 
 
@@ -157,6 +157,8 @@ def worker_register(
             raise ValidationError({"nik": [_("This NIK is already registered in this period.")]}) from None
         raise
     AuditEvent.log(actor=actor, action="record:register", obj=record, after={"status": record.status}, ip=ip)
+    # The earlier record of a possible duplicate pair gets the flag too.
+    flag_possible_duplicates(period=period, record_ids=[record.pk])
     return record
 
 
@@ -268,3 +270,34 @@ def worker_release(*, record_id: int, reason: str, actor: Any, ip: str | None = 
         )
     record.transition_to(Status.RELEASED, actor=actor, reason=reason.strip(), ip=ip)
     return record
+
+
+def flag_possible_duplicates(*, period: Period, record_ids: list[int]) -> int:
+    """Flag, set-based, the given records and their counterparts: same birth date, similar name,
+    other NIK, anywhere in the period. Returns the number of records newly flagged."""
+    if not record_ids:
+        return 0
+    table = WorkerRecord._meta.db_table
+    if len(record_ids) > 5000:
+        # Fresh statistics, so that the planner hashes the period's rows instead of looping over them.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {table}")
+    flag = Flag.POSSIBLE_DUPLICATE.value
+    sql = f"""
+        WITH pairs AS (
+            SELECT r.id AS a, o.id AS b
+            FROM {table} r
+            JOIN {table} o ON o.period_id = r.period_id AND o.birth_date = r.birth_date
+                AND o.nik <> r.nik AND o.status <> 'released'
+            WHERE r.id = ANY(%s) AND r.period_id = %s
+              AND similarity(o.full_name, r.full_name) >= %s
+        ), targets AS (
+            SELECT a AS id FROM pairs UNION SELECT b FROM pairs
+        )
+        UPDATE {table} t
+        SET flags = ARRAY(SELECT DISTINCT f FROM unnest(t.flags || ARRAY[%s]::varchar[]) AS f ORDER BY f)
+        FROM targets WHERE t.id = targets.id AND NOT (%s = ANY(t.flags))
+    """  # noqa: S608 - table name from the model, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [record_ids, period.pk, DUPLICATE_NAME_SIMILARITY, flag, flag])
+        return cursor.rowcount

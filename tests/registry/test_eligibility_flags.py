@@ -100,6 +100,7 @@ def test_similar_name_and_same_birth_date_under_other_nik_is_a_possible_duplicat
     )
     record = register(agency, period, operator, full_name="Muhamad Rizki Pratama")
     assert Flag.POSSIBLE_DUPLICATE in record.flags
+    assert WorkerRecord.objects.get(agency=other_agency).flags == [Flag.POSSIBLE_DUPLICATE]
 
 
 def test_different_name_or_birth_date_is_not_a_duplicate(agency, period, operator):
