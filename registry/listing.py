@@ -122,7 +122,9 @@ def bounded_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int | None, bool]
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(f"SET LOCAL statement_timeout = {COUNT_TIMEOUT_MS}")
-            n = qs.order_by()[: cap + 1].count()
+                n = qs.order_by()[: cap + 1].count()
+                # Inside an outer transaction (tests, ATOMIC_REQUESTS) the limit would outlive this block.
+                cursor.execute("SET LOCAL statement_timeout = DEFAULT")
     except OperationalError:  # the count was cancelled by the timeout
         return None, True
     return min(n, cap), n > cap

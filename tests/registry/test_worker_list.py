@@ -136,3 +136,23 @@ def test_detail_shows_the_audit_timeline(login, operator, records):
     page = login(operator).get(reverse("registry:worker-detail", args=[record.pk])).content.decode()
     assert "Pindah ke Kota Lain" in page
     assert record.nik in page
+
+
+def test_a_slow_count_gives_way_to_many_instead_of_a_number(login, operator, records, monkeypatch):
+    from django.db import connection
+
+    from registry import listing
+
+    monkeypatch.setattr(listing, "COUNT_TIMEOUT_MS", 1)
+    with connection.cursor() as cursor:
+        # pg_sleep stands in for a count over a very broad filter.
+        monkeypatch.setattr(
+            listing.QuerySet, "count", lambda self: cursor.execute("SELECT pg_sleep(0.05)") or 0
+        )
+        response = login(operator).get(LIST)
+    assert response.context["page"].count is None
+    assert "persempit pencarian" in response.content.decode()
+    assert len(response.context["page"].rows) == 4
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"  # the limit did not outlive the count
