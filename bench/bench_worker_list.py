@@ -92,6 +92,7 @@ def _plain_static_files(settings) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     storages.__dict__.pop("backends", None)
+    storages._backends = None
     storages._storages = {}
     staticfiles_storage._wrapped = empty
 
