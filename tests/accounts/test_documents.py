@@ -183,3 +183,11 @@ def test_six_mb_photo_uploads_through_the_documents_page(worker_client, worker, 
     assert response.status_code == 302
     document = Document.objects.get(record=worker.worker_record, kind="selfie")
     assert document.content_type == "image/jpeg" and document.size < len(phone_jpeg)
+
+
+def test_agency_worker_page_links_each_document_to_its_file(client, ktp, operator):
+    client.force_login(operator)
+    page = client.get(reverse("registry:worker-detail", args=[ktp.record_id])).content.decode()
+    link = reverse("worker:document", args=[ktp.pk])
+    assert f'href="{link}"' in page
+    assert client.get(link).status_code == 200
