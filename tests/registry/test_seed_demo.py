@@ -9,6 +9,7 @@ from django.test import RequestFactory
 
 from accounts.models import User
 from registry.models import Agency, Period, Status, WorkerRecord
+from registry.services.worker_data import missing_items
 from registry.validators import nik_mismatches
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +90,16 @@ def test_refuses_to_run_with_debug_off_without_force(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("seed_demo", stdout=StringIO())
     assert not User.objects.exists()
+
+
+def test_demo_workers_who_submitted_have_complete_data_and_documents():
+    seed("--workers", "14")
+    submitted = WorkerRecord.objects.filter(
+        status__in=["submitted", "eligible", "ineligible", "needs_revision"]
+    )
+    assert submitted.exists()
+    for record in submitted:
+        assert missing_items(record) == []
+    with_account = WorkerRecord.objects.filter(status="account_created")
+    for record in with_account:
+        assert {"ktp", "photo"} <= set(record.documents.values_list("kind", flat=True))

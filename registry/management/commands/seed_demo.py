@@ -17,8 +17,9 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from registry.models import Agency, AgencySubmission, Period, Status, WorkerRecord, WorkUnit
+from registry.models import Agency, AgencySubmission, Document, Period, Status, WorkerRecord, WorkUnit
 from registry.services import WorkerData, record_transition, worker_register
+from registry.services.worker_data import HistoryEntry, document_store, work_history_replace, worker_submit
 
 DEMO_PERIOD = "Pendataan Non-ASN 2022"
 EXCLUDED_POSITIONS = [
@@ -143,6 +144,31 @@ REASONS = {
 }
 
 
+def _demo_files() -> dict[str, tuple[bytes, str, str]]:
+    """One synthetic, clearly fake file per document kind: (content, file name, content type)."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    files: dict[str, tuple[bytes, str, str]] = {}
+    for kind, label in Document.Kind.choices:
+        colour = (40, 90, 200) if kind == "photo" else (235, 238, 242)
+        image = Image.new("RGB", (480, 320) if kind != "photo" else (300, 400), colour)
+        draw = ImageDraw.Draw(image)
+        draw.rectangle((8, 8, image.width - 9, image.height - 9), outline=(120, 120, 120), width=3)
+        draw.text(
+            (24, 24), f"CONTOH / DEMO\n{label}", fill=(20, 20, 20) if kind != "photo" else (255, 255, 255)
+        )
+        buffer = BytesIO()
+        if kind == "sk":
+            image.save(buffer, "PDF")
+            files[kind] = (buffer.getvalue(), "sk.pdf", "application/pdf")
+        else:
+            image.save(buffer, "JPEG", quality=85)
+            files[kind] = (buffer.getvalue(), f"{kind}.jpg", "image/jpeg")
+    return files
+
+
 def _password(rng: random.Random) -> str:
     words = ["Merdeka", "Nusantara", "Garuda", "Pancasila", "Bhinneka", "Cendrawasih", "Rajawali", "Melati"]
     return f"{rng.choice(words)}-{rng.randint(1000, 9999)}-{rng.choice('abcdefghjkmnpqrstuvwxyz')}"
@@ -204,6 +230,8 @@ class Command(BaseCommand):
         # Start again from a clean slate for the demo people (staff, workers and their records).
         User.objects.filter(worker_record__agency__in=staffed).delete()
         User.objects.filter(username__in=self._staff_usernames()).delete()
+        for document in Document.objects.filter(record__agency__in=staffed):
+            document.file.delete(save=False)
         WorkerRecord.objects.filter(agency__in=staffed).delete()
 
         lines: list[tuple[str, str, str, str]] = []
@@ -238,6 +266,7 @@ class Command(BaseCommand):
                 for name, blu in UNITS
             ]
             used_niks: set[str] = set()
+            files = _demo_files()
             # Demo workers of one agency share a password: hashing one per worker would make seeding slow.
             worker_password = _password(rng)
             worker_hash = make_password(worker_password)
@@ -250,9 +279,10 @@ class Command(BaseCommand):
                     actor=operator,
                     ip="127.0.0.1",
                 )
+                worker = None
                 for step in PATHS[target]:
                     if step == Status.ACCOUNT_CREATED:
-                        User.objects.create(
+                        worker = User.objects.create(
                             username=f"w{record.nik}",
                             password=worker_hash,
                             email=record.email,
@@ -261,14 +291,48 @@ class Command(BaseCommand):
                             first_name=record.full_name[:150],
                         )
                         lines.append(("worker", record.nik, worker_password, code))
-                    record_transition(
-                        record_id=record.pk,
-                        to=step,
-                        actor=operator,
-                        reason=REASONS.get(step, ""),
-                        ip="127.0.0.1",
-                    )
+                        record_transition(record_id=record.pk, to=step, actor=worker, ip="127.0.0.1")
+                        self._upload(record, worker, files, kinds=("ktp", "photo"))
+                    elif step == Status.SUBMITTED:
+                        # The worker completes the data as the real journey asks, then submits.
+                        self._upload(
+                            record, worker, files, kinds=tuple(k for k in files if k not in ("ktp", "photo"))
+                        )
+                        work_history_replace(
+                            record_id=record.pk,
+                            entries=[
+                                HistoryEntry(
+                                    start_date=record.start_date,
+                                    end_date=None,
+                                    sk_number=record.sk_number,
+                                    position=record.position,
+                                    unit=record.work_unit.name if record.work_unit else agency.name,
+                                )
+                            ],
+                            actor=worker,
+                            ip="127.0.0.1",
+                        )
+                        worker_submit(record_id=record.pk, actor=worker, ip="127.0.0.1")
+                    else:
+                        record_transition(
+                            record_id=record.pk,
+                            to=step,
+                            actor=operator,
+                            reason=REASONS.get(step, ""),
+                            ip="127.0.0.1",
+                        )
         return lines
+
+    @staticmethod
+    def _upload(
+        record: WorkerRecord, worker, files: dict[str, tuple[bytes, str, str]], *, kinds: tuple[str, ...]
+    ):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        for kind in kinds:
+            content, name, content_type = files[kind]
+            upload = SimpleUploadedFile(name, content, content_type=content_type)
+            document_store(record=record, kind=kind, upload=upload, actor=worker, ip="127.0.0.1")
 
     @staticmethod
     def _staff_usernames() -> list[str]:
