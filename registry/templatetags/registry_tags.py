@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Flag
+from registry.models import Document, Flag
 from registry.validators import mask_number
 
 register = template.Library()
@@ -45,11 +45,19 @@ ACTION_LABELS = {
     "status:ineligible": _("Decided: ineligible (TMS)"),
     "status:needs_revision": _("Returned for revision"),
     "status:not_completed": _("Not completed"),
+    "record:worker_update": _("Data completed by the worker"),
+    "record:work_history": _("Work history updated by the worker"),
+    "record:resubmit": _("Submitted again"),
+    "account:create": _("Worker account created"),
 }
 
 
 @register.filter
 def action_label(value: str) -> str:
+    if value.startswith("document:upload:"):
+        kind = value.removeprefix("document:upload:")
+        if kind in Document.Kind.values:
+            return _("Document uploaded: %(document)s") % {"document": Document.Kind(kind).label}
     return ACTION_LABELS.get(value, value)
 
 

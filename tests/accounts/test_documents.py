@@ -191,3 +191,10 @@ def test_agency_worker_page_links_each_document_to_its_file(client, ktp, operato
     link = reverse("worker:document", args=[ktp.pk])
     assert f'href="{link}"' in page
     assert client.get(link).status_code == 200
+
+
+def test_agency_timeline_names_the_worker_s_uploads_in_indonesian(client, ktp, operator):
+    client.force_login(operator)
+    page = client.get(reverse("registry:worker-detail", args=[ktp.record_id])).content.decode()
+    assert "Dokumen diunggah: KTP" in page
+    assert "document:upload:" not in page
