@@ -357,8 +357,12 @@ class WorkerRecord(models.Model):
             ),
         ]
         indexes = [
-            # Lists and dashboard counts filter by agency, period and status: counted from the index alone.
-            models.Index(fields=["agency", "period", "status"], name="record_agency_period_status"),
+            # Lists and dashboard counts filter by agency, period and status: counted from the index
+            # alone; with full_name and id after them, a status-filtered list (the verification queue)
+            # is read in name order from this index too, and further filters (flags) only skip rows.
+            models.Index(
+                fields=["agency", "period", "status", "full_name", "id"], name="record_agency_status_name"
+            ),
             models.Index(fields=["agency", "full_name", "id"], name="record_agency_name"),
             models.Index(fields=["agency", "created_at", "id"], name="record_agency_created"),
             models.Index(fields=["nik"], name="record_nik"),

@@ -130,6 +130,17 @@ def compute_flags(
     return flags
 
 
+def _save_guarding_nik(record: WorkerRecord) -> None:
+    """Save; a NIK taken by a concurrent registration (the partial unique index decides) is a field error."""
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as exc:
+        if "record_one_active_nik_per_period" in str(exc):
+            raise ValidationError({"nik": [_("This NIK is already registered in this period.")]}) from None
+        raise
+
+
 @transaction.atomic
 def worker_register(
     *, agency: Agency, period: Period, data: WorkerData, actor: Any, ip: str | None = None
@@ -148,14 +159,7 @@ def worker_register(
         **data.model_fields(),
     )
     record.flags = compute_flags(period=period, data=data)
-    try:
-        with transaction.atomic():
-            record.save()
-    except IntegrityError as exc:
-        # Two registrations of one NIK at the same moment: the partial unique index decides.
-        if "record_one_active_nik_per_period" in str(exc):
-            raise ValidationError({"nik": [_("This NIK is already registered in this period.")]}) from None
-        raise
+    _save_guarding_nik(record)
     AuditEvent.log(actor=actor, action="record:register", obj=record, after={"status": record.status}, ip=ip)
     # The earlier record of a possible duplicate pair gets the flag too.
     flag_possible_duplicates(period=period, record_ids=[record.pk])
@@ -246,13 +250,7 @@ def worker_update(*, record_id: int, data: WorkerData, actor: Any, ip: str | Non
         record.flags = flags
     if not after:
         return record
-    try:
-        with transaction.atomic():
-            record.save()
-    except IntegrityError as exc:
-        if "record_one_active_nik_per_period" in str(exc):
-            raise ValidationError({"nik": [_("This NIK is already registered in this period.")]}) from None
-        raise
+    _save_guarding_nik(record)
     AuditEvent.log(actor=actor, action="record:update", obj=record, before=before, after=after, ip=ip)
     return record
 
