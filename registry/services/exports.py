@@ -20,6 +20,12 @@ EXPORT_FIELDS = (
     "start_date", "end_date", "education_level", "status", "flags",
 )  # fmt: skip
 FLAG_LABELS = dict(Flag.choices)
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _headers() -> list[str]:
@@ -46,7 +52,7 @@ def _cells(record: WorkerRecord) -> list[Any]:
             value = "; ".join(str(FLAG_LABELS.get(f, f)) for f in value)
         elif hasattr(value, "strftime"):
             value = value.strftime("%d-%m-%Y")
-        out.append("" if value is None else str(value))
+        out.append("" if value is None else _safe(str(value)))
     return out
 
 

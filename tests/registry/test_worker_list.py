@@ -156,3 +156,17 @@ def test_a_slow_count_gives_way_to_many_instead_of_a_number(login, operator, rec
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "0"  # the limit did not outlive the count
+
+
+def test_exports_never_hand_a_spreadsheet_a_formula(login, operator, agency, period):
+    WorkerRecordFactory(
+        period=period, agency=agency, full_name="Andi", position='=HYPERLINK("http://x","klik")'
+    )
+    client = login(operator)
+    content = b"".join(client.get(reverse("registry:worker-export", args=["csv"])).streaming_content)
+    row = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))[1]
+    assert row[9] == '\'=HYPERLINK("http://x","klik")'
+    response = client.get(reverse("registry:worker-export", args=["xlsx"]))
+    cell = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active["J2"]
+    assert cell.data_type == "s"
+    assert cell.value.startswith("'=")
