@@ -24,8 +24,9 @@ FLAG_LABELS = dict(Flag.choices)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _safe(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+def spreadsheet_safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe; other values stay."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
 def _headers() -> list[str]:
@@ -52,7 +53,7 @@ def _cells(record: WorkerRecord) -> list[Any]:
             value = "; ".join(str(FLAG_LABELS.get(f, f)) for f in value)
         elif hasattr(value, "strftime"):
             value = value.strftime("%d-%m-%Y")
-        out.append("" if value is None else _safe(str(value)))
+        out.append("" if value is None else spreadsheet_safe(str(value)))
     return out
 
 

@@ -44,6 +44,7 @@ from registry.models import (
     WorkUnit,
 )
 from registry.rules import eligibility_flags
+from registry.services.exports import spreadsheet_safe
 from registry.services.records import flag_possible_duplicates, new_registration_number, submission_for
 from registry.validators import nik_mismatches, validate_kk, validate_nik
 
@@ -565,7 +566,7 @@ def _refused_workbook(header: tuple, refused: list[tuple[int, tuple, str]]) -> b
     ws = wb.create_sheet("Data")
     ws.append(["Baris Asal", *[_text(h) for h in header], ERROR_HEADER])
     for number, values, message in refused:
-        ws.append([number, *[v for v in values], message])
+        ws.append([number, *[spreadsheet_safe(v) for v in values], spreadsheet_safe(message)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
