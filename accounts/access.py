@@ -103,6 +103,17 @@ def worker_record(user: User) -> WorkerRecord:
     return user.worker_record
 
 
+def can_view_record_files(user: User, record: WorkerRecord) -> bool:
+    """The worker themself, staff of the record's agency, the national admin."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_national_admin:
+        return True
+    if user.role in AGENCY_ROLES:
+        return user.agency_id is not None and user.agency_id == record.agency_id
+    return user.worker_record_id == record.pk
+
+
 def client_ip(request: HttpRequest) -> str | None:
     """The caller's address for the audit trail (the proxy's header only when BEHIND_PROXY)."""
     from django.conf import settings

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.access import client_ip, worker_record, worker_required
+from accounts.access import can_view_record_files, client_ip, worker_record, worker_required
 from accounts.backends import lockout_key
 from accounts.cards import account_card_pdf, data_card_pdf
 from accounts.forms import WorkerLoginForm
@@ -31,7 +31,6 @@ from accounts.forms_worker import (
     IdentityCheckForm,
     WorkHistoryFormSet,
 )
-from accounts.models import AGENCY_ROLES
 from accounts.services.registration import (
     AccountNotAllowed,
     Identity,
@@ -424,17 +423,6 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 
 # --- Files and cards -------------------------------------------------------------------------
-
-
-def can_view_record_files(user, record: WorkerRecord) -> bool:
-    """The worker themself, staff of the record's agency, the national admin."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_national_admin:
-        return True
-    if user.role in AGENCY_ROLES:
-        return user.agency_id is not None and user.agency_id == record.agency_id
-    return user.worker_record_id == record.pk
 
 
 def document_file(request: HttpRequest, pk: int) -> HttpResponse:
