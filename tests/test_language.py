@@ -25,3 +25,24 @@ def test_english_can_be_chosen_with_the_language_switch(client):
 def test_unknown_language_cookie_falls_back_to_indonesian(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     assert "Buat Akun" in client.get("/").content.decode()
+
+
+def test_not_found_page_is_indonesian_and_friendly(client):
+    response = client.get("/halaman-yang-tidak-ada/")
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan" in response.content.decode()
+
+
+def test_helpdesk_write_attempt_gets_an_indonesian_explanation(client, helpdesk):
+    client.force_login(helpdesk)
+    response = client.get("/instansi/pegawai/tambah/")
+    assert response.status_code == 403
+    assert "tidak dapat mengubah" in response.content.decode()
+
+
+def test_server_error_page_renders_in_indonesian(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Terjadi kesalahan" in response.content.decode()
