@@ -45,7 +45,7 @@ from registry.models import (
 )
 from registry.rules import eligibility_flags
 from registry.services.exports import spreadsheet_safe
-from registry.services.records import flag_possible_duplicates, new_registration_number, submission_for
+from registry.services.records import flag_possible_duplicates, new_registration_number, require_input_open
 from registry.validators import nik_mismatches, validate_kk, validate_nik
 
 logger = logging.getLogger(__name__)
@@ -227,8 +227,7 @@ def check_upload(upload: UploadedFile) -> None:
 @transaction.atomic
 def import_start(*, agency: Agency, period: Period, upload: UploadedFile, actor: Any) -> ImportJob:
     """Store the upload as an import job; the caller runs it inline or enqueues it."""
-    if not submission_for(agency=agency, period=period).is_open:
-        raise ValidationError(_("The agency's data collection is no longer open; records cannot be added."))
+    require_input_open(agency=agency, period=period)
     check_upload(upload)
     job = ImportJob(agency=agency, period=period, created_by=actor, original_name=upload.name[:200])
     job.file.save("upload.xlsx", upload, save=False)
@@ -622,8 +621,10 @@ def _import_sheet(job: ImportJob, ws) -> None:
         )
     job.total_rows = total
     ImportJob.objects.filter(pk=job.pk).update(total_rows=total)
-    if not submission_for(agency=job.agency, period=job.period).is_open:
-        raise ImportRefused(_("The agency's data collection is no longer open; records cannot be added."))
+    try:
+        require_input_open(agency=job.agency, period=job.period)
+    except ValidationError as exc:
+        raise ImportRefused(exc.messages[0]) from None
 
     run = _Run(job)
     started = time.monotonic()

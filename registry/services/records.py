@@ -146,9 +146,7 @@ def worker_register(
     *, agency: Agency, period: Period, data: WorkerData, actor: Any, ip: str | None = None
 ) -> WorkerRecord:
     """Register one worker for an agency. Hard errors refuse; eligibility problems become flags."""
-    submission = submission_for(agency=agency, period=period)
-    if not submission.is_open:
-        raise ValidationError(_("The agency's data collection is no longer open; records cannot be added."))
+    require_input_open(agency=agency, period=period)
     _resolve_work_unit(agency=agency, data=data)
     check_hard_errors(period=period, data=data)
     record = WorkerRecord(
@@ -224,11 +222,24 @@ def _require_open(*, agency: Agency, period: Period) -> None:
         raise ValidationError(_("The agency's data collection is no longer open; records cannot be changed."))
 
 
+def require_input_open(*, agency: Agency, period: Period) -> None:
+    """Adding or changing the agency's entries needs an open agency and the input deadline not passed."""
+    if not submission_for(agency=agency, period=period).is_open:
+        raise ValidationError(_("The agency's data collection is no longer open; records cannot be added."))
+    if not period.input_open():
+        deadline = timezone.localtime(period.input_deadline).strftime("%d-%m-%Y %H:%M")
+        raise ValidationError(
+            _("The input deadline (%(deadline)s) has passed; records can no longer be added or changed.")
+            % {"deadline": deadline}
+        )
+
+
 @transaction.atomic
 def worker_update(*, record_id: int, data: WorkerData, actor: Any, ip: str | None = None) -> WorkerRecord:
     """Change what the agency entered for a worker, while the agency is open; flags are recomputed."""
     record = WorkerRecord.objects.select_for_update().select_related("period", "agency").get(pk=record_id)
     _require_open(agency=record.agency, period=record.period)
+    require_input_open(agency=record.agency, period=record.period)
     if record.status not in EDITABLE_STATUSES:
         raise ValidationError(
             _("A record with status %(status)s can no longer be edited.")

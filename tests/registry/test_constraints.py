@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from registry.models import AgencySubmission, AuditEvent, Status, WorkerRecord
 from registry.services import WorkerData, worker_register
+from registry.services.records import worker_update
 from tests.factories import AgencyFactory, SubmissionFactory, WorkerRecordFactory, make_kk, make_nik
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +102,22 @@ def test_register_refuses_a_nik_held_by_another_agency_and_names_it(agency, othe
         worker_register(agency=agency, period=period, data=_data(full_name="Orang Lain"), actor=operator)
     assert other_agency.name in " ".join(exc.value.message_dict["nik"])
     assert WorkerRecord.objects.filter(agency=agency).count() == 0
+
+
+def test_register_is_refused_after_the_input_deadline(agency, period, operator):
+    period.input_deadline = timezone.now() - dt.timedelta(minutes=1)
+    period.save()
+    with translation.override("id"), pytest.raises(ValidationError) as exc:
+        worker_register(agency=agency, period=period, data=_data(), actor=operator)
+    assert "Batas waktu input" in " ".join(exc.value.messages)
+    assert not WorkerRecord.objects.exists()
+
+
+def test_agency_edit_is_refused_after_the_input_deadline(agency, period, operator):
+    record = worker_register(agency=agency, period=period, data=_data(), actor=operator)
+    period.input_deadline = timezone.now() - dt.timedelta(minutes=1)
+    period.save()
+    with pytest.raises(ValidationError):
+        worker_update(record_id=record.pk, data=_data(full_name="Nama Baru"), actor=operator)
+    record.refresh_from_db()
+    assert record.full_name == "Budi Santoso"

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -237,3 +238,25 @@ def test_ten_thousand_rows_with_a_few_bad_ones(agency, period, operator):
     assert sorted(e["row"] for e in job.errors) == [12, 502, 9002, 10001]
     assert WorkerRecord.objects.filter(agency=agency).count() == 9_996
     assert AuditEvent.objects.filter(action="record:register", agency=agency).count() == 9_996
+
+
+def test_an_import_after_the_input_deadline_is_refused(agency, period, operator):
+    period.input_deadline = timezone.now() - dt.timedelta(minutes=1)
+    period.save()
+    with pytest.raises(ValidationError) as exc:
+        import_start(agency=agency, period=period, upload=upload(xlsx_bytes([import_row()])), actor=operator)
+    assert "Batas waktu input" in " ".join(exc.value.messages)
+    assert not ImportJob.objects.exists()
+    assert not WorkerRecord.objects.exists()
+
+
+def test_a_queued_import_that_starts_after_the_deadline_saves_nothing(agency, period, operator):
+    job = import_start(
+        agency=agency, period=period, upload=upload(xlsx_bytes([import_row()])), actor=operator
+    )
+    period.input_deadline = timezone.now() - dt.timedelta(minutes=1)
+    period.save()
+    job = import_run(job_id=job.pk)
+    assert job.status == ImportJob.Status.FAILED
+    assert "Batas waktu input" in job.message
+    assert not WorkerRecord.objects.exists()
