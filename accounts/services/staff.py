@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.forms import PasswordResetForm
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -38,10 +38,11 @@ def staff_user_create(
     return user
 
 
-def _own_staff(*, agency: Agency, user_id: int, actor: User) -> User:
+def _own_staff(*, agency: Agency, user_id: int, actor: User, own_account_message: str) -> User:
+    """Another staff user of the same agency; an admin never acts on their own account here."""
     user = User.objects.select_for_update().get(pk=user_id, agency=agency, role__in=AGENCY_ROLES)
     if user.pk == actor.pk:
-        raise PermissionDenied("An admin does not change their own account here.")
+        raise ValidationError(own_account_message, code="own_account")
     return user
 
 
@@ -49,7 +50,12 @@ def _own_staff(*, agency: Agency, user_id: int, actor: User) -> User:
 def staff_user_set_active(
     *, agency: Agency, user_id: int, active: bool, actor: User, ip: str | None = None
 ) -> User:
-    user = _own_staff(agency=agency, user_id=user_id, actor=actor)
+    user = _own_staff(
+        agency=agency,
+        user_id=user_id,
+        actor=actor,
+        own_account_message=_("You cannot deactivate your own account."),
+    )
     if user.is_active != active:
         user.is_active = active
         user.save(update_fields=["is_active"])
@@ -69,7 +75,12 @@ def staff_user_send_password_reset(
     *, agency: Agency, user_id: int, actor: User, request: Any, ip: str | None = None
 ) -> User:
     """E-mail the user a link to choose a new password (the admin never learns it)."""
-    user = _own_staff(agency=agency, user_id=user_id, actor=actor)
+    user = _own_staff(
+        agency=agency,
+        user_id=user_id,
+        actor=actor,
+        own_account_message=_("Use “Change password” for your own account."),
+    )
     if not user.email:
         raise ValidationError(_("This user has no e-mail address."))
     form = PasswordResetForm({"email": user.email})

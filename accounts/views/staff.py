@@ -113,16 +113,17 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @agency_staff_required(write=True, roles=ADMIN_ONLY)
 def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_for_agency(request.user, User.objects.filter(role__in=AGENCY_ROLES), pk=pk)
-    if target.pk == request.user.pk:
-        messages.error(request, _("You cannot deactivate your own account."))
+    try:
+        user = staff_user_set_active(
+            agency=user_agency(request.user),
+            user_id=target.pk,
+            active=not target.is_active,
+            actor=request.user,
+            ip=client_ip(request),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
         return redirect("staff:user-list")
-    user = staff_user_set_active(
-        agency=user_agency(request.user),
-        user_id=target.pk,
-        active=not target.is_active,
-        actor=request.user,
-        ip=client_ip(request),
-    )
     if user.is_active:
         messages.success(request, _("%(name)s can log in again.") % {"name": user.username})
     else:
@@ -136,9 +137,6 @@ def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
 @agency_staff_required(write=True, roles=ADMIN_ONLY)
 def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
     target = get_for_agency(request.user, User.objects.filter(role__in=AGENCY_ROLES), pk=pk)
-    if target.pk == request.user.pk:
-        messages.error(request, _("Use “Change password” for your own account."))
-        return redirect("staff:user-list")
     try:
         staff_user_send_password_reset(
             agency=user_agency(request.user),

@@ -4,9 +4,11 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Role, User
+from accounts.services.staff import staff_user_set_active
 from registry.models import AuditEvent
 from tests.factories import PASSWORD, UserFactory
 
@@ -138,5 +140,19 @@ def test_agency_admin_sends_a_password_reset_link(
 def test_agency_admin_cannot_deactivate_themselves(client, agency_admin):
     client.force_login(agency_admin)
     client.post(reverse("staff:user-toggle-active", args=[agency_admin.pk]))
+    agency_admin.refresh_from_db()
+    assert agency_admin.is_active
+
+
+def test_deactivating_oneself_is_explained_in_indonesian(client, agency_admin):
+    client.force_login(agency_admin)
+    response = client.post(reverse("staff:user-toggle-active", args=[agency_admin.pk]), follow=True)
+    assert "Anda tidak dapat menonaktifkan akun Anda sendiri" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="staff:deactivate").exists()
+
+
+def test_the_service_itself_refuses_an_admin_acting_on_their_own_account(agency, agency_admin):
+    with pytest.raises(ValidationError):
+        staff_user_set_active(agency=agency, user_id=agency_admin.pk, active=False, actor=agency_admin)
     agency_admin.refresh_from_db()
     assert agency_admin.is_active
