@@ -1,11 +1,9 @@
-"""Agencies, periods, worker records, their documents, and the audit trail."""
+"""Worker records: the states, the transition table, eligibility flags and work history."""
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
-import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -15,7 +13,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.models.agencies import Agency, Period, WorkUnit
 from registry.validators import mask_number
+
+if TYPE_CHECKING:
+    from registry.models.audit import AuditEvent
 
 
 class InvalidTransition(Exception):
@@ -24,142 +26,6 @@ class InvalidTransition(Exception):
     def __init__(self, current: str, target: str):
         self.current, self.target = current, target
         super().__init__(f"Transition {current} -> {target} is not allowed")
-
-
-# --- Agencies and periods --------------------------------------------------------------------
-
-
-class Agency(models.Model):
-    class Kind(models.TextChoices):
-        CENTRAL = "central", _("Central agency")
-        PROVINCE = "province", _("Province")
-        REGENCY = "regency", _("Regency")
-        CITY = "city", _("City")
-
-    code = models.CharField(_("code"), max_length=10, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("agency")
-        verbose_name_plural = _("agencies")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class WorkUnit(models.Model):
-    """A work unit (unit kerja) of an agency; BLU/BLUD units fall outside the data collection."""
-
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="work_units")
-    name = models.CharField(_("name"), max_length=200)
-    is_blu = models.BooleanField(_("BLU/BLUD unit"), default=False)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("work unit")
-        verbose_name_plural = _("work units")
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "name"], name="workunit_unique_name_per_agency")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class PeriodQuerySet(models.QuerySet):
-    def active(self) -> Period | None:
-        return self.filter(is_active=True).first()
-
-
-class Period(models.Model):
-    """One data collection with its rules and deadlines (e.g. "Pendataan Non-ASN 2022")."""
-
-    name = models.CharField(_("name"), max_length=120)
-    is_active = models.BooleanField(_("active"), default=False)
-    cutoff_date = models.DateField(_("eligibility cut-off date"), default=dt.date(2021, 12, 31))
-    min_age = models.PositiveSmallIntegerField(_("minimum age"), default=20)
-    max_age = models.PositiveSmallIntegerField(_("maximum age"), default=56)
-    min_service_years = models.PositiveSmallIntegerField(_("minimum years of service"), default=1)
-    excluded_positions = ArrayField(
-        models.CharField(max_length=100),
-        verbose_name=_("excluded job titles"),
-        default=list,
-        blank=True,
-        help_text=_("Job titles outside the data collection (matched case-insensitively as words)."),
-    )
-    input_deadline = models.DateTimeField(_("input deadline"))
-    public_test_days = models.PositiveSmallIntegerField(_("public test length (days)"), default=5)
-    correction_deadline = models.DateTimeField(_("correction deadline"))
-    finalisation_deadline = models.DateTimeField(_("finalisation deadline"))
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = PeriodQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-cutoff_date"]
-        verbose_name = _("period")
-        verbose_name_plural = _("periods")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["is_active"], condition=Q(is_active=True), name="period_one_active"
-            ),
-            models.CheckConstraint(
-                condition=Q(min_age__lt=models.F("max_age")), name="period_age_range_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(input_deadline__lte=models.F("finalisation_deadline")),
-                name="period_input_before_finalisation",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def input_open(self, now: dt.datetime | None = None) -> bool:
-        return (now or timezone.now()) <= self.input_deadline
-
-
-class AgencySubmission(models.Model):
-    """One agency's way through one period: open → prefinalised → finalised → completed."""
-
-    class Phase(models.TextChoices):
-        OPEN = "open", _("Open")
-        PREFINALISED = "prefinalised", _("Prefinalised (public test)")
-        FINALISED = "finalised", _("Finalised")
-        COMPLETED = "completed", _("Completed (SPTJM uploaded)")
-
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="submissions")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="submissions")
-    phase = models.CharField(_("phase"), max_length=15, choices=Phase.choices, default=Phase.OPEN)
-    prefinalised_at = models.DateTimeField(null=True, blank=True)
-    finalised_at = models.DateTimeField(null=True, blank=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
-    reopened_reason = models.TextField(blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("agency submission")
-        verbose_name_plural = _("agency submissions")
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "period"], name="submission_one_per_agency_period"),
-            models.CheckConstraint(
-                condition=Q(phase__in=["open", "prefinalised", "finalised", "completed"]),
-                name="submission_phase_valid",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.agency} — {self.period} ({self.get_phase_display()})"
-
-    @property
-    def is_open(self) -> bool:
-        return self.phase == self.Phase.OPEN
-
-
-# --- Worker records --------------------------------------------------------------------------
 
 
 class Status(models.TextChoices):
@@ -417,6 +283,8 @@ class WorkerRecord(models.Model):
             self.release_reason = reason
             update.append("release_reason")
         self.save(update_fields=update)
+        from registry.models.audit import AuditEvent  # the audit trail refers back to records
+
         return AuditEvent.log(
             actor=actor,
             action=f"status:{target}",
@@ -450,177 +318,3 @@ class WorkHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position} ({self.start_date:%d-%m-%Y})"
-
-
-def document_path(instance: Document, filename: str) -> str:
-    # Random names: a stored file's name reveals neither the person nor the kind of document.
-    return f"documents/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
-
-
-class Document(models.Model):
-    class Kind(models.TextChoices):
-        KTP = "ktp", _("KTP (or Dukcapil letter)")
-        KK = "kk", _("Family card (KK)")
-        PHOTO = "photo", _("Passport photo (blue background)")
-        SELFIE = "selfie", _("Selfie")
-        DIPLOMA = "diploma", _("Diploma")
-        SK = "sk", _("Appointment decree (SK)")
-        PAY_PROOF = "pay_proof", _("Proof of pay")
-
-    record = models.ForeignKey(WorkerRecord, on_delete=models.CASCADE, related_name="documents")
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    file = models.FileField(upload_to=document_path, max_length=200)
-    size = models.PositiveIntegerField()
-    content_type = models.CharField(max_length=50)
-    checksum = models.CharField(max_length=64, help_text="SHA-256 of the stored file")
-    pages = models.PositiveSmallIntegerField(null=True, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("document")
-        verbose_name_plural = _("documents")
-        constraints = [
-            models.UniqueConstraint(fields=["record", "kind"], name="document_one_per_kind"),
-            models.CheckConstraint(
-                condition=Q(content_type__in=["image/jpeg", "image/png", "application/pdf"]),
-                name="document_content_type_allowed",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.get_kind_display()
-
-
-class AuditEvent(models.Model):
-    """Who did what to which object, when, why and from where. Never edited, never deleted."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=60)
-    object_type = models.CharField(max_length=60)
-    object_id = models.CharField(max_length=40)
-    record = models.ForeignKey(
-        WorkerRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
-    )
-    agency = models.ForeignKey(Agency, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    before = models.JSONField(default=dict, blank=True)
-    after = models.JSONField(default=dict, blank=True)
-    reason = models.TextField(blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("audit event")
-        verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
-
-    @classmethod
-    def log(
-        cls,
-        *,
-        actor: Any,
-        action: str,
-        obj: models.Model,
-        before: dict | None = None,
-        after: dict | None = None,
-        reason: str = "",
-        ip: str | None = None,
-    ) -> AuditEvent:
-        record = obj if isinstance(obj, WorkerRecord) else getattr(obj, "record", None)
-        agency = getattr(obj, "agency", None) or (record.agency if record else None)
-        if isinstance(obj, Agency):
-            agency = obj
-        return cls.objects.create(
-            actor=actor if getattr(actor, "pk", None) else None,
-            action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            record=record if isinstance(record, WorkerRecord) else None,
-            agency=agency if isinstance(agency, Agency) else None,
-            before=before or {},
-            after=after or {},
-            reason=reason,
-            ip=ip,
-        )
-
-
-# --- XLSX imports ----------------------------------------------------------------------------
-
-
-def import_upload_path(instance: ImportJob, filename: str) -> str:
-    return f"imports/{uuid.uuid4().hex}.xlsx"
-
-
-def import_refused_path(instance: ImportJob, filename: str) -> str:
-    return f"imports/refused-{uuid.uuid4().hex}.xlsx"
-
-
-class ImportJob(models.Model):
-    """One uploaded XLSX file and how its import went (polled by the progress page)."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Finished")
-        FAILED = "failed", _("Failed")
-
-    # Errors kept on the row for the result page; the full list is in the refused-rows file.
-    MAX_STORED_ERRORS = 2000
-
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="import_jobs")
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="import_jobs")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    file = models.FileField(upload_to=import_upload_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
-    valid_rows = models.PositiveIntegerField(default=0)
-    refused_rows = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
-    message = models.TextField(blank=True)
-    refused_file = models.FileField(upload_to=import_refused_path, max_length=200, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
-        indexes = [models.Index(fields=["agency", "-created_at"], name="importjob_agency_created")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["pending", "running", "done", "failed"]),
-                name="importjob_status_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(processed_rows__lte=models.F("total_rows")) | Q(total_rows=0),
-                name="importjob_processed_within_total",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.original_name} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
-    def percent(self) -> int:
-        if self.is_finished:
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(100, int(self.processed_rows * 100 / self.total_rows))

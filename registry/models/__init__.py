@@ -1,0 +1,36 @@
+"""Registry models, one module per concept:
+
+agencies.py   Agency, WorkUnit, Period (the rules), AgencySubmission (an agency's phase)
+records.py    WorkerRecord, its states and transition table, flags, WorkHistory
+documents.py  Document
+audit.py      AuditEvent
+imports.py    ImportJob
+"""
+
+from registry.models.agencies import Agency, AgencySubmission, Period, PeriodQuerySet, WorkUnit
+from registry.models.audit import AuditEvent
+from registry.models.documents import Document, document_path
+from registry.models.imports import ImportJob, import_refused_path, import_upload_path
+from registry.models.records import (
+    DECIDED,
+    REASON_REQUIRED,
+    TRANSITIONS,
+    Category,
+    EducationLevel,
+    Flag,
+    InvalidTransition,
+    PaySource,
+    Sex,
+    Status,
+    WorkerRecord,
+    WorkerRecordQuerySet,
+    WorkHistory,
+    _new_card_token,
+)
+
+__all__ = [
+    "DECIDED", "REASON_REQUIRED", "TRANSITIONS", "Agency", "AgencySubmission", "AuditEvent",
+    "Category", "Document", "EducationLevel", "Flag", "ImportJob", "InvalidTransition", "PaySource",
+    "Period", "PeriodQuerySet", "Sex", "Status", "WorkHistory", "WorkUnit", "WorkerRecord",
+    "WorkerRecordQuerySet", "_new_card_token", "document_path", "import_refused_path", "import_upload_path",
+]  # fmt: skip

@@ -1,0 +1,141 @@
+"""Agencies, their work units, periods (the rules) and each agency's way through a period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Agency(models.Model):
+    class Kind(models.TextChoices):
+        CENTRAL = "central", _("Central agency")
+        PROVINCE = "province", _("Province")
+        REGENCY = "regency", _("Regency")
+        CITY = "city", _("City")
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkUnit(models.Model):
+    """A work unit (unit kerja) of an agency; BLU/BLUD units fall outside the data collection."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="work_units")
+    name = models.CharField(_("name"), max_length=200)
+    is_blu = models.BooleanField(_("BLU/BLUD unit"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("work unit")
+        verbose_name_plural = _("work units")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="workunit_unique_name_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PeriodQuerySet(models.QuerySet):
+    def active(self) -> Period | None:
+        return self.filter(is_active=True).first()
+
+
+class Period(models.Model):
+    """One data collection with its rules and deadlines (e.g. "Pendataan Non-ASN 2022")."""
+
+    name = models.CharField(_("name"), max_length=120)
+    is_active = models.BooleanField(_("active"), default=False)
+    cutoff_date = models.DateField(_("eligibility cut-off date"), default=dt.date(2021, 12, 31))
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), default=20)
+    max_age = models.PositiveSmallIntegerField(_("maximum age"), default=56)
+    min_service_years = models.PositiveSmallIntegerField(_("minimum years of service"), default=1)
+    excluded_positions = ArrayField(
+        models.CharField(max_length=100),
+        verbose_name=_("excluded job titles"),
+        default=list,
+        blank=True,
+        help_text=_("Job titles outside the data collection (matched case-insensitively as words)."),
+    )
+    input_deadline = models.DateTimeField(_("input deadline"))
+    public_test_days = models.PositiveSmallIntegerField(_("public test length (days)"), default=5)
+    correction_deadline = models.DateTimeField(_("correction deadline"))
+    finalisation_deadline = models.DateTimeField(_("finalisation deadline"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-cutoff_date"]
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="period_one_active"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_age__lt=models.F("max_age")), name="period_age_range_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(input_deadline__lte=models.F("finalisation_deadline")),
+                name="period_input_before_finalisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def input_open(self, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) <= self.input_deadline
+
+
+class AgencySubmission(models.Model):
+    """One agency's way through one period: open → prefinalised → finalised → completed."""
+
+    class Phase(models.TextChoices):
+        OPEN = "open", _("Open")
+        PREFINALISED = "prefinalised", _("Prefinalised (public test)")
+        FINALISED = "finalised", _("Finalised")
+        COMPLETED = "completed", _("Completed (SPTJM uploaded)")
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="submissions")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="submissions")
+    phase = models.CharField(_("phase"), max_length=15, choices=Phase.choices, default=Phase.OPEN)
+    prefinalised_at = models.DateTimeField(null=True, blank=True)
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    reopened_reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("agency submission")
+        verbose_name_plural = _("agency submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "period"], name="submission_one_per_agency_period"),
+            models.CheckConstraint(
+                condition=Q(phase__in=["open", "prefinalised", "finalised", "completed"]),
+                name="submission_phase_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} — {self.period} ({self.get_phase_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.phase == self.Phase.OPEN
