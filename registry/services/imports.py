@@ -30,6 +30,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
+from registry.date_rules import date_errors
 from registry.models import (
     Agency,
     AuditEvent,
@@ -292,8 +293,6 @@ def _parse_row(number: int, values: tuple, index: dict[str, int], today: dt.date
                 err(column.field, _("Not a date. Write it as DD-MM-YYYY, e.g. 31-12-2021."))
                 data[column.field] = None
                 continue
-            if value is not None and value > today:
-                err(column.field, _("This date is in the future. Enter a date up to today."))
         elif column.kind == "int":
             text = _text(raw).replace(".", "").replace(",", "")
             value = None
@@ -341,8 +340,10 @@ def _parse_row(number: int, values: tuple, index: dict[str, int], today: dt.date
     if nik and (data["birth_date"] or sex):
         for field, message in nik_mismatches(nik, birth_date=data["birth_date"], sex=sex).items():
             err(field, message)
-    if data["start_date"] and data["end_date"] and data["end_date"] < data["start_date"]:
-        err("end_date", _("The end date is before the start date."))
+    dates = {column.field: data[column.field] for column in COLUMNS if column.kind == "date"}
+    for field, messages in date_errors(dates, today=today).items():
+        for message in messages:
+            err(field, message)
     for field, limit in _TEXT_LIMITS.items():
         if len(data[field] or "") > limit:
             err(field, _("Too long: at most %(limit)d characters.") % {"limit": limit})

@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registry.date_rules import PAST_DATES, date_errors
 from registry.models import (
     Agency,
     AgencySubmission,
@@ -91,13 +92,9 @@ def check_hard_errors(*, period: Period, data: WorkerData, exclude_pk: int | Non
         validate_identity(nik=data.nik, kk=data.kk, birth_date=data.birth_date, sex=data.sex)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    today = timezone.localdate()
-    for name in ("birth_date", "sk_date", "start_date", "graduation_date"):
-        value = getattr(data, name)
-        if value is not None and value > today:
-            errors.setdefault(name, []).append(_("This date is in the future. Enter a date up to today."))
-    if data.start_date and data.end_date and data.end_date < data.start_date:
-        errors.setdefault("end_date", []).append(_("The end date is before the start date."))
+    dates = {name: getattr(data, name) for name in (*PAST_DATES, "end_date")}
+    for name, messages in date_errors(dates, today=timezone.localdate()).items():
+        errors.setdefault(name, []).extend(messages)
     if "nik" not in errors:
         holder = (
             WorkerRecord.objects.filter(period=period, nik=data.nik.strip())

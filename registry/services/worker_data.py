@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from registry.date_rules import date_errors
 from registry.documents import check_upload
 from registry.models import (
     AgencySubmission,
@@ -118,19 +119,11 @@ def _locked_editable(record_id: int) -> WorkerRecord:
 
 
 def _check_dates(values: dict[str, Any], record: WorkerRecord) -> None:
-    errors: dict[str, list[str]] = {}
-    today = timezone.localdate()
-    for name in ("sk_date", "start_date", "graduation_date"):
-        value = values.get(name)
-        if value is not None and value > today:
-            errors.setdefault(name, []).append(_("This date is in the future. Enter a date up to today."))
-    start = values.get("start_date", record.start_date)
-    end = values.get("end_date", record.end_date)
-    if start and end and end < start:
-        errors.setdefault("end_date", []).append(_("The end date is before the start date."))
-    graduation = values.get("graduation_date")
-    if graduation and graduation < record.birth_date:
-        errors.setdefault("graduation_date", []).append(_("The graduation date is before the date of birth."))
+    dates = {
+        name: values.get(name, getattr(record, name))
+        for name in ("birth_date", "sk_date", "start_date", "end_date", "graduation_date")
+    }
+    errors = date_errors(dates, today=timezone.localdate())
     if errors:
         raise ValidationError(errors)
 
