@@ -58,17 +58,13 @@ def user_agency(user: User) -> Agency:
 
 
 def scoped(user: User, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
-    """Restrict a queryset of a model with an `agency` (or `record__agency`) to the user's agency."""
+    """Restrict a queryset to the user's agency: each agency-scoped model's QuerySet says how
+    (`for_agency(agency)`); a model without one cannot be scoped, and says so."""
     agency = user_agency(user)
-    model = queryset.model
-    field_names = {f.name for f in model._meta.get_fields()}
-    if model is Agency:
-        return queryset.filter(pk=agency.pk)
-    if "agency" in field_names:
-        return queryset.filter(agency=agency)
-    if "record" in field_names:
-        return queryset.filter(record__agency=agency)
-    raise TypeError(f"{model.__name__} cannot be scoped to an agency")
+    for_agency = getattr(queryset, "for_agency", None)
+    if for_agency is None:
+        raise TypeError(f"{queryset.model.__name__} has no QuerySet.for_agency(): it cannot be scoped")
+    return for_agency(agency)
 
 
 def get_for_agency(user: User, queryset: models.QuerySet[M] | type[M], **lookup) -> M:
@@ -78,9 +74,10 @@ def get_for_agency(user: User, queryset: models.QuerySet[M] | type[M], **lookup)
 
 
 def get_record_for_agency(user: User, pk: int, *, for_update: bool = False) -> WorkerRecord:
-    qs = WorkerRecord.objects.all()
+    # Period, agency and work unit come in the same query: every record page shows them.
+    qs = WorkerRecord.objects.select_related("period", "agency", "work_unit")
     if for_update:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     return get_for_agency(user, qs, pk=pk)
 
 

@@ -9,7 +9,11 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         import logging
 
-        from accounts import signals  # noqa: F401  (status-change e-mails)
+        from accounts import signals  # noqa: F401  (status-change e-mails, login kept in step)
+        from accounts.audit import AccountAuditAction
+        from registry.models import register_audit_actions
+
+        register_audit_actions(AccountAuditAction)
 
         # WeasyPrint logs every rendering step at INFO; card PDFs would flood the log.
         logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -18,6 +19,15 @@ class Role(models.TextChoices):
 
 
 AGENCY_ROLES = frozenset({Role.AGENCY_ADMIN, Role.OPERATOR, Role.HELPDESK})
+
+
+class UserQuerySet(models.QuerySet):
+    def for_agency(self, agency) -> UserQuerySet:
+        return self.filter(agency=agency)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    pass
 
 
 class User(AbstractUser):

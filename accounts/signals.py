@@ -1,16 +1,24 @@
-"""Signal wiring only; what happens lives in accounts/services/notifications.py."""
+"""Signal wiring only; what happens lives in accounts/services (connected in AccountsConfig.ready())."""
 
 from __future__ import annotations
 
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from registry.models import AuditEvent
+from registry.models import WorkerRecord
+from registry.signals import record_changed, record_status_changed
 
 
-@receiver(post_save, sender=AuditEvent, dispatch_uid="accounts.status_change_email")
-def _status_change_email(sender, instance: AuditEvent, created: bool, **kwargs) -> None:
-    if created:
-        from accounts.services.notifications import on_audit_event
+@receiver(record_status_changed, sender=WorkerRecord, dispatch_uid="accounts.status_change_email")
+def _status_change_email(sender, *, record_id: int, old: str, new: str, reason: str = "", **kwargs) -> None:
+    from accounts.services.notifications import status_change_notify
 
-        on_audit_event(instance)
+    status_change_notify(record_id=record_id, target=new, reason=reason)
+
+
+@receiver(record_changed, sender=WorkerRecord, dispatch_uid="accounts.worker_account_sync")
+def _worker_account_sync(
+    sender, *, record_id: int, changes: dict, actor_id: int | None, reason: str = "", **kw
+):
+    from accounts.services.worker_account import worker_account_sync
+
+    worker_account_sync(record_id=record_id, changes=changes, actor_id=actor_id, reason=reason)

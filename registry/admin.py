@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from registry.models import (
     Agency,
@@ -29,6 +30,29 @@ class AgencyAdmin(admin.ModelAdmin):
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
     inlines = [WorkUnitInline]
+    actions = ["add_to_active_period"]
+
+    @admin.action(description=_("Add to the active period"))
+    def add_to_active_period(self, request, queryset) -> None:
+        from registry.services.phase import submission_for, submission_open
+
+        period = Period.objects.active()
+        if period is None:
+            self.message_user(request, _("There is no active period."), messages.ERROR)
+            return
+        added = 0
+        for agency in queryset:
+            if submission_for(agency=agency, period=period) is None:
+                submission_open(agency=agency, period=period, actor=request.user)
+                added += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d agency added to %(period)s.", "%(count)d agencies added to %(period)s.", added
+            )
+            % {"count": added, "period": period.name},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Period)

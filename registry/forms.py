@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Category, Flag, Status, WorkerRecord, WorkUnit
@@ -63,8 +64,9 @@ class WorkerForm(forms.ModelForm):
         ]
         widgets = {
             **{name: DateInput() for name in DATE_FIELDS},
-            "nik": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16, "autocomplete": "off"}),
-            "kk": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 16, "autocomplete": "off"}),
+            # No maxlength: a NIK typed or pasted with spaces ("3201 0112 …") is accepted and compacted.
+            "nik": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "kk": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             "address": forms.Textarea(attrs={"rows": 2}),
             "sex": forms.RadioSelect,
         }
@@ -74,6 +76,16 @@ class WorkerForm(forms.ModelForm):
             "position": _("The position the worker is paid for."),
         }
 
+    reason = forms.CharField(
+        label=_("Reason for changing the identity data"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Required when NIK, KK, name, place or date of birth or sex change: the worker is told by e-mail."
+        ),
+    )
+
     def __init__(self, *args, units: list[WorkUnit] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.units = units or []
@@ -82,6 +94,25 @@ class WorkerForm(forms.ModelForm):
         for name in ("birth_place", "position", "kk"):
             self.fields[name].required = True
         self.fields["sex"].choices = list(WorkerRecord.Sex.choices)
+        for name in ("nik", "kk"):
+            # Typed as on the card, with spaces or dots: compacted in clean_<name>, then the service
+            # checks the 16 digits with its own message (the model's length limit would speak first).
+            field = self.fields[name]
+            field.max_length = 40
+            field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+            field.widget.attrs.pop("maxlength", None)
+        # No category is chosen for the operator: THK-II is exempt from the age rule, so a wrong
+        # default would hide a flag. An empty first option, and a clear message when left empty.
+        category = self.fields["category"]
+        category.choices = [("", _("— choose a category —")), *Category.choices]
+        category.required = True
+        category.error_messages["required"] = _("Choose the category: THK-II or non-ASN.")
+        if not self.instance.pk:
+            self.initial["category"] = ""
+        # The reason is asked only where the worker's login rests on the identity (an account exists).
+        self.identity_needs_reason = bool(self.instance.pk and self.instance.has_worker_account)
+        if not self.identity_needs_reason:
+            del self.fields["reason"]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -127,6 +158,7 @@ class WorkerForm(forms.ModelForm):
                 Row(Column("phone", css_class="col-md-6"), Column("email", css_class="col-md-6")),
                 "address",
             ),
+            *([Fieldset(_("Reason for the change"), "reason")] if self.identity_needs_reason else []),
             HTML(
                 '<datalist id="work-units">{% for u in form.units %}<option value="{{ u.name }}">'
                 "{% endfor %}</datalist>"
@@ -138,10 +170,10 @@ class WorkerForm(forms.ModelForm):
                 part.css_class = "portal-fieldset"
 
     def clean_nik(self) -> str:
-        return self.cleaned_data["nik"].replace(" ", "")
+        return "".join(self.cleaned_data["nik"].split()).replace(".", "")
 
     def clean_kk(self) -> str:
-        return self.cleaned_data["kk"].replace(" ", "")
+        return "".join(self.cleaned_data["kk"].split()).replace(".", "")
 
     def clean(self):
         cleaned = super().clean()
@@ -153,6 +185,9 @@ class WorkerForm(forms.ModelForm):
         # The model's own validation (unique NIK, check constraints) is the service's job: it
         # names the agency holding a NIK and runs inside the transaction that saves.
         pass
+
+    def change_reason(self) -> str:
+        return self.cleaned_data.get("reason", "") if self.identity_needs_reason else ""
 
     def worker_data(self) -> WorkerData:
         c = self.cleaned_data

@@ -10,8 +10,15 @@ from django.contrib.postgres.search import TrigramSimilarity
 
 from registry.models import Category, Flag, PaySource, Period, Status, WorkerRecord, WorkUnit
 
-# Names closer than this (pg_trgm similarity, 0..1) with the same birth date count as possible duplicates.
+# The possible-duplicate rule: another active record of the period with the same birth date, another
+# NIK and a name closer than this (pg_trgm similarity, 0..1). `possible_duplicates` states it for one
+# record; DUPLICATE_PAIR_SQL states it as a join condition of record `r` with record `o` for the
+# set-based import path (its one parameter is the similarity).
 DUPLICATE_NAME_SIMILARITY = 0.6
+DUPLICATE_PAIR_SQL = (
+    "o.period_id = r.period_id AND o.birth_date = r.birth_date AND o.nik <> r.nik"
+    " AND o.status <> 'released' AND o.id <> r.id AND similarity(o.full_name, r.full_name) >= %s"
+)
 
 
 class RecordLike(Protocol):

@@ -1,8 +1,10 @@
-"""E-mail to a worker whenever their record's status changes.
+"""E-mail to a worker whenever their record's status or identity data changes.
 
-Every status change goes through WorkerRecord.transition_to, which writes one `status:<target>`
-audit row; a receiver on that row (accounts/signals.py) queues the e-mail after the commit, so
-agency-side and worker-side transitions notify alike and a rolled-back change sends nothing.
+Every status change goes through WorkerRecord.transition_to, which sends the named signal
+`record_status_changed` after the commit; accounts/signals.py connects it here, so agency-side
+and worker-side transitions notify alike and a rolled-back change sends nothing. An operator's
+correction of identity data (with a reason) arrives through `record_changed`
+(accounts/services/worker_account.py) and is mailed after the commit too.
 """
 
 from __future__ import annotations
@@ -11,13 +13,12 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from registry.models import AuditEvent, Status, WorkerRecord
+from registry.models import Status, WorkerRecord
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,8 @@ def _recipient(record: WorkerRecord) -> str:
 
 def status_change_notify(*, record_id: int, target: str, reason: str = "") -> None:
     """Send the e-mail now (called after commit)."""
+    if target == Status.REGISTERED:
+        return
     record = WorkerRecord.objects.select_related("agency").filter(pk=record_id).first()
     if record is None:
         return
@@ -52,11 +55,25 @@ def status_change_notify(*, record_id: int, target: str, reason: str = "") -> No
         logger.exception("Status e-mail for record %s failed", record_id)
 
 
-def on_audit_event(event: AuditEvent) -> None:
-    if not event.action.startswith("status:") or event.record_id is None:
+def identity_change_notify(*, record_id: int, fields: list[str], reason: str) -> None:
+    """Tell the worker that the agency corrected their identity data (called after commit)."""
+    record = WorkerRecord.objects.select_related("agency").filter(pk=record_id).first()
+    if record is None:
         return
-    target = event.action.removeprefix("status:")
-    if target not in Status.values or target == Status.REGISTERED:
+    to = _recipient(record)
+    if not to:
         return
-    record_id, reason = event.record_id, event.reason
-    transaction.on_commit(lambda: status_change_notify(record_id=record_id, target=target, reason=reason))
+    with translation.override(settings.LANGUAGE_CODE):
+        labels = ", ".join(str(WorkerRecord._meta.get_field(name).verbose_name) for name in fields)
+        context = {
+            "record": record,
+            "fields": labels,
+            "reason": reason,
+            "login_url": settings.SITE_URL + reverse("worker:login"),
+        }
+        subject = _("Your identity data was corrected by your agency")
+        body = render_to_string("accounts/email/identity_changed.txt", context)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    except Exception:  # a mail server outage must not break the operator's action
+        logger.exception("Identity-change e-mail for record %s failed", record_id)

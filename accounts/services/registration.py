@@ -14,10 +14,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.audit import AccountAuditAction
 from accounts.models import IdentityCheckAttempt, Role, User
 from registry.documents import CheckedFile, check_upload
 from registry.models import AgencySubmission, AuditEvent, Document, Period, Status, WorkerRecord
-from registry.services.worker_data import _document_save
+from registry.services.phase import lock_open_submission
+from registry.services.worker_data import document_save
 
 # Defaults; tests and deployments override them in settings.
 IDENTITY_CHECK_WINDOW = dt.timedelta(minutes=60)
@@ -186,11 +188,10 @@ def _account_create(
     record = WorkerRecord.objects.select_for_update().select_related("period").get(pk=record_id)
     if record.status != Status.REGISTERED or User.objects.filter(worker_record=record).exists():
         raise AccountNotAllowed
-    open_ = AgencySubmission.objects.filter(
-        agency_id=record.agency_id, period_id=record.period_id, phase=AgencySubmission.Phase.OPEN
-    ).exists()
-    if not open_ or not record.period.input_open():
-        raise AccountNotAllowed
+    try:
+        lock_open_submission(agency_id=record.agency_id, period_id=record.period_id)
+    except ValidationError:
+        raise AccountNotAllowed from None
     # The internal user name is the registration number: never the NIK outside the worker record.
     user = User(
         username=f"w-{record.registration_number.lower()}",
@@ -206,14 +207,14 @@ def _account_create(
     record.save(update_fields=["phone", "email", "updated_at"])
     AuditEvent.log(
         actor=user,
-        action="account:create",
+        action=AccountAuditAction.ACCOUNT_CREATE,
         obj=record,
         before=before,
         after={"phone": record.phone, "email": record.email, "user": user.pk},
         ip=ip,
     )
     for kind, checked in files.items():
-        _document_save(
+        document_save(
             record_id=record.pk, kind=kind, checked=checked, actor=user, ip=ip, check_editable=False
         )
     record.transition_to(Status.ACCOUNT_CREATED, actor=user, reason="", ip=ip)

@@ -8,7 +8,7 @@ imports.py    ImportJob
 """
 
 from registry.models.agencies import Agency, AgencySubmission, Period, PeriodQuerySet, WorkUnit
-from registry.models.audit import AuditEvent
+from registry.models.audit import AuditAction, AuditEvent, audit_action_label, register_audit_actions
 from registry.models.documents import Document, document_path
 from registry.models.imports import ImportJob, import_refused_path, import_upload_path
 from registry.models.records import (
@@ -20,6 +20,7 @@ from registry.models.records import (
     Flag,
     InvalidTransition,
     PaySource,
+    ReasonRequired,
     Sex,
     Status,
     WorkerRecord,
@@ -29,8 +30,9 @@ from registry.models.records import (
 )
 
 __all__ = [
-    "DECIDED", "REASON_REQUIRED", "TRANSITIONS", "Agency", "AgencySubmission", "AuditEvent",
-    "Category", "Document", "EducationLevel", "Flag", "ImportJob", "InvalidTransition", "PaySource",
+    "DECIDED", "REASON_REQUIRED", "TRANSITIONS", "Agency", "AgencySubmission", "AuditAction", "AuditEvent",
+    "audit_action_label", "register_audit_actions",
+    "Category", "Document", "EducationLevel", "Flag", "ImportJob", "InvalidTransition", "PaySource", "ReasonRequired",
     "Period", "PeriodQuerySet", "Sex", "Status", "WorkHistory", "WorkUnit", "WorkerRecord",
     "WorkerRecordQuerySet", "_new_card_token", "document_path", "import_refused_path", "import_upload_path",
 ]  # fmt: skip

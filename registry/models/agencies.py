@@ -11,6 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class AgencyQuerySet(models.QuerySet):
+    def for_agency(self, agency: Agency) -> AgencyQuerySet:
+        return self.filter(pk=agency.pk)
+
+
 class Agency(models.Model):
     class Kind(models.TextChoices):
         CENTRAL = "central", _("Central agency")
@@ -23,6 +28,8 @@ class Agency(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = AgencyQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("agency")
@@ -32,12 +39,19 @@ class Agency(models.Model):
         return self.name
 
 
+class WorkUnitQuerySet(models.QuerySet):
+    def for_agency(self, agency: Agency) -> WorkUnitQuerySet:
+        return self.filter(agency=agency)
+
+
 class WorkUnit(models.Model):
     """A work unit (unit kerja) of an agency; BLU/BLUD units fall outside the data collection."""
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="work_units")
     name = models.CharField(_("name"), max_length=200)
     is_blu = models.BooleanField(_("BLU/BLUD unit"), default=False)
+
+    objects = WorkUnitQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -104,6 +118,11 @@ class Period(models.Model):
         return (now or timezone.now()) <= self.input_deadline
 
 
+class AgencySubmissionQuerySet(models.QuerySet):
+    def for_agency(self, agency: Agency) -> AgencySubmissionQuerySet:
+        return self.filter(agency=agency)
+
+
 class AgencySubmission(models.Model):
     """One agency's way through one period: open → prefinalised → finalised → completed."""
 
@@ -121,6 +140,8 @@ class AgencySubmission(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     reopened_reason = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AgencySubmissionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agency submission")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +12,68 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models.agencies import Agency
 from registry.models.records import WorkerRecord
+
+
+class AuditAction(models.TextChoices):
+    """The registry's audit actions with their timeline labels. Other apps keep their own enum and
+    register it with `register_audit_actions` in their AppConfig.ready()."""
+
+    RECORD_REGISTER = "record:register", _("Registered by the agency")
+    RECORD_UPDATE = "record:update", _("Data changed by the agency")
+    RECORD_WORKER_UPDATE = "record:worker_update", _("Data changed by the worker")
+    RECORD_WORK_HISTORY = "record:work_history", _("Work history updated by the worker")
+    RECORD_RESUBMIT = "record:resubmit", _("Submitted again")
+    STATUS_ACCOUNT_CREATED = "status:account_created", _("Worker account created")
+    STATUS_SUBMITTED = "status:submitted", _("Submitted")
+    STATUS_ELIGIBLE = "status:eligible", _("Decided: eligible (MS)")
+    STATUS_INELIGIBLE = "status:ineligible", _("Decided: ineligible (TMS)")
+    STATUS_NEEDS_REVISION = "status:needs_revision", _("Returned for revision")
+    STATUS_NOT_COMPLETED = "status:not_completed", _("Not completed")
+    STATUS_RELEASED = "status:released", _("Released")
+    STATUS_REGISTERED = "status:registered", _("Registered by the agency")
+    DOCUMENT_UPLOAD_KTP = "document:upload:ktp", _("Document uploaded: KTP")
+    DOCUMENT_UPLOAD_KK = "document:upload:kk", _("Document uploaded: family card (KK)")
+    DOCUMENT_UPLOAD_PHOTO = "document:upload:photo", _("Document uploaded: passport photo")
+    DOCUMENT_UPLOAD_SELFIE = "document:upload:selfie", _("Document uploaded: selfie")
+    DOCUMENT_UPLOAD_DIPLOMA = "document:upload:diploma", _("Document uploaded: diploma")
+    DOCUMENT_UPLOAD_SK = "document:upload:sk", _("Document uploaded: appointment decree (SK)")
+    DOCUMENT_UPLOAD_PAY_PROOF = "document:upload:pay_proof", _("Document uploaded: proof of pay")
+    IMPORT_UPLOAD = "import:upload", _("XLSX file uploaded")
+    IMPORT_DONE = "import:done", _("XLSX import finished")
+    EXPORT_CSV = "records:export:csv", _("Records exported (CSV)")
+    EXPORT_XLSX = "records:export:xlsx", _("Records exported (XLSX)")
+    SUBMISSION_OPEN = "submission:open", _("Agency added to the period")
+
+    @classmethod
+    def for_status(cls, status: str) -> AuditAction:
+        return cls(f"status:{status}")
+
+    @classmethod
+    def for_document(cls, kind: str) -> AuditAction:
+        return cls(f"document:upload:{kind}")
+
+
+_ACTION_ENUMS: list[type[Enum]] = [AuditAction]
+
+
+def register_audit_actions(enum: type[models.TextChoices]) -> None:
+    """Another app's action enum (values "<app>:<what>", labels beside them) joins the timeline."""
+    if enum not in _ACTION_ENUMS:
+        _ACTION_ENUMS.append(enum)
+
+
+def audit_action_label(action: str) -> str:
+    for enum in _ACTION_ENUMS:
+        try:
+            return str(enum(action).label)
+        except ValueError:
+            continue
+    return action
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def for_agency(self, agency: Agency) -> AuditEventQuerySet:
+        return self.filter(agency=agency)
 
 
 class AuditEvent(models.Model):
@@ -32,6 +95,8 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("audit event")
@@ -40,6 +105,10 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+    @property
+    def action_label(self) -> str:
+        return audit_action_label(self.action)
 
     @classmethod
     def log(

@@ -17,6 +17,14 @@ def document_path(instance: Document, filename: str) -> str:
     return f"documents/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
 
 
+ALLOWED_CONTENT_TYPES = ["image/jpeg", "image/png", "application/pdf"]
+
+
+class DocumentQuerySet(models.QuerySet):
+    def for_agency(self, agency) -> DocumentQuerySet:
+        return self.filter(record__agency=agency)
+
+
 class Document(models.Model):
     class Kind(models.TextChoices):
         KTP = "ktp", _("KTP (or Dukcapil letter)")
@@ -39,14 +47,21 @@ class Document(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now=True)
 
+    objects = DocumentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         constraints = [
-            models.UniqueConstraint(fields=["record", "kind"], name="document_one_per_kind"),
+            models.UniqueConstraint(
+                fields=["record", "kind"],
+                name="document_one_per_kind",
+                violation_error_message=_("This document was uploaded at the same time. Try again."),
+            ),
             models.CheckConstraint(
-                condition=Q(content_type__in=["image/jpeg", "image/png", "application/pdf"]),
+                condition=Q(content_type__in=ALLOWED_CONTENT_TYPES),
                 name="document_content_type_allowed",
+                violation_error_message=_("Upload a JPEG, PNG or PDF file."),
             ),
         ]
 

@@ -21,6 +21,11 @@ def import_refused_path(instance: ImportJob, filename: str) -> str:
     return f"imports/refused-{uuid.uuid4().hex}.xlsx"
 
 
+class ImportJobQuerySet(models.QuerySet):
+    def for_agency(self, agency: Agency) -> ImportJobQuerySet:
+        return self.filter(agency=agency)
+
+
 class ImportJob(models.Model):
     """One uploaded XLSX file and how its import went (polled by the progress page)."""
 
@@ -51,6 +56,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -20,12 +21,26 @@ if TYPE_CHECKING:
     from registry.models.audit import AuditEvent
 
 
-class InvalidTransition(Exception):
-    """A status change that the transition table does not allow."""
+class InvalidTransition(ValidationError):
+    """A status change that the transition table does not allow (a translated message views can show)."""
 
     def __init__(self, current: str, target: str):
         self.current, self.target = current, target
-        super().__init__(f"Transition {current} -> {target} is not allowed")
+        super().__init__(
+            _("A record with status %(current)s cannot be moved to %(target)s.")
+            % {"current": Status(current).label, "target": Status(target).label},
+            code="invalid_transition",
+        )
+
+
+class ReasonRequired(ValidationError):
+    """A status change that must say why was asked without a reason."""
+
+    def __init__(self, current: str, target: str):
+        self.current, self.target = current, target
+        super().__init__(
+            {"reason": [_("Say why the record is moved to %(target)s.") % {"target": Status(target).label}]},
+        )
 
 
 class Status(models.TextChoices):
@@ -61,6 +76,10 @@ REASON_REQUIRED: frozenset[tuple[str, str]] = frozenset(
     | {(s, Status.RELEASED) for s in Status}
 )
 DECIDED = frozenset({Status.ELIGIBLE, Status.INELIGIBLE})
+# States only reached after the worker created an account (step 2 moves registered -> account_created).
+WITH_ACCOUNT = frozenset(
+    {Status.ACCOUNT_CREATED, Status.SUBMITTED, Status.NEEDS_REVISION, Status.ELIGIBLE, Status.INELIGIBLE}
+)
 
 
 class Category(models.TextChoices):
@@ -209,17 +228,32 @@ class WorkerRecord(models.Model):
                 name="record_one_active_nik_per_period",
                 violation_error_message=_("This NIK is already registered in this period."),
             ),
-            models.CheckConstraint(condition=Q(nik__regex=r"^[0-9]{16}$"), name="record_nik_16_digits"),
-            models.CheckConstraint(condition=Q(kk__regex=r"^[0-9]{16}$"), name="record_kk_16_digits"),
             models.CheckConstraint(
-                condition=Q(status__in=[s.value for s in Status]), name="record_status_valid"
+                condition=Q(nik__regex=r"^[0-9]{16}$"),
+                name="record_nik_16_digits",
+                violation_error_message=_("NIK must be exactly 16 digits."),
             ),
-            models.CheckConstraint(condition=Q(sex__in=["M", "F"]), name="record_sex_valid"),
+            models.CheckConstraint(
+                condition=Q(kk__regex=r"^[0-9]{16}$"),
+                name="record_kk_16_digits",
+                violation_error_message=_("KK number must be exactly 16 digits."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in Status]),
+                name="record_status_valid",
+                violation_error_message=_("The record's status is not valid."),
+            ),
+            models.CheckConstraint(
+                condition=Q(sex__in=["M", "F"]),
+                name="record_sex_valid",
+                violation_error_message=_("Choose the sex as on the KTP."),
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
                 | Q(start_date__isnull=True)
                 | Q(end_date__gte=models.F("start_date")),
                 name="record_end_after_start",
+                violation_error_message=_("The end date is before the start date."),
             ),
         ]
         indexes = [
@@ -240,6 +274,17 @@ class WorkerRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.masked_nik})"
 
+    def clean(self) -> None:
+        """The end-after-start rule (registry/date_rules.py; the database's `record_end_after_start`)
+        next to the end date, so a model form shows it there instead of the constraint's general
+        message (Django then skips the constraint for that field)."""
+        from registry.date_rules import date_errors
+
+        dates = {"start_date": self.start_date, "end_date": self.end_date}
+        errors = date_errors(dates, today=timezone.localdate())
+        if "end_date" in errors:
+            raise ValidationError({"end_date": errors["end_date"]})
+
     @property
     def masked_nik(self) -> str:
         return mask_number(self.nik)
@@ -247,6 +292,11 @@ class WorkerRecord(models.Model):
     @property
     def masked_kk(self) -> str:
         return mask_number(self.kk)
+
+    @property
+    def has_worker_account(self) -> bool:
+        """The worker has gone through "Buat Akun" (their login rests on this record's identity)."""
+        return self.status in WITH_ACCOUNT
 
     def can_transition_to(self, target: str) -> bool:
         return target in TRANSITIONS.get(self.status, frozenset())
@@ -257,12 +307,14 @@ class WorkerRecord(models.Model):
         """Move to `target` if the table allows it; record who, when, why and from where.
 
         The caller holds the row lock (select_for_update) and runs inside a transaction; this
-        method saves the record and writes the audit row. Raises InvalidTransition otherwise.
+        method saves the record, writes the audit row and, once the transaction commits, sends
+        `record_status_changed` (e-mails hang on it). Raises InvalidTransition or ReasonRequired
+        (both ValidationErrors with a translated message).
         """
         if not self.can_transition_to(target):
             raise InvalidTransition(self.status, target)
         if (self.status, target) in REASON_REQUIRED and not reason.strip():
-            raise ValueError(f"A reason is required for {self.status} -> {target}")
+            raise ReasonRequired(self.status, target)
         before = self.status
         self.status = target
         now = timezone.now()
@@ -283,17 +335,33 @@ class WorkerRecord(models.Model):
             self.release_reason = reason
             update.append("release_reason")
         self.save(update_fields=update)
-        from registry.models.audit import AuditEvent  # the audit trail refers back to records
+        from registry.models.audit import AuditAction, AuditEvent  # the audit trail refers back to records
+        from registry.signals import record_status_changed, send_on_commit
 
-        return AuditEvent.log(
+        event = AuditEvent.log(
             actor=actor,
-            action=f"status:{target}",
+            action=AuditAction.for_status(target),
             obj=self,
             before={"status": before},
             after={"status": target},
             reason=reason,
             ip=ip,
         )
+        send_on_commit(
+            record_status_changed,
+            sender=WorkerRecord,
+            record_id=self.pk,
+            old=before,
+            new=target,
+            actor_id=getattr(actor, "pk", None),
+            reason=reason,
+        )
+        return event
+
+
+class WorkHistoryQuerySet(models.QuerySet):
+    def for_agency(self, agency: Agency) -> WorkHistoryQuerySet:
+        return self.filter(record__agency=agency)
 
 
 class WorkHistory(models.Model):
@@ -307,13 +375,23 @@ class WorkHistory(models.Model):
     position = models.CharField(_("position"), max_length=150)
     unit = models.CharField(_("work unit"), max_length=200)
 
+    objects = WorkHistoryQuerySet.as_manager()
+
     class Meta:
         ordering = ["record", "order"]
         verbose_name = _("work history entry")
         verbose_name_plural = _("work history")
         constraints = [
-            models.UniqueConstraint(fields=["record", "order"], name="workhistory_unique_order"),
-            models.CheckConstraint(condition=Q(order__gte=1, order__lte=5), name="workhistory_at_most_5"),
+            models.UniqueConstraint(
+                fields=["record", "order"],
+                name="workhistory_unique_order",
+                violation_error_message=_("The work history was changed at the same time. Try again."),
+            ),
+            models.CheckConstraint(
+                condition=Q(order__gte=1, order__lte=5),
+                name="workhistory_at_most_5",
+                violation_error_message=_("At most 5 work history entries."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,9 +1,10 @@
-"""Every write to the registry: registering, releasing and moving worker records."""
+"""Every write to the registry: registering, editing, releasing and moving worker records."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -15,15 +16,27 @@ from django.utils.translation import gettext as _
 from registry.date_rules import PAST_DATES, date_errors
 from registry.models import (
     Agency,
-    AgencySubmission,
+    AuditAction,
     AuditEvent,
+    Category,
+    Document,
     Flag,
     Period,
+    Sex,
     Status,
     WorkerRecord,
+    WorkHistory,
     WorkUnit,
+    _new_card_token,
 )
-from registry.rules import DUPLICATE_NAME_SIMILARITY, eligibility_flags, possible_duplicates
+from registry.rules import (
+    DUPLICATE_NAME_SIMILARITY,
+    DUPLICATE_PAIR_SQL,
+    eligibility_flags,
+    possible_duplicates,
+)
+from registry.services.phase import lock_open_submission, submission_for  # noqa: F401 (re-exported)
+from registry.signals import IDENTITY_FIELDS, record_changed
 from registry.validators import mask_number, validate_identity
 
 
@@ -74,14 +87,9 @@ class WorkerData:
 
 def new_registration_number(period: Period) -> str:
     """A short, unguessable number printed on the cards: NA<year>-<10 chars>."""
-    # 12 hex digits: with 2.4 million records a collision is about a 1 in 100 event per period,
-    # and the unique index turns it into a retry rather than a wrong card.
+    # 12 hex digits: with 2.4 million records a collision is about a 1 in 100 event per period;
+    # `record_insert` draws again when the unique index says the number is taken.
     return f"NA{period.cutoff_date.year + 1}-{secrets.token_hex(6).upper()}"
-
-
-def submission_for(*, agency: Agency, period: Period) -> AgencySubmission:
-    submission, _created = AgencySubmission.objects.get_or_create(agency=agency, period=period)
-    return submission
 
 
 def check_hard_errors(*, period: Period, data: WorkerData, exclude_pk: int | None = None) -> None:
@@ -92,6 +100,10 @@ def check_hard_errors(*, period: Period, data: WorkerData, exclude_pk: int | Non
         validate_identity(nik=data.nik, kk=data.kk, birth_date=data.birth_date, sex=data.sex)
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    if data.sex not in Sex.values:
+        errors.setdefault("sex", []).append(_("Choose the sex as on the KTP."))
+    if data.category not in Category.values:
+        errors.setdefault("category", []).append(_("Choose the category: THK-II or non-ASN."))
     dates = {name: getattr(data, name) for name in (*PAST_DATES, "end_date")}
     for name, messages in date_errors(dates, today=timezone.localdate()).items():
         errors.setdefault(name, []).extend(messages)
@@ -115,6 +127,7 @@ def check_hard_errors(*, period: Period, data: WorkerData, exclude_pk: int | Non
 def compute_flags(
     *, period: Period, data: WorkerData | WorkerRecord, exclude_pk: int | None = None
 ) -> list[str]:
+    """Every flag of one record: the period's eligibility rules and the possible-duplicate rule."""
     flags = eligibility_flags(data, period)
     if possible_duplicates(
         period=period,
@@ -127,15 +140,130 @@ def compute_flags(
     return flags
 
 
-def _save_guarding_nik(record: WorkerRecord) -> None:
-    """Save; a NIK taken by a concurrent registration (the partial unique index decides) is a field error."""
+def _duplicate_ids(record: WorkerRecord) -> set[int]:
+    if record.status == Status.RELEASED:
+        return set()
+    return set(
+        possible_duplicates(
+            period=record.period,
+            nik=record.nik,
+            full_name=record.full_name,
+            birth_date=record.birth_date,
+            exclude_pk=record.pk,
+        ).values_list("pk", flat=True)
+    )
+
+
+def record_flags_refresh(*, record_id: int, former_counterparts: Iterable[int] = ()) -> WorkerRecord:
+    """Recompute every flag of a record, and the possible-duplicate flag of each record it pairs
+    with now or paired with before the change (`former_counterparts`), adding and removing.
+
+    Every write path that changes what the rules read calls it in its transaction (agency form and
+    edit, release, the worker's sections, submission); the import flags set-based with the same rule
+    (`flag_possible_duplicates`).
+    """
+    record = WorkerRecord.objects.select_related("period", "work_unit").get(pk=record_id)
+    counterparts = _duplicate_ids(record)
+    flags = eligibility_flags(record, record.period)
+    if counterparts:
+        flags = sorted({*flags, Flag.POSSIBLE_DUPLICATE.value})
+    if flags != record.flags:
+        record.flags = flags
+        WorkerRecord.objects.filter(pk=record.pk).update(flags=flags)
+    flag = Flag.POSSIBLE_DUPLICATE.value
+    others = (
+        WorkerRecord.objects.filter(pk__in=counterparts | set(former_counterparts))
+        .exclude(pk=record.pk)
+        .select_related("period")
+        .order_by("pk")
+    )
+    for other in others:
+        paired = bool(_duplicate_ids(other))
+        if paired != (flag in other.flags):
+            new = sorted({*other.flags, flag}) if paired else [f for f in other.flags if f != flag]
+            WorkerRecord.objects.filter(pk=other.pk).update(flags=new)
+    return record
+
+
+# The field each CHECK and UNIQUE constraint of the registry's tables concerns (None: the whole form).
+# The message a person reads is the constraint's own violation_error_message (in the models), used
+# when a write reaches the database past the form and service rules (a race, a missed rule).
+CONSTRAINT_FIELDS: dict[str, str | None] = {
+    "record_one_active_nik_per_period": "nik",
+    "record_nik_16_digits": "nik",
+    "record_kk_16_digits": "kk",
+    "record_status_valid": None,
+    "record_sex_valid": "sex",
+    "record_end_after_start": "end_date",
+    "workhistory_unique_order": None,
+    "workhistory_at_most_5": None,
+    "document_one_per_kind": None,
+    "document_content_type_allowed": None,
+}
+
+
+def _constraint_messages() -> dict[str, Any]:
+    return {
+        c.name: c.violation_error_message
+        for model in (WorkerRecord, WorkHistory, Document)
+        for c in model._meta.constraints
+    }
+
+
+def constraint_name(exc: IntegrityError) -> str:
+    """The name of the constraint an IntegrityError violated (PostgreSQL tells it), or ""."""
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) or ""
+
+
+def constraint_error(exc: IntegrityError) -> ValidationError | None:
+    """The person's message for a violated constraint, keyed by field where there is one."""
+    name = constraint_name(exc)
+    if name not in CONSTRAINT_FIELDS:
+        return None
+    message, field_name = str(_constraint_messages()[name]), CONSTRAINT_FIELDS[name]
+    return ValidationError({field_name: [message]} if field_name else message)
+
+
+def save_guarding_constraints(instance: Any, **save_kwargs: Any) -> None:
+    """Save in a savepoint; a violated constraint becomes its ValidationError, never a raw database error."""
     try:
         with transaction.atomic():
-            record.save()
+            instance.save(**save_kwargs)
     except IntegrityError as exc:
-        if "record_one_active_nik_per_period" in str(exc):
-            raise ValidationError({"nik": [_("This NIK is already registered in this period.")]}) from None
-        raise
+        error = constraint_error(exc)
+        if error is None:
+            raise
+        raise error from None
+
+
+REGISTRATION_NUMBER_TRIES = 5
+
+
+def record_insert(record: WorkerRecord) -> WorkerRecord:
+    """Insert a new record with a fresh registration number and card token, drawing again (one
+    savepoint per try) when the unique index says one is taken. Every path that creates records
+    outside the import's COPY uses it."""
+    for attempt in range(REGISTRATION_NUMBER_TRIES):
+        record.registration_number = new_registration_number(record.period)
+        if attempt:
+            record.card_token = _new_card_token()
+        try:
+            with transaction.atomic():
+                record.save(force_insert=True)
+            return record
+        except IntegrityError as exc:
+            name = constraint_name(exc)
+            if (
+                "registration_number" in name or "card_token" in name
+            ) and attempt + 1 < REGISTRATION_NUMBER_TRIES:
+                record.pk = None
+                continue
+            error = constraint_error(exc)
+            if error is None:
+                raise
+            raise error from None
+    raise AssertionError("unreachable")
 
 
 @transaction.atomic
@@ -143,29 +271,30 @@ def worker_register(
     *, agency: Agency, period: Period, data: WorkerData, actor: Any, ip: str | None = None
 ) -> WorkerRecord:
     """Register one worker for an agency. Hard errors refuse; eligibility problems become flags."""
-    require_input_open(agency=agency, period=period)
+    lock_open_submission(agency_id=agency.pk, period_id=period.pk)
     _resolve_work_unit(agency=agency, data=data)
     check_hard_errors(period=period, data=data)
     record = WorkerRecord(
         agency=agency,
         period=period,
-        registration_number=new_registration_number(period),
         created_by=actor if getattr(actor, "pk", None) else None,
         **data.model_fields(),
     )
     record.flags = compute_flags(period=period, data=data)
-    _save_guarding_nik(record)
-    AuditEvent.log(actor=actor, action="record:register", obj=record, after={"status": record.status}, ip=ip)
+    record_insert(record)
+    AuditEvent.log(
+        actor=actor, action=AuditAction.RECORD_REGISTER, obj=record, after={"status": record.status}, ip=ip
+    )
     # The earlier record of a possible duplicate pair gets the flag too.
-    flag_possible_duplicates(period=period, record_ids=[record.pk])
-    return record
+    return record_flags_refresh(record_id=record.pk)
 
 
 @transaction.atomic
 def record_transition(
     *, record_id: int, to: str, actor: Any, reason: str = "", ip: str | None = None
 ) -> WorkerRecord:
-    """Move one record along the state machine (locks the row; raises InvalidTransition)."""
+    """Move one record along the state machine (locks the row; raises InvalidTransition or
+    ReasonRequired, both translated ValidationErrors)."""
     record = WorkerRecord.objects.select_for_update().get(pk=record_id)
     record.transition_to(to, actor=actor, reason=reason, ip=ip)
     return record
@@ -214,29 +343,22 @@ def _audit_value(name: str, value: Any) -> Any:
     return value
 
 
-def _require_open(*, agency: Agency, period: Period) -> None:
-    if not submission_for(agency=agency, period=period).is_open:
-        raise ValidationError(_("The agency's data collection is no longer open; records cannot be changed."))
-
-
 def require_input_open(*, agency: Agency, period: Period) -> None:
-    """Adding or changing the agency's entries needs an open agency and the input deadline not passed."""
-    if not submission_for(agency=agency, period=period).is_open:
-        raise ValidationError(_("The agency's data collection is no longer open; records cannot be added."))
-    if not period.input_open():
-        deadline = timezone.localtime(period.input_deadline).strftime("%d-%m-%Y %H:%M")
-        raise ValidationError(
-            _("The input deadline (%(deadline)s) has passed; records can no longer be added or changed.")
-            % {"deadline": deadline}
-        )
+    """Adding or changing the agency's entries: the locked guard (kept under this name for the import)."""
+    lock_open_submission(agency_id=agency.pk, period_id=period.pk)
 
 
 @transaction.atomic
-def worker_update(*, record_id: int, data: WorkerData, actor: Any, ip: str | None = None) -> WorkerRecord:
-    """Change what the agency entered for a worker, while the agency is open; flags are recomputed."""
+def worker_update(
+    *, record_id: int, data: WorkerData, actor: Any, reason: str = "", ip: str | None = None
+) -> WorkerRecord:
+    """Change what the agency entered for a worker, while the agency is open; flags are recomputed.
+
+    Changing the identity (NIK, KK, name, place and date of birth, sex) of a record whose worker
+    already has an account needs a reason: the worker is told by e-mail and logs in by the new NIK.
+    """
     record = WorkerRecord.objects.select_for_update().select_related("period", "agency").get(pk=record_id)
-    _require_open(agency=record.agency, period=record.period)
-    require_input_open(agency=record.agency, period=record.period)
+    lock_open_submission(agency_id=record.agency_id, period_id=record.period_id)
     if record.status not in EDITABLE_STATUSES:
         raise ValidationError(
             _("A record with status %(status)s can no longer be edited.")
@@ -244,43 +366,72 @@ def worker_update(*, record_id: int, data: WorkerData, actor: Any, ip: str | Non
         )
     _resolve_work_unit(agency=record.agency, data=data)
     check_hard_errors(period=record.period, data=data, exclude_pk=record.pk)
+    former_counterparts = _duplicate_ids(record)
     new_values = data.model_fields()
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
+    changes: dict[str, tuple[Any, Any]] = {}
     for name in EDITABLE_FIELDS:
         old, new = getattr(record, name), new_values[name]
         if old != new:
             before[name], after[name] = _audit_value(name, old), _audit_value(name, new)
+            changes[name] = (old, new)
             setattr(record, name, new)
+    identity_changed = [name for name in changes if name in IDENTITY_FIELDS]
+    reason = (reason or "").strip()
+    if identity_changed and record.has_worker_account and not reason:
+        raise ValidationError(
+            {"reason": [_("The worker already has an account: say why the identity data is changed.")]}
+        )
     flags = compute_flags(period=record.period, data=record, exclude_pk=record.pk)
     if flags != record.flags:
         before["flags"], after["flags"] = record.flags, flags
         record.flags = flags
     if not after:
         return record
-    _save_guarding_nik(record)
-    AuditEvent.log(actor=actor, action="record:update", obj=record, before=before, after=after, ip=ip)
-    return record
+    save_guarding_constraints(record)
+    AuditEvent.log(
+        actor=actor,
+        action=AuditAction.RECORD_UPDATE,
+        obj=record,
+        before=before,
+        after=after,
+        reason=reason if identity_changed else "",
+        ip=ip,
+    )
+    if changes:
+        record_changed.send(
+            sender=WorkerRecord,
+            record_id=record.pk,
+            changes=changes,
+            actor_id=getattr(actor, "pk", None),
+            reason=reason,
+        )
+    return record_flags_refresh(record_id=record.pk, former_counterparts=former_counterparts)
 
 
 @transaction.atomic
 def worker_release(*, record_id: int, reason: str, actor: Any, ip: str | None = None) -> WorkerRecord:
     """The worker leaves the agency (e.g. moved): the record stays, its NIK becomes free in the period."""
     record = WorkerRecord.objects.select_for_update().select_related("period", "agency").get(pk=record_id)
-    _require_open(agency=record.agency, period=record.period)
+    lock_open_submission(agency_id=record.agency_id, period_id=record.period_id, for_input=False)
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the record is released.")]})
     if not record.can_transition_to(Status.RELEASED):
         raise ValidationError(
             _("A record with status %(status)s cannot be released.") % {"status": record.get_status_display()}
         )
+    former_counterparts = _duplicate_ids(record)
     record.transition_to(Status.RELEASED, actor=actor, reason=reason.strip(), ip=ip)
+    # The other record of a possible-duplicate pair is no longer paired with a released one.
+    record_flags_refresh(record_id=record.pk, former_counterparts=former_counterparts)
     return record
 
 
 def flag_possible_duplicates(*, period: Period, record_ids: list[int]) -> int:
-    """Flag, set-based, the given records and their counterparts: same birth date, similar name,
-    other NIK, anywhere in the period. Returns the number of records newly flagged."""
+    """Flag, set-based, the given new records and their counterparts with the possible-duplicate rule
+    of registry/rules.py (the same one `record_flags_refresh` applies one record at a time).
+    Returns the number of records newly flagged."""
     if not record_ids:
         return 0
     table = WorkerRecord._meta.db_table
@@ -293,10 +444,8 @@ def flag_possible_duplicates(*, period: Period, record_ids: list[int]) -> int:
         WITH pairs AS (
             SELECT r.id AS a, o.id AS b
             FROM {table} r
-            JOIN {table} o ON o.period_id = r.period_id AND o.birth_date = r.birth_date
-                AND o.nik <> r.nik AND o.status <> 'released'
-            WHERE r.id = ANY(%s) AND r.period_id = %s
-              AND similarity(o.full_name, r.full_name) >= %s
+            JOIN {table} o ON {DUPLICATE_PAIR_SQL}
+            WHERE r.id = ANY(%s) AND r.period_id = %s AND r.status <> 'released'
         ), targets AS (
             SELECT a AS id FROM pairs UNION SELECT b FROM pairs
         )
@@ -305,5 +454,5 @@ def flag_possible_duplicates(*, period: Period, record_ids: list[int]) -> int:
         FROM targets WHERE t.id = targets.id AND NOT (%s = ANY(t.flags))
     """  # noqa: S608 - table name from the model, values as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [record_ids, period.pk, DUPLICATE_NAME_SIMILARITY, flag, flag])
+        cursor.execute(sql, [DUPLICATE_NAME_SIMILARITY, record_ids, period.pk, flag, flag])
         return cursor.rowcount

@@ -11,10 +11,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,12 +23,17 @@ from registry.date_rules import date_errors
 from registry.documents import check_upload
 from registry.models import (
     AgencySubmission,
+    AuditAction,
     AuditEvent,
     Document,
     Status,
     WorkerRecord,
     WorkHistory,
 )
+from registry.models.documents import ALLOWED_CONTENT_TYPES
+from registry.services.phase import lock_open_submission
+from registry.services.records import constraint_error, record_flags_refresh, save_guarding_constraints
+from registry.signals import record_changed
 
 CONTACT_FIELDS = ("phone", "email", "address")
 APPOINTMENT_FIELDS = ("sk_number", "sk_date", "sk_signer_position", "start_date", "end_date", "monthly_pay")
@@ -112,9 +117,14 @@ def missing_items(record: WorkerRecord) -> list[MissingItem]:
 
 
 def _locked_editable(record_id: int) -> WorkerRecord:
+    """The record, row-locked, with the agency's submission share-locked (the phase guard)."""
     record = WorkerRecord.objects.select_for_update().select_related("period").get(pk=record_id)
-    if not worker_can_edit(record):
+    if record.status not in EDITABLE_STATUSES:
         raise NotEditable
+    try:
+        lock_open_submission(agency_id=record.agency_id, period_id=record.period_id)
+    except ValidationError:
+        raise NotEditable from None
     return record
 
 
@@ -125,7 +135,11 @@ def _check_dates(values: dict[str, Any], record: WorkerRecord) -> None:
     }
     errors = date_errors(dates, today=timezone.localdate())
     if errors:
-        raise ValidationError(errors)
+        # Keyed by the changed field, so the form shows it there; any other one concerns the whole form.
+        keyed: dict[str, list[str]] = {}
+        for name, messages in errors.items():
+            keyed.setdefault(name if name in values else NON_FIELD_ERRORS, []).extend(messages)
+        raise ValidationError(keyed)
 
 
 def _jsonable(value: Any) -> Any:
@@ -148,20 +162,25 @@ def worker_details_update(
         return record
     for name, value in changed.items():
         setattr(record, name, value)
-    record.save(update_fields=[*changed, "updated_at"])
-    if "email" in changed and changed["email"] and getattr(actor, "worker_record_id", None) == record.pk:
-        # The worker's own new address is also where their login and password-reset mails go.
-        actor.email = changed["email"]
-        actor.save(update_fields=["email"])
+    save_guarding_constraints(record, update_fields=[*changed, "updated_at"])
     AuditEvent.log(
         actor=actor,
-        action="record:worker_update",
+        action=AuditAction.RECORD_WORKER_UPDATE,
         obj=record,
         before={name: before[name] for name in changed},
         after={name: _jsonable(value) for name, value in changed.items()},
         ip=ip,
     )
-    return record
+    # Accounts keeps the worker's login e-mail in step, in this transaction.
+    record_changed.send(
+        sender=WorkerRecord,
+        record_id=record.pk,
+        changes={name: (before[name], _jsonable(value)) for name, value in changed.items()},
+        actor_id=getattr(actor, "pk", None),
+        reason="",
+    )
+    # A TMT or SK date entered by the worker changes the eligibility flags at once.
+    return record_flags_refresh(record_id=record.pk)
 
 
 @dataclass(frozen=True)
@@ -179,13 +198,14 @@ def work_history_replace(
 ) -> list[WorkHistory]:
     """Replace the work history with up to five entries, numbered oldest first."""
     if len(entries) > WorkHistory.MAX_ENTRIES:
-        raise ValidationError(_("At most 5 work history entries."))
+        raise ValidationError(_("At most 5 work history entries."), code="too_many")
     record = _locked_editable(record_id)
     today = timezone.localdate()
     for entry in entries:
-        if entry.start_date > today:
+        errors = date_errors({"start_date": entry.start_date, "end_date": entry.end_date}, today=today)
+        if "start_date" in errors:
             raise ValidationError(_("A work history entry starts in the future."))
-        if entry.end_date and entry.end_date < entry.start_date:
+        if "end_date" in errors:
             raise ValidationError(_("A work history entry ends before it starts."))
     before = [_history_dict(h) for h in record.work_history.all()]
     record.work_history.all().delete()
@@ -193,10 +213,17 @@ def work_history_replace(
         WorkHistory(record=record, order=i, **entry.__dict__)
         for i, entry in enumerate(sorted(entries, key=lambda e: e.start_date), start=1)
     ]
-    WorkHistory.objects.bulk_create(rows)
+    try:
+        with transaction.atomic():
+            WorkHistory.objects.bulk_create(rows)
+    except IntegrityError as exc:
+        error = constraint_error(exc)
+        if error is None:
+            raise
+        raise error from None
     AuditEvent.log(
         actor=actor,
-        action="record:work_history",
+        action=AuditAction.RECORD_WORK_HISTORY,
         obj=record,
         before={"work_history": before},
         after={"work_history": [_history_dict(h) for h in rows]},
@@ -232,15 +259,19 @@ def document_store(
     if kind not in Document.Kind.values:
         raise ValueError(f"Unknown document kind {kind!r}")
     checked = check_upload(upload, kind=kind)
-    return _document_save(
+    return document_save(
         record_id=record.pk, kind=kind, checked=checked, actor=actor, ip=ip, check_editable=check_editable
     )
 
 
 @transaction.atomic
-def _document_save(
-    *, record_id: int, kind: str, checked: Any, actor: Any, ip: str | None, check_editable: bool
+def document_save(
+    *, record_id: int, kind: str, checked: Any, actor: Any, ip: str | None = None, check_editable: bool = True
 ) -> Document:
+    """Store an already checked file (registry/documents.py `check_upload`) as the record's one document
+    of that kind. check_editable=False is for account creation, which holds its own locks and guard."""
+    if checked.content_type not in ALLOWED_CONTENT_TYPES:
+        raise ValidationError(_("Upload a JPEG, PNG or PDF file."), code="content_type")
     if check_editable:
         record = _locked_editable(record_id)
     else:
@@ -257,10 +288,10 @@ def _document_save(
     document.checksum = checked.checksum
     document.pages = checked.pages
     document.uploaded_by = actor if getattr(actor, "pk", None) else None
-    document.save()
+    save_guarding_constraints(document)
     AuditEvent.log(
         actor=actor,
-        action=f"document:upload:{kind}",
+        action=AuditAction.for_document(kind),
         obj=document,
         before=before,
         after={"checksum": checked.checksum, "size": checked.size, "content_type": checked.content_type},
@@ -284,7 +315,7 @@ def worker_submit(*, record_id: int, actor: Any, ip: str | None = None) -> Worke
     if record.status == Status.SUBMITTED:
         record.submitted_at = timezone.now()
         record.save(update_fields=["submitted_at", "updated_at"])
-        AuditEvent.log(actor=actor, action="record:resubmit", obj=record, ip=ip)
+        AuditEvent.log(actor=actor, action=AuditAction.RECORD_RESUBMIT, obj=record, ip=ip)
     else:
         record.transition_to(Status.SUBMITTED, actor=actor, ip=ip)
-    return record
+    return record_flags_refresh(record_id=record.pk)

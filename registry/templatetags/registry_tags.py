@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Document, Flag
+from registry.models import Flag, audit_action_label
 from registry.validators import mask_number
 
 register = template.Library()
@@ -35,30 +35,42 @@ def masked(value: str) -> str:
     return mask_number(value)
 
 
-ACTION_LABELS = {
-    "record:register": _("Registered by the agency"),
-    "record:update": _("Data changed by the agency"),
-    "status:released": _("Released"),
-    "status:account_created": _("Worker account created"),
-    "status:submitted": _("Submitted"),
-    "status:eligible": _("Decided: eligible (MS)"),
-    "status:ineligible": _("Decided: ineligible (TMS)"),
-    "status:needs_revision": _("Returned for revision"),
-    "status:not_completed": _("Not completed"),
-    "record:worker_update": _("Data completed by the worker"),
-    "record:work_history": _("Work history updated by the worker"),
-    "record:resubmit": _("Submitted again"),
-    "account:create": _("Worker account created"),
-}
+@register.filter
+def action_label(value: str) -> str:
+    """The label of an audit action, from the enum of the app that wrote it (registry.models.audit)."""
+    return audit_action_label(value)
+
+
+# Timeline entries that list field changes (before → after).
+_CHANGE_KEYS_HIDDEN = frozenset({"user", "status", "import"})
 
 
 @register.filter
-def action_label(value: str) -> str:
-    if value.startswith("document:upload:"):
-        kind = value.removeprefix("document:upload:")
-        if kind in Document.Kind.values:
-            return _("Document uploaded: %(document)s") % {"document": Document.Kind(kind).label}
-    return ACTION_LABELS.get(value, value)
+def audit_changes(event) -> list[dict]:
+    """What an audit row changed, field by field, as a person reads it (NIK and KK masked)."""
+    before, after = event.before or {}, event.after or {}
+    if not isinstance(after, dict) or event.action.startswith(("status:", "document:")):
+        return []
+    rows = []
+    for name, new in after.items():
+        if name in _CHANGE_KEYS_HIDDEN or name == "work_history":
+            continue
+        old = before.get(name) if isinstance(before, dict) else None
+        if name in ("nik", "kk"):
+            old, new = (mask_number(v) if v and "*" not in str(v) else v for v in (old, new))
+        if name == "flags":
+            old = ", ".join(str(FLAG_SHORT.get(f, f)) for f in old or [])
+            new = ", ".join(str(FLAG_SHORT.get(f, f)) for f in new or [])
+        rows.append({"label": field_label(name), "before": _shown(old), "after": _shown(new)})
+    return rows
+
+
+def _shown(value) -> str:
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return f"{value[8:10]}-{value[5:7]}-{value[0:4]}"  # ISO date → 31-12-2021
+    return str(value)
 
 
 @register.filter

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.access import agency_staff_required, scoped, user_agency
 from registry.models import Flag, ImportJob, Period, Status, WorkerRecord
-from registry.services.records import submission_for
+from registry.services.phase import submission_for
 from registry.templatetags.registry_tags import FLAG_SHORT
 
 STATUS_COLOURS = {

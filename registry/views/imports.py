@@ -11,7 +11,7 @@ from accounts.access import agency_staff_required, get_for_agency, scoped, user_
 from registry.forms import ImportUploadForm
 from registry.models import ImportJob
 from registry.services.imports import INLINE_MAX_BYTES, import_run, import_start, import_template
-from registry.services.records import submission_for
+from registry.services.phase import agency_is_open
 from registry.tasks import run_import
 from registry.views.common import active_period
 
@@ -35,7 +35,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
         {
             "form": ImportUploadForm(),
             "jobs": scoped(request.user, ImportJob.objects.select_related("created_by"))[:20],
-            "is_open": submission_for(agency=agency, period=period).is_open,
+            "is_open": agency_is_open(agency=agency, period=period),
             "can_write": request.user.can_write_agency_data,
         },
     )

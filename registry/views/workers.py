@@ -14,14 +14,14 @@ from registry.listing import filter_records, keyset_page
 from registry.models import AuditEvent, Flag, WorkerRecord, WorkUnit
 from registry.rules import possible_duplicates
 from registry.services.exports import export_csv_rows, export_log, export_xlsx
+from registry.services.phase import not_in_period_message, submission_for
 from registry.services.records import (
     EDITABLE_STATUSES,
-    submission_for,
     worker_register,
     worker_release,
     worker_update,
 )
-from registry.views.common import active_period
+from registry.views.common import active_period, add_service_errors
 
 
 def _units(user) -> list[WorkUnit]:
@@ -112,7 +112,7 @@ def worker_create(request: HttpRequest) -> HttpResponse:
                 ip=client_ip(request),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             if record.flags:
                 messages.warning(
@@ -125,8 +125,17 @@ def worker_create(request: HttpRequest) -> HttpResponse:
             if "add_another" in request.POST:
                 return redirect("registry:worker-create")
             return redirect("registry:worker-detail", pk=record.pk)
-    open_ = submission_for(agency=agency, period=period).is_open
-    return render(request, "registry/worker_form.html", {"form": form, "is_open": open_, "record": None})
+    return render(
+        request, "registry/worker_form.html", {"form": form, "record": None, **_phase(agency, period)}
+    )
+
+
+def _phase(agency, period) -> dict:
+    """What the form page says about the agency's phase (read only; the services hold the locked guard)."""
+    submission = submission_for(agency=agency, period=period)
+    if submission is None:
+        return {"is_open": False, "closed_message": not_in_period_message(period)}
+    return {"is_open": submission.is_open, "closed_message": ""}
 
 
 @agency_staff_required
@@ -138,11 +147,14 @@ def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
         full_name=record.full_name,
         birth_date=record.birth_date,
         exclude_pk=record.pk,
-    ).select_related("agency")
-    own_duplicates = [d for d in duplicates if d.agency_id == record.agency_id]
-    other_duplicates = sum(1 for d in duplicates if d.agency_id != record.agency_id)
+    )
+    own_duplicates, other_duplicates = [], 0
+    if Flag.POSSIBLE_DUPLICATE in record.flags:  # the flag is kept current on every write
+        duplicates = list(duplicates.only("id", "full_name", "agency_id"))
+        own_duplicates = [d for d in duplicates if d.agency_id == record.agency_id]
+        other_duplicates = sum(1 for d in duplicates if d.agency_id != record.agency_id)
     submission = submission_for(agency=record.agency, period=record.period)
-    can_write = request.user.can_write_agency_data and submission.is_open
+    can_write = request.user.can_write_agency_data and submission is not None and submission.is_open
     return render(
         request,
         "registry/worker_detail.html",
@@ -152,6 +164,7 @@ def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": record.documents.all(),
             "history": record.work_history.all(),
             "events": AuditEvent.objects.filter(record=record).select_related("actor")[:200],
+            "has_account": record.has_worker_account,
             "own_duplicates": own_duplicates,
             "other_duplicates": other_duplicates,
             "can_edit": can_write and record.status in EDITABLE_STATUSES,
@@ -168,16 +181,28 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             worker_update(
-                record_id=record.pk, data=form.worker_data(), actor=request.user, ip=client_ip(request)
+                record_id=record.pk,
+                data=form.worker_data(),
+                reason=form.change_reason(),
+                actor=request.user,
+                ip=client_ip(request),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("registry:worker-detail", pk=record.pk)
     record.refresh_from_db()
-    is_open = submission_for(agency=record.agency, period=record.period).is_open
-    return render(request, "registry/worker_form.html", {"form": form, "record": record, "is_open": is_open})
+    return render(
+        request,
+        "registry/worker_form.html",
+        {
+            "form": form,
+            "record": record,
+            "has_account": record.has_worker_account,
+            **_phase(record.agency, record.period),
+        },
+    )
 
 
 @require_POST

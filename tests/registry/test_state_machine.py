@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from registry.models import TRANSITIONS, AuditEvent, InvalidTransition, Status
 from registry.services import record_transition
@@ -53,12 +55,22 @@ def test_forbidden_transition_raises_and_changes_nothing(current, target, nation
 
 
 @pytest.mark.django_db
-def test_decision_against_worker_needs_a_reason(national_admin):
+def test_decision_against_worker_needs_a_reason_as_a_translated_validation_error(national_admin):
     record = WorkerRecordFactory(status=Status.SUBMITTED)
-    with pytest.raises(ValueError):
+    with translation.override("id"), pytest.raises(ValidationError) as caught:
         record_transition(record_id=record.pk, to=Status.INELIGIBLE, actor=national_admin, reason="  ")
+    assert caught.value.message_dict["reason"][0].startswith("Tuliskan alasan data dipindahkan ke status")
     record.refresh_from_db()
     assert record.status == Status.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_invalid_transition_is_a_translated_validation_error_a_view_can_show(national_admin):
+    record = WorkerRecordFactory(status=Status.RELEASED)
+    with translation.override("id"), pytest.raises(ValidationError) as caught:
+        record_transition(record_id=record.pk, to=Status.SUBMITTED, actor=national_admin, reason="x")
+    assert isinstance(caught.value, InvalidTransition)
+    assert "tidak dapat dipindahkan" in caught.value.messages[0]
 
 
 @pytest.mark.django_db

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from registry.models import Agency, AgencySubmission, Document, Period, Status, WorkerRecord, WorkUnit
 from registry.services import WorkerData, record_transition, worker_register
+from registry.services.phase import submission_open
 from registry.services.worker_data import HistoryEntry, document_store, work_history_replace, worker_submit
 
 DEMO_PERIOD = "Pendataan Non-ASN 2022"
@@ -222,8 +223,10 @@ class Command(BaseCommand):
         for code, name, kind, region in AGENCIES:
             agency, _ = Agency.objects.update_or_create(code=code, defaults={"name": name, "kind": kind})
             agencies[code] = (agency, region)
-            AgencySubmission.objects.update_or_create(
-                agency=agency, period=period, defaults={"phase": AgencySubmission.Phase.OPEN}
+            # The demo agencies join the period the way an agency always does, then start open.
+            submission_open(agency=agency, period=period, actor=None)
+            AgencySubmission.objects.filter(agency=agency, period=period).update(
+                phase=AgencySubmission.Phase.OPEN
             )
 
         staffed = [agencies[code][0] for code, _short in STAFFED]

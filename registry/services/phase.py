@@ -1,0 +1,85 @@
+"""The one "is this agency open" guard, and how an agency joins a period.
+
+Every write to an agency's records takes a share lock on the agency's AgencySubmission row
+through `lock_open_submission` and keeps it until its transaction ends. A phase change
+(verification's prefinalisation) takes the row's exclusive lock: it waits for the writes in
+flight, and writes that come after it wait for it and then see the new phase. So no write can
+commit after the agency left the open phase.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry.models import Agency, AgencySubmission, AuditAction, AuditEvent, Period
+
+
+def submission_for(*, agency: Agency, period: Period) -> AgencySubmission | None:
+    """The agency's row for the period, or None when the agency is not part of it (never created here)."""
+    return AgencySubmission.objects.filter(agency=agency, period=period).first()
+
+
+def agency_is_open(*, agency: Agency, period: Period) -> bool:
+    """For display only (no lock): may the agency's records still be added and changed?"""
+    submission = submission_for(agency=agency, period=period)
+    return submission is not None and submission.is_open
+
+
+def not_in_period_message(period: Period | None = None) -> str:
+    return _(
+        "Your agency is not part of the data collection %(period)s. Ask the national admin (BKN) to add it."
+    ) % {"period": period.name if period else ""}
+
+
+def lock_open_submission(*, agency_id: int, period_id: int, for_input: bool = True) -> AgencySubmission:
+    """Read the agency's submission row under a share lock (SELECT … FOR SHARE) and check it is open.
+
+    for_input=True also checks the period's input deadline (adding and changing data); False is for
+    moves that only need the open phase (e.g. releasing a record). Raises one translated
+    ValidationError otherwise. Call it inside the transaction that writes: the lock lasts until it ends.
+    """
+    table = AgencySubmission._meta.db_table
+    period_table = Period._meta.db_table
+    rows = list(
+        AgencySubmission.objects.raw(
+            f"""SELECT s.*, p.input_deadline AS period_input_deadline, p.name AS period_name
+                FROM {table} s JOIN {period_table} p ON p.id = s.period_id
+                WHERE s.agency_id = %s AND s.period_id = %s
+                FOR SHARE OF s""",  # noqa: S608 - table names from the models, values as parameters
+            [agency_id, period_id],
+        )
+    )
+    if not rows:
+        raise ValidationError(
+            not_in_period_message(Period.objects.filter(pk=period_id).first()), code="not_in_period"
+        )
+    submission = rows[0]
+    if not submission.is_open:
+        raise ValidationError(
+            _("The agency's data collection is no longer open; records cannot be added or changed."),
+            code="closed",
+        )
+    if for_input and timezone.now() > submission.period_input_deadline:
+        deadline = timezone.localtime(submission.period_input_deadline).strftime("%d-%m-%Y %H:%M")
+        raise ValidationError(
+            _("The input deadline (%(deadline)s) has passed; records can no longer be added or changed.")
+            % {"deadline": deadline},
+            code="deadline",
+        )
+    return submission
+
+
+@transaction.atomic
+def submission_open(*, agency: Agency, period: Period, actor: Any) -> AgencySubmission:
+    """Add an agency to a period (its row starts open). Adding it again changes nothing."""
+    submission, created = AgencySubmission.objects.get_or_create(agency=agency, period=period)
+    if created:
+        AuditEvent.log(
+            actor=actor, action=AuditAction.SUBMISSION_OPEN, obj=agency, after={"period": period.pk}
+        )
+    return submission
