@@ -29,6 +29,7 @@ def test_operator_logs_in_registers_a_worker_finds_it_and_imports_a_file(page, o
     page.fill("#id_birth_place", "Garut")
     page.fill("#id_birth_date", birth.isoformat())
     page.check("input[name=sex][value=F]")
+    page.select_option("#id_category", "non_asn")
     page.fill("#id_position", "Pengemudi")
     page.fill("#id_work_unit_name", "Dinas Perhubungan")
     page.fill("#id_sk_date", "2015-02-01")
