@@ -337,3 +337,12 @@ def test_pdf_viewer_url_may_be_framed_by_the_site_only_and_is_scoped(
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     client.force_login(staff(other_agency))
     assert client.get(reverse("verify:document", args=[record.pk, sk.pk])).status_code == 404
+
+
+def test_a_form_without_the_state_the_operator_saw_is_refused(client, agency, period, operator):
+    record = make_submitted(agency, period)
+    client.force_login(operator)
+    response = client.post(reverse("verify:decide", args=[record.pk]), {"outcome": "ms"})
+    assert response.status_code == 200
+    assert "Halaman ini sudah usang" in response.content.decode()
+    assert _status(record) == Status.SUBMITTED
