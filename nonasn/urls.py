@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("instansi/akun/", include("accounts.urls_staff")),
+    path("instansi/verifikasi/", include("verification.urls_decisions")),
     path("instansi/", include("registry.urls")),
     path("akun/", include("accounts.urls_worker")),
     path("pengumuman/", include("announcements.urls")),

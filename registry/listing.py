@@ -45,6 +45,7 @@ SORTS: dict[str, tuple[str, bool]] = {
     "-name": ("full_name", True),
     "newest": ("created_at", True),
     "oldest": ("created_at", False),
+    "submitted": ("submitted_at", False),  # the verification queue
 }
 DEFAULT_SORT = "name"
 
@@ -149,7 +150,7 @@ def keyset_page(
         value, pk = cursor
         greater = forward != descending
         op = ">" if greater else "<"
-        cast = "::timestamptz" if column == "created_at" else ""
+        cast = "::timestamptz" if column in ("created_at", "submitted_at") else ""
         page_qs = page_qs.filter(
             RawSQL(
                 f'("{table}"."{column}", "{table}"."id") {op} (%s{cast}, %s)',

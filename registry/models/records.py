@@ -263,6 +263,10 @@ class WorkerRecord(models.Model):
             models.Index(
                 fields=["agency", "period", "status", "full_name", "id"], name="record_agency_status_name"
             ),
+            # The verification queue: an agency's submitted records, oldest submission first.
+            models.Index(
+                fields=["agency", "period", "status", "submitted_at", "id"], name="record_agency_status_subm"
+            ),
             models.Index(fields=["agency", "full_name", "id"], name="record_agency_name"),
             models.Index(fields=["agency", "created_at", "id"], name="record_agency_created"),
             models.Index(fields=["nik"], name="record_nik"),
