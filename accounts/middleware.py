@@ -49,9 +49,11 @@ class SessionPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and self._expired(request, user):
-            logout(request)  # the view then answers as for anyone logged out (its login page)
+        # Without a session cookie nobody is logged in: leave the session untouched (no Vary: Cookie).
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            user = request.user
+            if user.is_authenticated and self._expired(request, user):
+                logout(request)  # the view then answers as for anyone logged out (its login page)
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
