@@ -5,7 +5,11 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import NationalAdminLoginForm
 from accounts.models import AGENCY_ROLES, User
+
+# One clear message for a wrong password; agency staff and workers are pointed to their own login.
+admin.site.login_form = NationalAdminLoginForm
 
 
 class UserCreationWithRoleForm(AdminUserCreationForm):

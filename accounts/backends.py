@@ -1,61 +1,118 @@
-"""Workers log in with their NIK or their e-mail address and a password."""
+"""One login backend for every login page, and the account-based lockout key django-axes counts by.
+
+A login name means: a worker's NIK (spaces and dots ignored), a worker's e-mail, or a user name
+(agency staff, the national admin). Each page then decides, after the password is right, whether
+the account belongs there (accounts/forms.py) — so a wrong page never tells whether a name exists.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Q, QuerySet
 
 from accounts.models import Role, User
 from registry.models import Status
 from registry.validators import SIXTEEN_DIGITS
 
+# More candidates than this (one e-mail shared by a family) are not tried: a login name is not a list.
+MAX_CANDIDATES = 5
+# axes stores the lockout key in a 255-character column; anything longer is hashed.
+MAX_PLAIN_KEY = 150
+_NIK_NOISE = re.compile(r"[\s.]")
 
-class NikOrEmailBackend(ModelBackend):
-    """Resolve a worker by NIK (through the record) or e-mail, then check the password.
 
-    Several accounts may share an e-mail (family members) or a NIK (a released record and a newer
-    one): each candidate's password is tried, so the right account is found without guessing.
+def login_name(value: str) -> str:
+    """The canonical form of what was typed: a NIK without spaces or dots, anything else stripped."""
+    compact = _NIK_NOISE.sub("", value or "")
+    return compact if SIXTEEN_DIGITS.match(compact) else (value or "").strip()
+
+
+def login_candidates(value: str) -> QuerySet[User]:
+    """The accounts a login name can mean, in one query whose shape depends only on the name's form.
+
+    Whether a NIK is unknown, registered without an account or has one, the same query runs.
+    """
+    name = login_name(value)
+    if SIXTEEN_DIGITS.match(name):
+        condition = Q(role=Role.WORKER, worker_record__nik=name) & ~Q(worker_record__status=Status.RELEASED)
+    elif "@" in name:
+        condition = Q(username=name) | Q(role=Role.WORKER, worker_record__isnull=False, email__iexact=name)
+    else:
+        condition = Q(username=name)
+    return User.objects.filter(condition).order_by("-pk")
+
+
+class LoginBackend(ModelBackend):
+    """Resolve the login name to its accounts, then hash the password exactly once per account tried.
+
+    No account: one hash of a throw-away password, so an unknown NIK, a NIK without an account and
+    a wrong password cost the same (no timing tells them apart).
     """
 
     def authenticate(self, request, username: str | None = None, password: str | None = None, **kwargs):
-        if not username or not password:
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        if not username or password is None:
             return None
-        value = (
-            "".join(username.split()) if SIXTEEN_DIGITS.match("".join(username.split())) else username.strip()
-        )
-        workers = User.objects.filter(role=Role.WORKER, worker_record__isnull=False)
-        if SIXTEEN_DIGITS.match(value):
-            candidates = workers.filter(worker_record__nik=value).exclude(
-                worker_record__status=Status.RELEASED
-            )
-        elif "@" in value:
-            candidates = workers.filter(email__iexact=value)
-        else:
-            return None
-        found = None
-        for user in candidates.order_by("-pk")[:5]:
-            if user.check_password(password) and self.user_can_authenticate(user):
-                found = user
-                break
-        if found is None:
-            # Same work as a real check, so timing does not reveal whether the account exists.
+        candidates = list(login_candidates(username)[:MAX_CANDIDATES])
+        if not candidates:
             User().set_password(password)
-        return found
+            return None
+        for user in candidates:
+            if user.check_password(password) and self.user_can_authenticate(user):
+                return user
+        return None
+
+
+class NikOrEmailBackend(LoginBackend):
+    """The old workers' backend, kept only so sessions that name it stay valid: it authenticates no one
+    (LoginBackend does, once), but still loads the session's user."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        return None
+
+
+def _digest(value: str) -> str:
+    from accounts.services.registration import nik_hash
+
+    return nik_hash(value)[:40]
 
 
 def lockout_key(value: str | None) -> str | None:
-    """What django-axes stores for a login name: a NIK only as a keyed hash, never in plain text."""
+    """What django-axes counts failures under: the account, whichever name reached it.
+
+    NIK, NIK with spaces and e-mail of one account give the same key ("user:<id>"). A name with no
+    single account falls back to the name itself — a NIK only as a keyed hash, never in plain text.
+    """
     if value is None:
         return None
-    compact = "".join(value.split())
-    if SIXTEEN_DIGITS.match(compact):
-        from accounts.services.registration import nik_hash
+    ids = list(login_candidates(value).values_list("pk", flat=True)[:2])
+    if len(ids) == 1:
+        return f"user:{ids[0]}"
+    name = login_name(value)
+    if SIXTEEN_DIGITS.match(name):
+        return "nik:" + _digest(name)
+    name = name.lower()
+    if len(name) > MAX_PLAIN_KEY:
+        return "long:" + hashlib.sha256(name.encode()).hexdigest()[:40]
+    return name
 
-        return "nik:" + nik_hash(compact)[:40]
-    return value.strip().lower()
+
+def lockout_keys_for_user(user: User) -> set[str]:
+    """Every key a lockout of this account may be stored under (to lift it after a password reset)."""
+    keys = {f"user:{user.pk}", user.username.lower()}
+    if user.email:
+        keys.add(user.email.strip().lower())
+    if user.worker_record_id:
+        keys.add("nik:" + _digest(user.worker_record.nik))
+    return keys
 
 
 def axes_username(request, credentials: dict | None = None) -> str | None:
-    """AXES_USERNAME_CALLABLE: the lockout counts per (hashed) login name and address."""
+    """AXES_USERNAME_CALLABLE: the lockout counts per account (and address), whichever name is typed."""
     if credentials and credentials.get("username") is not None:
         return lockout_key(credentials["username"])
     data = getattr(request, "data", None) or getattr(request, "POST", {})

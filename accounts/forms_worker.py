@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 
-from captcha.fields import CaptchaField
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.services.registration import identity_number
 from registry.models import WorkerRecord, WorkHistory
 from registry.services.worker_data import APPOINTMENT_FIELDS, CONTACT_FIELDS, EDUCATION_FIELDS
 
@@ -23,7 +24,8 @@ class DateInput(forms.DateInput):
 
 
 def _digits(value: str) -> str:
-    return "".join((value or "").split())
+    """NIK and KK as typed from the card, with spaces or dots between the groups of digits."""
+    return identity_number(value)
 
 
 def clean_phone(value: str) -> str:
@@ -33,6 +35,17 @@ def clean_phone(value: str) -> str:
             _("Enter an active Indonesian mobile number, e.g. 081234567890."), code="phone"
         )
     return phone
+
+
+class CaptchaWidget(CaptchaTextInput):
+    """The picture with a "new picture" button (static/js/captcha-refresh.js) and, where flite is
+    installed (CAPTCHA_FLITE_PATH), a link to hear the characters.
+
+    Widgets render through the form renderer, which reads apps' templates only: the template lives
+    in accounts/templates/, not in the project's templates/.
+    """
+
+    template_name = "accounts/widgets/captcha.html"
 
 
 class IdentityCheckForm(forms.Form):
@@ -57,7 +70,9 @@ class IdentityCheckForm(forms.Form):
     email = forms.EmailField(
         label=_("Active personal e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
-    captcha = CaptchaField(label=_("Type the characters in the picture"))
+    captcha = CaptchaField(
+        label=_("Type the characters in the picture"), widget=CaptchaWidget(attrs={"class": "form-control"})
+    )
 
     def clean_nik(self) -> str:
         nik = _digits(self.cleaned_data["nik"])

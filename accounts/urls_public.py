@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from accounts.views import worker
+from accounts.views.worker import cards
 
 app_name = "card"
 
 urlpatterns = [
-    path("verifikasi/<str:token>/", worker.verify, name="verify"),
+    path("verifikasi/<str:token>/", cards.verify, name="verify"),
 ]

@@ -23,4 +23,9 @@ urlpatterns = [
     path("pengguna/tambah/", staff.user_create, name="user-create"),
     path("pengguna/<int:pk>/aktif/", staff.user_toggle_active, name="user-toggle-active"),
     path("pengguna/<int:pk>/reset-sandi/", staff.user_reset_password, name="user-reset-password"),
+    path(
+        "pegawai/<int:pk>/buka-kunci-buat-akun/",
+        staff.worker_identity_check_unlock,
+        name="identity-check-unlock",
+    ),
 ]

@@ -7,7 +7,9 @@ SITE_URL, MEDIA_ROOT, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, TEST_DATABASE_NA
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
+import shutil
 import sys
 from pathlib import Path
 
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Session lifetimes per kind of account; no-store on everything a logged-in person gets.
+    "accounts.middleware.SessionPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a lockout raised during authentication into a response.
@@ -105,8 +109,10 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # django-axes first, so a locked-out user is refused before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    # Workers: NIK or e-mail (accounts/backends.py).
+    # One backend for every login page: user name, or a worker's NIK or e-mail; one password hash per
+    # attempt whatever the name (accounts/backends.py).
+    "accounts.backends.LoginBackend",
+    # Authenticates no one; keeps sessions made before LoginBackend valid.
     "accounts.backends.NikOrEmailBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -175,6 +181,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 CAPTCHA_IMAGE_SIZE = (160, 50)
 CAPTCHA_FONT_SIZE = 36
 CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
+# The audio alternative ("listen to the characters") needs flite; without it the link is not shown.
+CAPTCHA_FLITE_PATH = env("CAPTCHA_FLITE_PATH", default=shutil.which("flite")) or None
 
 # --- Security --------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -187,6 +195,11 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Sessions (accounts/middleware.py): staff end after 8 hours, or 30 minutes without a request;
+# workers when the browser closes, or after 2 hours.
+STAFF_SESSION_MAX_AGE = dt.timedelta(hours=env.float("STAFF_SESSION_HOURS", default=8))
+STAFF_SESSION_IDLE = dt.timedelta(minutes=env.float("STAFF_SESSION_IDLE_MINUTES", default=30))
+WORKER_SESSION_MAX_AGE = dt.timedelta(hours=env.float("WORKER_SESSION_HOURS", default=2))
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

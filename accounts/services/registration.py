@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
@@ -23,10 +25,17 @@ from registry.services.worker_data import document_save
 
 # Defaults; tests and deployments override them in settings.
 IDENTITY_CHECK_WINDOW = dt.timedelta(minutes=60)
-IDENTITY_CHECK_MAX_PER_NIK = 5
+# Failures counted per (NIK, address): low, so guessing one person's data from one place stops soon.
+IDENTITY_CHECK_MAX_PER_NIK_AND_IP = 5
+# Per NIK from anywhere: higher, so someone who only knows a NIK cannot lock its owner out from one
+# address; an agency's helpdesk can lift it (identity_check_unlock).
+IDENTITY_CHECK_MAX_PER_NIK = 20
 IDENTITY_CHECK_MAX_PER_IP = 30
-# After this many failures from one address, each further attempt waits a little longer.
+# After this many failures from one address, each further attempt must wait a little longer since the
+# last one (refused with the time to retry; a request never sleeps).
 IDENTITY_CHECK_SLOW_AFTER = 3
+IDENTITY_CHECK_SLOW_STEP_SECONDS = 10
+IDENTITY_CHECK_SLOW_MAX_SECONDS = 60
 
 
 def _setting(name: str, default):
@@ -36,11 +45,26 @@ def _setting(name: str, default):
 def nik_hash(nik: str) -> str:
     """A keyed hash so that the attempts table never holds a NIK (nor a rainbow table of them)."""
     key = settings.SECRET_KEY.encode()
-    return hmac.new(key, b"identity-check:" + nik.strip().encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, b"identity-check:" + identity_number(nik).encode(), hashlib.sha256).hexdigest()
 
 
-def normalise_name(name: str) -> str:
-    return " ".join(name.split()).casefold()
+_NUMBER_NOISE = re.compile(r"[\s.]")
+_TEXT_PUNCTUATION = re.compile(r"[.,]")
+
+
+def identity_number(value: str) -> str:
+    """A NIK or KK number as compared: spaces and dots ignored ("3273 0164.1283 0432")."""
+    return _NUMBER_NOISE.sub("", value or "")
+
+
+def identity_text(value: str) -> str:
+    """A name or place of birth as compared: case, accents, dots, commas and repeated spaces ignored.
+
+    "Kab. Bandung" = "KAB BANDUNG", "Yogyakarta" = "YOGYAKARTA", "José" = "JOSE".
+    """
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(_TEXT_PUNCTUATION.sub(" ", plain).split()).casefold()
 
 
 @dataclass(frozen=True)
@@ -66,13 +90,12 @@ class CheckResult:
     outcome: Outcome
     record: WorkerRecord | None = None
     retry_at: dt.datetime | None = None
-    slow_down_seconds: float = 0.0
 
 
 def _retry_at(ip: str | None, digest: str, now: dt.datetime) -> dt.datetime | None:
+    """When this attempt may be made, if not now: the latest of every limit that is reached."""
     window = _setting("IDENTITY_CHECK_WINDOW", IDENTITY_CHECK_WINDOW)
-    since = now - window
-    failures = IdentityCheckAttempt.objects.filter(created_at__gte=since, succeeded=False)
+    failures = IdentityCheckAttempt.objects.filter(created_at__gte=now - window, succeeded=False)
     checks = [
         (
             failures.filter(nik_hash=digest),
@@ -80,73 +103,116 @@ def _retry_at(ip: str | None, digest: str, now: dt.datetime) -> dt.datetime | No
         ),
     ]
     if ip:
-        checks.append(
-            (failures.filter(ip=ip), _setting("IDENTITY_CHECK_MAX_PER_IP", IDENTITY_CHECK_MAX_PER_IP))
-        )
-    retry: dt.datetime | None = None
+        checks += [
+            (
+                failures.filter(nik_hash=digest, ip=ip),
+                _setting("IDENTITY_CHECK_MAX_PER_NIK_AND_IP", IDENTITY_CHECK_MAX_PER_NIK_AND_IP),
+            ),
+            (failures.filter(ip=ip), _setting("IDENTITY_CHECK_MAX_PER_IP", IDENTITY_CHECK_MAX_PER_IP)),
+        ]
+    candidates: list[dt.datetime] = []
     for queryset, limit in checks:
         times = list(queryset.order_by("-created_at").values_list("created_at", flat=True)[:limit])
         if len(times) >= limit:
             # Allowed again when the oldest of the last `limit` failures leaves the window.
-            candidate = times[-1] + window
-            retry = max(retry, candidate) if retry else candidate
-    return retry
+            candidates.append(times[-1] + window)
+    if ip:
+        candidates.extend(filter(None, [_paced_until(failures.filter(ip=ip))]))
+    later = [t for t in candidates if t > now]
+    return max(later) if later else None
 
 
-def _slow_down(ip: str | None, now: dt.datetime) -> float:
-    if not ip:
-        return 0.0
-    window = _setting("IDENTITY_CHECK_WINDOW", IDENTITY_CHECK_WINDOW)
-    failures = IdentityCheckAttempt.objects.filter(
-        ip=ip, succeeded=False, created_at__gte=now - window
-    ).count()
-    extra = failures - _setting("IDENTITY_CHECK_SLOW_AFTER", IDENTITY_CHECK_SLOW_AFTER)
-    return min(max(extra, 0) * _setting("IDENTITY_CHECK_SLOW_STEP_SECONDS", 0.5), 3.0)
-
-
-def _find(identity: Identity) -> WorkerRecord | None:
-    period = Period.objects.active()
-    if period is None:
+def _paced_until(failures_from_ip) -> dt.datetime | None:
+    """After a few failures from one address, the next try waits a growing delay after the last one."""
+    step = _setting("IDENTITY_CHECK_SLOW_STEP_SECONDS", IDENTITY_CHECK_SLOW_STEP_SECONDS)
+    free = _setting("IDENTITY_CHECK_SLOW_AFTER", IDENTITY_CHECK_SLOW_AFTER)
+    if not step:
         return None
-    candidates = WorkerRecord.objects.select_related("agency", "period").filter(
-        period=period,
-        nik=identity.nik.strip(),
-        kk=identity.kk.strip(),
-        birth_date=identity.birth_date,
-        status__in=[Status.REGISTERED, Status.ACCOUNT_CREATED],
-    )
-    for record in candidates:
-        same = (
-            normalise_name(record.full_name) == normalise_name(identity.full_name)
-            and record.birth_place.strip() == identity.birth_place.strip()
+    recent = list(failures_from_ip.order_by("-created_at").values_list("created_at", flat=True)[: free + 30])
+    extra = len(recent) - free
+    if extra <= 0:
+        return None
+    delay = min(extra * step, _setting("IDENTITY_CHECK_SLOW_MAX_SECONDS", IDENTITY_CHECK_SLOW_MAX_SECONDS))
+    return recent[0] + dt.timedelta(seconds=delay)
+
+
+def _matching_records(identity: Identity, period: Period) -> list[WorkerRecord]:
+    """Records of the period (not released) whose every identity field matches, as compared above."""
+    candidates = (
+        WorkerRecord.objects.select_related("agency", "period", "account")
+        .filter(
+            period=period,
+            nik=identity_number(identity.nik),
+            kk=identity_number(identity.kk),
+            birth_date=identity.birth_date,
         )
-        if not same:
-            continue
-        submission_open = AgencySubmission.objects.filter(
-            agency_id=record.agency_id, period=period, phase=AgencySubmission.Phase.OPEN
-        ).exists()
-        if submission_open and period.input_open():
-            return record
-    return None
+        .exclude(status=Status.RELEASED)
+    )
+    name, place = identity_text(identity.full_name), identity_text(identity.birth_place)
+    return [
+        r for r in candidates if identity_text(r.full_name) == name and identity_text(r.birth_place) == place
+    ]
+
+
+def _has_account(record: WorkerRecord) -> bool:
+    try:
+        return record.account is not None
+    except User.DoesNotExist:
+        return False
+
+
+def _account_may_be_created(record: WorkerRecord, period: Period) -> bool:
+    if record.status != Status.REGISTERED:
+        return False
+    submission_open = AgencySubmission.objects.filter(
+        agency_id=record.agency_id, period=period, phase=AgencySubmission.Phase.OPEN
+    ).exists()
+    return submission_open and period.input_open()
 
 
 def identity_check(*, identity: Identity, ip: str | None) -> CheckResult:
-    """Step 1: does a registered record in the open period match every identity field?
+    """Step 1: does a record of the open period match every identity field?
 
-    The caller shows one message for every mismatch, never which field failed.
+    The caller shows one message for every mismatch, never which field failed. A match whose record
+    already has an account (in any state but released) is told so, to log in or reset the password.
     """
     now = timezone.now()
     digest = nik_hash(identity.nik)
     retry_at = _retry_at(ip, digest, now)
     if retry_at is not None:
         return CheckResult(Outcome.RATE_LIMITED, retry_at=retry_at)
-    record = _find(identity)
-    IdentityCheckAttempt.objects.create(ip=ip, nik_hash=digest, succeeded=record is not None, created_at=now)
-    if record is None:
-        return CheckResult(Outcome.NO_MATCH, slow_down_seconds=_slow_down(ip, now))
-    if record.status == Status.ACCOUNT_CREATED or User.objects.filter(worker_record=record).exists():
-        return CheckResult(Outcome.HAS_ACCOUNT, record=record)
-    return CheckResult(Outcome.MATCH, record=record)
+    period = Period.objects.active()
+    matches = _matching_records(identity, period) if period else []
+    result = CheckResult(Outcome.NO_MATCH)
+    for record in matches:
+        if _has_account(record):
+            result = CheckResult(Outcome.HAS_ACCOUNT, record=record)
+            break
+        if _account_may_be_created(record, period):
+            result = CheckResult(Outcome.MATCH, record=record)
+            break
+    IdentityCheckAttempt.objects.create(
+        ip=ip, nik_hash=digest, succeeded=result.outcome != Outcome.NO_MATCH, created_at=now
+    )
+    return result
+
+
+@transaction.atomic
+def identity_check_unlock(*, record_id: int, actor: User, ip: str | None = None) -> int:
+    """The agency lifts the identity-check lock of its worker's NIK (the worker was blocked by failures).
+
+    Returns how many failures were cleared; audited either way.
+    """
+    record = WorkerRecord.objects.select_for_update().get(pk=record_id)
+    cleared, _ = IdentityCheckAttempt.objects.filter(nik_hash=nik_hash(record.nik), succeeded=False).delete()
+    AuditEvent.log(
+        actor=actor,
+        action="account:identity_check_unlock",
+        obj=record,
+        after={"failures_cleared": cleared},
+        ip=ip,
+    )
+    return cleared
 
 
 class AccountNotAllowed(Exception):

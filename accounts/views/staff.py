@@ -12,19 +12,29 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import agency_staff_required, client_ip, get_for_agency, scoped, user_agency
-from accounts.forms import StaffLoginForm, StaffUserCreateForm
+from accounts.access import (
+    agency_staff_required,
+    client_ip,
+    get_for_agency,
+    get_record_for_agency,
+    scoped,
+    user_agency,
+)
+from accounts.forms import StaffLoginForm, StaffPasswordResetForm, StaffUserCreateForm
 from accounts.models import AGENCY_ROLES, Role, User
+from accounts.services.registration import identity_check_unlock
 from accounts.services.staff import staff_user_create, staff_user_send_password_reset, staff_user_set_active
+from accounts.views.portals import AGENCY_PORTAL, PortalLoginMixin
 
 ADMIN_ONLY = frozenset({Role.AGENCY_ADMIN})
 
 
-class StaffLoginView(auth_views.LoginView):
+class StaffLoginView(PortalLoginMixin, auth_views.LoginView):
     template_name = "accounts/staff_login.html"
     authentication_form = StaffLoginForm
-    redirect_authenticated_user = True
     next_page = reverse_lazy("registry:dashboard")
+    portal = "agency"
+    portal_name = AGENCY_PORTAL
 
 
 class StaffLogoutView(auth_views.LogoutView):
@@ -43,20 +53,13 @@ class StaffPasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 class StaffPasswordResetView(auth_views.PasswordResetView):
+    """Sends links to agency staff only (workers reset on their site, the national admin in /admin/)."""
+
     template_name = "accounts/staff_password_reset.html"
+    form_class = StaffPasswordResetForm
     email_template_name = "accounts/staff_password_reset_email.txt"
     subject_template_name = "accounts/staff_password_reset_subject.txt"
     success_url = reverse_lazy("staff:password-reset-done")
-
-    def form_valid(self, form):
-        # Only agency staff get a link from the agency portal (workers reset on their own site).
-        email = form.cleaned_data["email"]
-        form.get_users = lambda _email: (
-            u
-            for u in User.objects.filter(email__iexact=email, is_active=True, role__in=AGENCY_ROLES)
-            if u.has_usable_password()
-        )
-        return super().form_valid(form)
 
 
 class StaffPasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -152,3 +155,21 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("A link to choose a new password was sent to %(email)s.") % {"email": target.email}
         )
     return redirect("staff:user-list")
+
+
+# --- Helping a worker ------------------------------------------------------------------------
+
+
+@require_POST
+@agency_staff_required
+def worker_identity_check_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Helpdesk (and operators, admins) lift the lock someone put on their worker's "Buat Akun"."""
+    record = get_record_for_agency(request.user, pk)
+    cleared = identity_check_unlock(record_id=record.pk, actor=request.user, ip=client_ip(request))
+    if cleared:
+        messages.success(
+            request, _("The Create Account lock was lifted: the worker can check their identity again.")
+        )
+    else:
+        messages.info(request, _("There was no Create Account lock on this worker's NIK."))
+    return redirect("registry:worker-detail", pk=record.pk)

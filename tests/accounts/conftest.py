@@ -145,7 +145,7 @@ def worker(registered):
 
 @pytest.fixture
 def worker_client(client, worker):
-    client.force_login(worker, backend="accounts.backends.NikOrEmailBackend")
+    client.force_login(worker, backend="accounts.backends.LoginBackend")
     return client
 
 

@@ -150,7 +150,7 @@ def test_owner_sees_their_document_inline_with_nosniff(worker_client, ktp):
 
 def test_another_worker_cannot_see_the_document(client, ktp, agency, period):
     other = make_worker(WorkerRecordFactory(agency=agency, period=period), email="lain@example.test")
-    client.force_login(other, backend="accounts.backends.NikOrEmailBackend")
+    client.force_login(other, backend="accounts.backends.LoginBackend")
     assert client.get(reverse("worker:document", args=[ktp.pk])).status_code == 404
 
 

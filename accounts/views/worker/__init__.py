@@ -1,0 +1,1 @@
+"""The worker self-registration site: registration (account and login), sections (data), cards (PDFs)."""
