@@ -14,3 +14,4 @@ class AccountAuditAction(models.TextChoices):
     STAFF_ACTIVATE = "staff:activate", _("Staff user activated")
     STAFF_DEACTIVATE = "staff:deactivate", _("Staff user deactivated")
     STAFF_PASSWORD_RESET = "staff:password-reset", _("Staff password reset sent")
+    IDENTITY_CHECK_UNLOCK = "account:identity_check_unlock", _("Create Account lock lifted")

@@ -207,7 +207,7 @@ def identity_check_unlock(*, record_id: int, actor: User, ip: str | None = None)
     cleared, _ = IdentityCheckAttempt.objects.filter(nik_hash=nik_hash(record.nik), succeeded=False).delete()
     AuditEvent.log(
         actor=actor,
-        action="account:identity_check_unlock",
+        action=AccountAuditAction.IDENTITY_CHECK_UNLOCK,
         obj=record,
         after={"failures_cleared": cleared},
         ip=ip,
