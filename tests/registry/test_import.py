@@ -121,7 +121,8 @@ def test_re_uploading_the_same_file_skips_rows_the_agency_holds_instead_of_refus
     assert second.errors == [] and not second.refused_file
     assert [s["row"] for s in second.skipped] == [2, 3, 4, 5, 6]
     assert second.skipped[0]["name"] == "Pegawai 1"
-    assert "sudah didaftarkan oleh instansi Anda; dilewati" in second.skipped[0]["reason"].lower()
+    assert second.skipped[0]["reason"].startswith("Sudah ada")
+    assert "instansi Anda; dilewati" in second.skipped[0]["reason"]
     assert WorkerRecord.objects.count() == 6
 
 
