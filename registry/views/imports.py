@@ -32,6 +32,11 @@ def import_template_download(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _recent_jobs(user):
+    """The agency's last 20 imports, without their error lists (not shown in the list)."""
+    return scoped(user, ImportJob.objects.select_related("created_by").defer("errors", "skipped"))[:20]
+
+
 @agency_staff_required
 def import_list(request: HttpRequest) -> HttpResponse:
     period = active_period()
@@ -41,7 +46,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
         "registry/import_list.html",
         {
             "form": ImportUploadForm(),
-            "jobs": scoped(request.user, ImportJob.objects.select_related("created_by"))[:20],
+            "jobs": _recent_jobs(request.user),
             "is_open": submission_for(agency=agency, period=period).is_open,
             "can_write": request.user.can_write_agency_data,
         },
@@ -73,7 +78,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         "registry/import_list.html",
         {
             "form": form,
-            "jobs": scoped(request.user, ImportJob.objects.select_related("created_by"))[:20],
+            "jobs": _recent_jobs(request.user),
             "is_open": True,
             "can_write": True,
         },
@@ -106,7 +111,8 @@ def import_rerun_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @agency_staff_required
 def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    job = get_for_agency(request.user, ImportJob, pk=pk)
+    # Polled every second or so: the error lists (up to 2,000 entries each) stay in the database.
+    job = get_for_agency(request.user, ImportJob.objects.defer("errors", "skipped"), pk=pk)
     return JsonResponse(
         {
             "status": job.status,
