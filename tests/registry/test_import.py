@@ -60,6 +60,28 @@ def test_the_example_values_import_when_typed_in_as_a_real_worker(agency, period
     assert AuditEvent.objects.filter(record=record, action="record:register").count() == 1
 
 
+def test_the_template_uploaded_unchanged_creates_no_worker(agency, period, operator):
+    job = import_start(
+        agency=agency, period=period, upload=upload(imports.import_template(), "template.xlsx"), actor=operator
+    )
+    job = import_run(job_id=job.pk)
+    assert job.status == ImportJob.Status.FAILED
+    assert "tidak berisi baris data" in job.message and "lembar Contoh" in job.message
+    assert not WorkerRecord.objects.exists()
+
+
+def test_an_older_template_with_the_example_on_the_data_sheet_never_imports_the_example(
+    agency, period, operator
+):
+    example = {c.field: c.example for c in COLUMNS}
+    job = run(agency, period, operator, [example, import_row(serial=5, full_name="Pegawai Nyata")])
+    assert (job.status, job.valid_rows, job.skipped_rows, job.refused_rows) == ("done", 1, 1, 0)
+    assert job.skipped[0]["row"] == 2 and "contoh" in job.skipped[0]["reason"]
+    assert list(WorkerRecord.objects.values_list("full_name", flat=True)) == ["Pegawai Nyata"]
+    only_example = run(agency, period, operator, [example])
+    assert only_example.status == ImportJob.Status.FAILED and "baris contoh" in only_example.message
+
+
 def test_valid_rows_are_saved_and_each_hard_error_is_refused_with_row_and_column(
     agency, other_agency, period, operator
 ):
