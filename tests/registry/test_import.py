@@ -62,7 +62,10 @@ def test_the_example_values_import_when_typed_in_as_a_real_worker(agency, period
 
 def test_the_template_uploaded_unchanged_creates_no_worker(agency, period, operator):
     job = import_start(
-        agency=agency, period=period, upload=upload(imports.import_template(), "template.xlsx"), actor=operator
+        agency=agency,
+        period=period,
+        upload=upload(imports.import_template(), "template.xlsx"),
+        actor=operator,
     )
     job = import_run(job_id=job.pk)
     assert job.status == ImportJob.Status.FAILED
