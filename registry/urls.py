@@ -17,5 +17,6 @@ urlpatterns = [
     path("impor/template.xlsx", imports.import_template_download, name="import-template"),
     path("impor/<int:pk>/", imports.import_detail, name="import-detail"),
     path("impor/<int:pk>/progres/", imports.import_progress, name="import-progress"),
+    path("impor/<int:pk>/jalankan-lagi/", imports.import_rerun_view, name="import-rerun"),
     path("impor/<int:pk>/ditolak.xlsx", imports.import_refused_download, name="import-refused"),
 ]

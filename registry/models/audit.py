@@ -40,6 +40,7 @@ class AuditAction(models.TextChoices):
     DOCUMENT_UPLOAD_PAY_PROOF = "document:upload:pay_proof", _("Document uploaded: proof of pay")
     IMPORT_UPLOAD = "import:upload", _("XLSX file uploaded")
     IMPORT_DONE = "import:done", _("XLSX import finished")
+    IMPORT_RERUN = "import:rerun", _("XLSX import run again")
     EXPORT_CSV = "records:export:csv", _("Records exported (CSV)")
     EXPORT_XLSX = "records:export:xlsx", _("Records exported (XLSX)")
     SUBMISSION_OPEN = "submission:open", _("Agency added to the period")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -37,6 +38,9 @@ class ImportJob(models.Model):
 
     # Errors kept on the row for the result page; the full list is in the refused-rows file.
     MAX_STORED_ERRORS = 2000
+    # A running job whose heartbeat is older than this has lost its worker (died, or lost the
+    # database): the task worker's sweep ends it as failed, to be run again by the operator.
+    LEASE = dt.timedelta(minutes=2)
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="import_jobs")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="import_jobs")
@@ -50,12 +54,22 @@ class ImportJob(models.Model):
     processed_rows = models.PositiveIntegerField(default=0)
     valid_rows = models.PositiveIntegerField(default=0)
     refused_rows = models.PositiveIntegerField(default=0)
+    # Rows whose NIK the agency already holds (a re-upload): neither saved nor refused.
+    skipped_rows = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    skipped = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
     refused_file = models.FileField(upload_to=import_refused_path, max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Who runs it ("host:pid") and when it last showed life (claim, every batch).
+    lease_owner = models.CharField(max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Failed by an interruption (lost worker or database, internal error), not by the file itself:
+    # the operator may run it again; rows already saved are then skipped.
+    can_retry = models.BooleanField(default=False)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -63,7 +77,12 @@ class ImportJob(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("import")
         verbose_name_plural = _("imports")
-        indexes = [models.Index(fields=["agency", "-created_at"], name="importjob_agency_created")]
+        indexes = [
+            models.Index(fields=["agency", "-created_at"], name="importjob_agency_created"),
+            models.Index(
+                fields=["heartbeat_at"], condition=Q(status="running"), name="importjob_running_heartbeat"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "running", "done", "failed"]),

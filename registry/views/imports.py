@@ -6,11 +6,18 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.access import agency_staff_required, get_for_agency, scoped, user_agency
 from registry.forms import ImportUploadForm
 from registry.models import ImportJob
-from registry.services.imports import INLINE_MAX_BYTES, import_run, import_start, import_template
+from registry.services.imports import (
+    INLINE_MAX_BYTES,
+    import_rerun,
+    import_run,
+    import_start,
+    import_template,
+)
 from registry.services.phase import agency_is_open
 from registry.tasks import run_import
 from registry.views.common import active_period
@@ -25,6 +32,11 @@ def import_template_download(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _recent_jobs(user):
+    """The agency's last 20 imports, without their error lists (not shown in the list)."""
+    return scoped(user, ImportJob.objects.select_related("created_by").defer("errors", "skipped"))[:20]
+
+
 @agency_staff_required
 def import_list(request: HttpRequest) -> HttpResponse:
     period = active_period()
@@ -34,7 +46,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
         "registry/import_list.html",
         {
             "form": ImportUploadForm(),
-            "jobs": scoped(request.user, ImportJob.objects.select_related("created_by"))[:20],
+            "jobs": _recent_jobs(request.user),
             "is_open": agency_is_open(agency=agency, period=period),
             "can_write": request.user.can_write_agency_data,
         },
@@ -66,7 +78,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         "registry/import_list.html",
         {
             "form": form,
-            "jobs": scoped(request.user, ImportJob.objects.select_related("created_by"))[:20],
+            "jobs": _recent_jobs(request.user),
             "is_open": True,
             "can_write": True,
         },
@@ -77,12 +89,30 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @agency_staff_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_for_agency(request.user, ImportJob.objects.select_related("created_by"), pk=pk)
-    return render(request, "registry/import_detail.html", {"job": job})
+    return render(
+        request, "registry/import_detail.html", {"job": job, "can_write": request.user.can_write_agency_data}
+    )
+
+
+@agency_staff_required(write=True)
+@require_POST
+def import_rerun_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Jalankan lagi": an interrupted import goes back to the queue (rows already saved are skipped)."""
+    job = get_for_agency(request.user, ImportJob, pk=pk)
+    try:
+        import_rerun(job_id=job.pk, agency=user_agency(request.user), actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        transaction.on_commit(lambda: run_import.enqueue(job.pk))
+        messages.success(request, _("The import was queued again; rows already saved will be skipped."))
+    return redirect("registry:import-detail", pk=job.pk)
 
 
 @agency_staff_required
 def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    job = get_for_agency(request.user, ImportJob, pk=pk)
+    # Polled every second or so: the error lists (up to 2,000 entries each) stay in the database.
+    job = get_for_agency(request.user, ImportJob.objects.defer("errors", "skipped"), pk=pk)
     return JsonResponse(
         {
             "status": job.status,
@@ -92,6 +122,7 @@ def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
             "total": job.total_rows,
             "valid": job.valid_rows,
             "refused": job.refused_rows,
+            "skipped": job.skipped_rows,
             "finished": job.is_finished,
         }
     )

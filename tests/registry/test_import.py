@@ -32,25 +32,57 @@ def errors_of(job: ImportJob) -> dict[int, list[tuple[str, str]]]:
     return out
 
 
-def test_template_has_indonesian_header_example_row_and_reference_sheets(login, operator, period):
+def test_template_has_indonesian_header_an_empty_data_sheet_and_the_example_on_its_own_sheet(
+    login, operator, period
+):
     response = login(operator).get(reverse("registry:import-template"))
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames == ["Data", "Pendidikan", "Kategori", "Sumber Gaji", "Jenis Kelamin", "Petunjuk"]
+    assert wb.sheetnames == [
+        "Data", "Contoh", "Pendidikan", "Kategori", "Sumber Gaji", "Jenis Kelamin", "Petunjuk",
+    ]  # fmt: skip
     header = [c.value for c in wb["Data"][1]]
     assert header[:6] == ["NIK", "Nomor KK", "Nama Lengkap", "Tempat Lahir", "Tanggal Lahir", "Jenis Kelamin"]
     assert "Pendidikan Terakhir" in header and "Sumber Gaji" in header
-    assert wb["Data"]["C2"].value == "Budi Santoso"
+    assert wb["Data"].max_row == 1  # the header only: nothing to import until the operator types rows
+    assert wb["Contoh"]["C2"].value == "Budi Santoso"
     assert [r[0].value for r in wb["Pendidikan"].iter_rows(min_row=2)][:3] == ["SD", "SMP", "SMA"]
 
 
-def test_the_filled_in_template_example_row_imports(agency, period, operator):
-    job = run(agency, period, operator, [{c.field: c.example for c in COLUMNS}])
+def test_the_example_values_import_when_typed_in_as_a_real_worker(agency, period, operator):
+    row = {c.field: c.example for c in COLUMNS}
+    row.update(nik=make_nik(dt.date(1990, 5, 17), "M", serial=2), full_name="Budi Santoso Putra")
+    job = run(agency, period, operator, [row])
     assert (job.status, job.valid_rows, job.refused_rows) == ("done", 1, 0)
     record = WorkerRecord.objects.get()
     assert record.birth_date == dt.date(1990, 5, 17)
     assert record.work_unit.name == "Dinas Pendidikan"
     assert record.monthly_pay == 2500000
     assert AuditEvent.objects.filter(record=record, action="record:register").count() == 1
+
+
+def test_the_template_uploaded_unchanged_creates_no_worker(agency, period, operator):
+    job = import_start(
+        agency=agency,
+        period=period,
+        upload=upload(imports.import_template(), "template.xlsx"),
+        actor=operator,
+    )
+    job = import_run(job_id=job.pk)
+    assert job.status == ImportJob.Status.FAILED
+    assert "tidak berisi baris data" in job.message and "lembar Contoh" in job.message
+    assert not WorkerRecord.objects.exists()
+
+
+def test_an_older_template_with_the_example_on_the_data_sheet_never_imports_the_example(
+    agency, period, operator
+):
+    example = {c.field: c.example for c in COLUMNS}
+    job = run(agency, period, operator, [example, import_row(serial=5, full_name="Pegawai Nyata")])
+    assert (job.status, job.valid_rows, job.skipped_rows, job.refused_rows) == ("done", 1, 1, 0)
+    assert job.skipped[0]["row"] == 2 and "contoh" in job.skipped[0]["reason"]
+    assert list(WorkerRecord.objects.values_list("full_name", flat=True)) == ["Pegawai Nyata"]
+    only_example = run(agency, period, operator, [example])
+    assert only_example.status == ImportJob.Status.FAILED and "baris contoh" in only_example.message
 
 
 def test_valid_rows_are_saved_and_each_hard_error_is_refused_with_row_and_column(
@@ -102,14 +134,21 @@ def test_refused_rows_download_holds_each_refused_row_with_its_reason(login, age
     assert rows[1][0] == 3 and rows[1][1] == "12" and "NIK" in rows[1][-1]
 
 
-def test_re_uploading_the_same_file_creates_no_duplicates(agency, period, operator):
+def test_re_uploading_the_same_file_skips_rows_the_agency_holds_instead_of_refusing_them(
+    agency, period, operator
+):
     rows = [import_row(serial=i, full_name=f"Pegawai {i}") for i in range(1, 6)]
     first = run(agency, period, operator, rows)
+    rows.append(import_row(serial=6, full_name="Pegawai Baru"))
     second = run(agency, period, operator, rows)
     assert first.valid_rows == 5
-    assert second.valid_rows == 0 and second.refused_rows == 5
-    assert WorkerRecord.objects.count() == 5
-    assert "instansi Anda" in second.errors[0]["message"]
+    assert (second.valid_rows, second.skipped_rows, second.refused_rows) == (1, 5, 0)
+    assert second.errors == [] and not second.refused_file
+    assert [s["row"] for s in second.skipped] == [2, 3, 4, 5, 6]
+    assert second.skipped[0]["name"] == "Pegawai 1"
+    assert second.skipped[0]["reason"].startswith("Sudah ada")
+    assert "instansi Anda; dilewati" in second.skipped[0]["reason"]
+    assert WorkerRecord.objects.count() == 6
 
 
 def test_imported_rows_get_eligibility_and_duplicate_flags(agency, other_agency, period, operator):
@@ -168,7 +207,7 @@ def test_a_file_with_missing_columns_is_refused_naming_them(agency, period, oper
 
 
 def test_a_too_large_file_is_refused(login, operator, period, monkeypatch):
-    monkeypatch.setattr(imports, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr(imports.parse, "MAX_UPLOAD_BYTES", 1000)
     content = xlsx_bytes([import_row(serial=i) for i in range(1, 40)])
     response = login(operator).post(reverse("registry:import-upload"), {"file": upload(content)})
     assert response.status_code == 400

@@ -19,7 +19,7 @@ PUBLIC_STAFF = {
 # Views that change something (helpdesk must get 403 on each).
 WRITE = {
     "registry:worker-create", "registry:worker-edit", "registry:worker-release", "registry:import-upload",
-    "staff:user-create", "staff:user-toggle-active", "staff:user-reset-password",
+    "registry:import-rerun", "staff:user-create", "staff:user-toggle-active", "staff:user-reset-password",
 }  # fmt: skip
 # Changes helpdesk is there for (still scoped to the agency).
 HELPDESK_ACTIONS = {"staff:identity-check-unlock"}
@@ -65,7 +65,12 @@ def url_for(name: str, objs: dict) -> str:
         if name == "registry:worker-export":
             return reverse(name, kwargs={"file_format": "csv"})
         return reverse(name, args=[objs["record"].pk])
-    if name in ("registry:import-detail", "registry:import-progress", "registry:import-refused"):
+    if name in (
+        "registry:import-detail",
+        "registry:import-progress",
+        "registry:import-refused",
+        "registry:import-rerun",
+    ):
         return reverse(name, args=[objs["job"].pk])
     if name in HELPDESK_ACTIONS:
         return reverse(name, args=[objs["record"].pk])

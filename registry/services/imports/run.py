@@ -1,0 +1,575 @@
+"""Running an import: the job's life (start, claim, heartbeat, re-run, sweep) and the batches.
+
+Rows are parsed by `parse` (no database); NIK conflicts are checked against the database per
+batch of 2,000, records and their audit rows are written with COPY in one transaction per batch
+(with the job's progress and heartbeat), and possible duplicates are flagged with one set-based
+SQL statement at the end. A conflict the database finds at COPY time (a NIK registered through
+the form meanwhile, a registration number drawn twice, any CHECK) refuses or retries that row
+only, never the batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+import os
+import secrets
+import socket
+import time
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from registry.models import Agency, AuditAction, AuditEvent, ImportJob, Period, Status, WorkerRecord, WorkUnit
+from registry.rules import eligibility_flags
+from registry.services.exports import spreadsheet_safe
+from registry.services.imports.parse import (
+    CONTROL_CHARACTERS,
+    MAX_ROWS,
+    ImportRefused,
+    RowResult,
+    check_archive,
+    check_upload,
+    data_rows,
+    header_index,
+    open_sheet,
+    parse_row,
+    text_of,
+)
+from registry.services.imports.template import COLUMN_BY_FIELD, ERROR_HEADER
+from registry.services.records import flag_possible_duplicates, new_registration_number, require_input_open
+
+logger = logging.getLogger(__name__)
+
+# Files up to this size are imported during the request; bigger ones by the background worker.
+INLINE_MAX_BYTES = 150 * 1024
+CHUNK = 2000
+NIK_CONSTRAINT = "record_one_active_nik_per_period"
+
+
+def _require_open(*, agency: Agency, period: Period) -> None:
+    """The one place the import asks whether the agency may still add records (start and run)."""
+    require_input_open(agency=agency, period=period)
+
+
+def worker_name() -> str:
+    """This process, as a job's lease owner (computed each time: a forked worker has its own pid)."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def interrupted_message() -> str:
+    return _(
+        "The import was interrupted (the task worker stopped or lost the database). Rows saved so far are "
+        "kept. Press “Run again” to import the rest; rows already saved will be skipped."
+    )
+
+
+# --- The job's life ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_start(*, agency: Agency, period: Period, upload: UploadedFile, actor: Any) -> ImportJob:
+    """Store the upload as an import job; the caller runs it inline or enqueues it."""
+    _require_open(agency=agency, period=period)
+    check_upload(upload)
+    job = ImportJob(agency=agency, period=period, created_by=actor, original_name=upload.name[:200])
+    job.file.save("upload.xlsx", upload, save=False)
+    job.save()
+    AuditEvent.log(actor=actor, action=AuditAction.IMPORT_UPLOAD, obj=job, after={"file": job.original_name})
+    return job
+
+
+def import_claim(*, job_id: int) -> bool:
+    """Take a pending job for this process (healthchecks' idiom): a re-delivered task, or a second
+    worker, finds it taken and does nothing."""
+    now = timezone.now()
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        lease_owner=worker_name(),
+        attempts=F("attempts") + 1,
+    )
+    return claimed == 1
+
+
+@transaction.atomic
+def import_rerun(*, job_id: int, agency: Agency, actor: Any) -> ImportJob:
+    """Put an interrupted job back in the queue ("Jalankan lagi"); the caller enqueues it."""
+    job = ImportJob.objects.select_for_update().get(pk=job_id, agency=agency)
+    if job.status != ImportJob.Status.FAILED or not job.can_retry:
+        raise ValidationError(_("Only an interrupted import can be run again."))
+    _require_open(agency=job.agency, period=job.period)
+    job.status = ImportJob.Status.PENDING
+    job.message = ""
+    job.can_retry = False
+    job.finished_at = None
+    job.processed_rows = job.valid_rows = job.refused_rows = job.skipped_rows = job.total_rows = 0
+    job.errors, job.skipped = [], []
+    if job.refused_file:
+        job.refused_file.delete(save=False)
+    job.save()
+    AuditEvent.log(actor=actor, action=AuditAction.IMPORT_RERUN, obj=job, after={"attempt": job.attempts + 1})
+    return job
+
+
+def import_jobs_reap(*, owner: str | None = None, now: dt.datetime | None = None) -> int:
+    """End as failed (to be run again) every running job whose worker is gone: its heartbeat is
+    older than the lease, or its owner is `owner` (a worker that has just lost the database while
+    running it). Returns how many were ended."""
+    now = now or timezone.now()
+    stale = Q(heartbeat_at__lt=now - ImportJob.LEASE) | Q(
+        heartbeat_at__isnull=True, started_at__lt=now - ImportJob.LEASE
+    )
+    if owner:
+        stale |= Q(lease_owner=owner)
+    ended = ImportJob.objects.filter(stale, status=ImportJob.Status.RUNNING).update(
+        status=ImportJob.Status.FAILED, message=interrupted_message(), can_retry=True, finished_at=now
+    )
+    if ended:
+        logger.warning("%d interrupted import job(s) marked as failed", ended)
+    return ended
+
+
+def import_run(*, job_id: int) -> ImportJob:
+    """Import one uploaded file, if this process can claim it. Valid rows are saved in batches;
+    refused ones are reported; rows the agency already holds are skipped."""
+    if not import_claim(job_id=job_id):
+        return ImportJob.objects.get(pk=job_id)
+    job = ImportJob.objects.select_related("agency", "period", "created_by").get(pk=job_id)
+    try:
+        with job.file.open("rb") as fh:
+            check_archive(fh)
+            wb, ws = open_sheet(fh)
+            try:
+                _import_sheet(job, ws)
+            finally:
+                wb.close()
+    except ImportRefused as exc:
+        _finish_failed(job, str(exc), can_retry=False)
+    except (OperationalError, InterfaceError):
+        # The connection is likely gone: nothing more can be written now. The task worker ends the
+        # job (import_jobs_reap) once the database is back.
+        raise
+    except Exception:
+        _finish_failed(
+            job,
+            _("The import stopped because of an internal error. Rows saved so far are kept."),
+            can_retry=True,
+        )
+        raise
+    return job
+
+
+def _finish_failed(job: ImportJob, message: str, *, can_retry: bool) -> None:
+    job.status, job.message, job.finished_at, job.can_retry = (
+        ImportJob.Status.FAILED,
+        message,
+        timezone.now(),
+        can_retry,
+    )
+    job.save(update_fields=["status", "message", "finished_at", "can_retry"])
+
+
+def _heartbeat(job: ImportJob, **progress: int) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now(), **progress)
+
+
+# --- One run -----------------------------------------------------------------------------------
+
+
+class _Run:
+    """The state of one import while it runs (kept out of the job row until a batch is done)."""
+
+    def __init__(self, job: ImportJob):
+        self.job = job
+        self.period = job.period
+        self.agency = job.agency
+        self.units: dict[str, WorkUnit] = {
+            u.name.lower(): u for u in WorkUnit.objects.filter(agency=self.agency)
+        }
+        self.seen_nik: dict[str, int] = {}
+        self.refused: list[tuple[int, tuple, str]] = []
+        self.errors: list[dict[str, Any]] = []
+        self.skipped: list[dict[str, Any]] = []
+        self.skipped_count = 0
+        self.created_ids: list[int] = []
+        self.valid = 0
+        self.processed = 0
+
+    def refuse(self, row: RowResult, errors: list[tuple[str, str]]) -> None:
+        self.refused.append((row.number, row.values, "; ".join(f"{col}: {msg}" for col, msg in errors)))
+        for column, message in errors:
+            if len(self.errors) < ImportJob.MAX_STORED_ERRORS:
+                self.errors.append({"row": row.number, "column": column, "message": str(message)})
+
+    def skip(self, row: RowResult, reason: str) -> None:
+        self.skipped_count += 1
+        if len(self.skipped) < ImportJob.MAX_STORED_ERRORS:
+            name = (row.data or {}).get("full_name") or ""
+            self.skipped.append({"row": row.number, "name": name, "reason": reason})
+
+    def unit(self, name: str) -> WorkUnit | None:
+        name = " ".join(name.split())[:200]
+        if not name:
+            return None
+        key = name.lower()
+        if key not in self.units:
+            self.units[key], _created = WorkUnit.objects.get_or_create(agency=self.agency, name=name)
+        return self.units[key]
+
+    def holders(self, niks: list[str]) -> dict[str, str]:
+        """NIK -> name of the agency holding it in the period (records not released)."""
+        return dict(
+            WorkerRecord.objects.filter(period=self.period, nik__in=niks)
+            .exclude(status=Status.RELEASED)
+            .values_list("nik", "agency__name")
+        )
+
+    def settle_held(self, row: RowResult, holder: str) -> None:
+        """A row whose NIK is held: skipped when the holder is this agency, refused otherwise."""
+        if holder == self.agency.name:
+            self.skip(row, _("Already registered by your agency; skipped."))
+        else:
+            message = _(
+                "This NIK is already registered in this period by %(agency)s. It can be registered "
+                "here only after that agency releases it."
+            ) % {"agency": holder}
+            self.refuse(row, [(COLUMN_BY_FIELD["nik"].header, message)])
+
+    def batch(self, rows: list[RowResult]) -> None:
+        """Settle NIKs held in the period, write the rest; the batch commits with the progress."""
+        holders = self.holders([r.data["nik"] for r in rows])
+        to_create: list[RowResult] = []
+        for row in rows:
+            holder = holders.get(row.data["nik"])
+            if holder is not None:
+                self.settle_held(row, holder)
+                continue
+            data = row.data
+            unit = self.unit(data.pop("work_unit_name"))
+            data["work_unit_id"] = unit.pk if unit else None
+            data["flags"] = eligibility_flags(_Facts(data, unit), self.period)
+            to_create.append(row)
+        with transaction.atomic():
+            if to_create:
+                # The locked guard, inside the batch's transaction: a prefinalisation either waits
+                # for this batch or this batch sees the new phase and the import stops here.
+                try:
+                    _require_open(agency=self.agency, period=self.period)
+                except ValidationError as exc:
+                    raise ImportRefused(exc.messages[0]) from None
+                self._write_records(to_create)
+            self.progress()
+
+    def progress(self) -> None:
+        total = self.job.total_rows
+        _heartbeat(
+            self.job,
+            processed_rows=min(self.processed, total) if total else 0,
+            valid_rows=self.valid,
+            refused_rows=len(self.refused),
+            skipped_rows=self.skipped_count,
+        )
+
+    def _write_records(self, rows: list[RowResult]) -> None:
+        """COPY the rows (inside the batch's transaction). A row the database refuses is refused or
+        skipped alone; the rest are written."""
+        now = timezone.now()
+        common = {
+            "agency_id": self.agency.pk,
+            "period_id": self.period.pk,
+            "status": Status.REGISTERED.value,
+            "created_by_id": self.job.created_by_id,
+            "created_at": now,
+        }
+        for _attempt in range(5):
+            if not rows:
+                break
+            for pk, row in zip(_next_ids(len(rows)), rows, strict=True):
+                row.data.update(
+                    common,
+                    id=pk,
+                    registration_number=new_registration_number(self.period),
+                    card_token=secrets.token_urlsafe(24),
+                )
+            try:
+                with transaction.atomic():
+                    copy_into(WorkerRecord, [r.data for r in rows], now=now)
+                break
+            except IntegrityError as exc:
+                constraint = _constraint_of(exc)
+                if constraint == NIK_CONSTRAINT:
+                    # Registered meanwhile (the form, another import): those rows only.
+                    held = self.holders([r.data["nik"] for r in rows])
+                    for row in rows:
+                        if row.data["nik"] in held:
+                            self.settle_held(row, held[row.data["nik"]])
+                    rows = [r for r in rows if r.data["nik"] not in held]
+                elif not _is_drawn_number(constraint):  # a number drawn twice (rare): draw again
+                    rows = self._write_one_by_one(rows)
+                    break
+            except DataError:
+                rows = self._write_one_by_one(rows)
+                break
+        else:
+            rows = self._write_one_by_one(rows)
+        if not rows:
+            return
+        ids = [r.data["id"] for r in rows]
+        self.created_ids.extend(ids)
+        self.valid += len(rows)
+        audit = [
+            {
+                "actor_id": self.job.created_by_id,
+                "action": "record:register",
+                "object_type": "registry.workerrecord",
+                "object_id": str(pk),
+                "record_id": pk,
+                "agency_id": self.agency.pk,
+                "after": {"status": Status.REGISTERED.value, "import": self.job.pk},
+                "created_at": now,
+            }
+            for pk in ids
+        ]
+        copy_into(AuditEvent, audit, now=now, with_pk=False)
+
+    def _write_one_by_one(self, rows: list[RowResult]) -> list[RowResult]:
+        """The slow path after the database refused a batch for a reason no earlier check caught:
+        each row in its own savepoint; those refused get the constraint's message. Returns the
+        rows written."""
+        written: list[RowResult] = []
+        for row in rows:
+            for _attempt in range(3):
+                try:
+                    with transaction.atomic():
+                        copy_into(WorkerRecord, [row.data], now=row.data["created_at"])
+                    written.append(row)
+                    break
+                except (IntegrityError, DataError) as exc:
+                    constraint = _constraint_of(exc)
+                    if _is_drawn_number(constraint):
+                        row.data["registration_number"] = new_registration_number(self.period)
+                        row.data["card_token"] = secrets.token_urlsafe(24)
+                        continue
+                    holder = self.holders([row.data["nik"]]).get(row.data["nik"])
+                    if constraint == NIK_CONSTRAINT and holder:
+                        self.settle_held(row, holder)
+                    else:
+                        self.refuse(row, [constraint_message(constraint)])
+                    break
+        return written
+
+
+def _next_ids(count: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [WorkerRecord._meta.db_table, count],
+        )
+        return [r[0] for r in cursor.fetchall()]
+
+
+def _is_drawn_number(constraint: str) -> bool:
+    """The unique numbers the import draws itself (registration number, card token)."""
+    return "registration_number" in constraint or "card_token" in constraint
+
+
+def _constraint_of(exc: Exception) -> str:
+    diag = getattr(exc.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) or ""
+
+
+def constraint_message(constraint: str) -> tuple[str, str]:
+    """(column header, Indonesian message) for a database constraint a row broke. Each rule has an
+    earlier check in `parse` with the same words; this is the net under it."""
+    messages = {
+        "record_nik_16_digits": ("nik", _("NIK must be exactly 16 digits (0-9).")),
+        "record_kk_16_digits": ("kk", _("KK number must be exactly 16 digits (0-9).")),
+        "record_sex_valid": ("sex", _("Write L (male) or P (female).")),
+        "record_end_after_start": ("end_date", _("The end date is before the start date.")),
+        NIK_CONSTRAINT: ("nik", _("This NIK is already registered in this period.")),
+    }
+    name, message = messages.get(
+        constraint,
+        ("", _("The row breaks a data rule (%(rule)s) and was not saved.") % {"rule": constraint or "?"}),
+    )
+    return (COLUMN_BY_FIELD[name].header if name else "-", message)
+
+
+class _Facts:
+    """What the eligibility rules read, without building a model instance per row."""
+
+    __slots__ = ("category", "birth_date", "start_date", "sk_date", "pay_source", "position", "work_unit")
+
+    def __init__(self, data: dict[str, Any], unit: WorkUnit | None):
+        for name in self.__slots__[:-1]:
+            setattr(self, name, data[name])
+        self.work_unit = unit
+
+
+def _copy_text(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, list):
+        value = "{" + ",".join(f'"{v}"' for v in value) + "}"
+    elif isinstance(value, dict):
+        value = json.dumps(value)
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def copy_into(model, rows: list[dict[str, Any]], *, now: dt.datetime, with_pk: bool = True) -> None:
+    """Insert many rows with PostgreSQL COPY: the ORM's bulk_create spends most of an import
+    preparing values field by field; COPY takes the rows as text. Columns not given get the
+    model's default (auto_now fields: `now`)."""
+    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    defaults: dict[str, Any] = {}
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            defaults[f.attname] = now
+        elif not f.primary_key and not callable(getattr(f, "default", None)):
+            defaults[f.attname] = f.get_default()
+    buffer = io.StringIO()
+    for row in rows:
+        values = []
+        for f in fields:
+            name = f.attname
+            if name in row:
+                value = row[name]
+            elif name in defaults:
+                value = defaults[name]
+            else:
+                value = f.get_default()
+            values.append(_copy_text(value))
+        buffer.write("\t".join(values))
+        buffer.write("\n")
+    buffer.seek(0)
+    columns = ", ".join(f'"{f.column}"' for f in fields)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        # copy_expert bypasses Django's cursor wrapper: without wrap_database_errors a constraint
+        # violation would be psycopg2's own error, not django.db.IntegrityError.
+        cursor.copy_expert(f"COPY {model._meta.db_table} ({columns}) FROM STDIN", buffer)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        value = CONTROL_CHARACTERS.sub("", value)
+    return spreadsheet_safe(value)
+
+
+def _refused_workbook(header: tuple, refused: list[tuple[int, tuple, str]]) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Data")
+    ws.append(["Baris Asal", *[_cell(text_of(h)) for h in header], ERROR_HEADER])
+    for number, values, message in refused:
+        ws.append([number, *[_cell(v) for v in values], _cell(message)])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _import_sheet(job: ImportJob, ws) -> None:
+    rows = ws.iter_rows()
+    header = next(rows, None)
+    if not header or not any(header):
+        raise ImportRefused(_("The file is empty: the first row must hold the column names."))
+    header = tuple(header)
+    index = header_index(header)
+    total = max(0, ws.height - 1)
+    if total > MAX_ROWS:
+        raise ImportRefused(
+            _(
+                "The file has %(rows)d rows; at most %(limit)d are accepted per file. Split it into several files."
+            )
+            % {"rows": total, "limit": MAX_ROWS}
+        )
+    job.total_rows = total
+    _heartbeat(job, total_rows=total)
+    try:
+        _require_open(agency=job.agency, period=job.period)
+    except ValidationError as exc:
+        raise ImportRefused(exc.messages[0]) from None
+
+    run = _Run(job)
+    started = time.monotonic()
+    today = timezone.localdate()
+    pending: list[RowResult] = []
+    examples = 0
+    for number, values in data_rows(rows):
+        row = parse_row(number, values, index, today)
+        run.processed += 1
+        if row.is_example:
+            examples += 1
+            run.skip(row, _("The template's example row; never imported."))
+        elif row.data is None:
+            run.refuse(row, row.errors)
+        else:
+            first = run.seen_nik.get(row.data["nik"])
+            if first is not None:
+                message = _("The same NIK is already in row %(row)d of this file.") % {"row": first}
+                run.refuse(row, [(COLUMN_BY_FIELD["nik"].header, message)])
+            else:
+                run.seen_nik[row.data["nik"]] = number
+                pending.append(row)
+        if len(pending) >= CHUNK:
+            run.batch(pending)
+            pending = []
+    if pending:
+        run.batch(pending)
+    if run.processed == examples:
+        if examples:
+            raise ImportRefused(
+                _(
+                    "The file holds only the template's example row, which is never imported. Fill in one row "
+                    "per worker on the Data sheet and upload again."
+                )
+            )
+        raise ImportRefused(
+            _(
+                "The file has no data rows. Fill in one row per worker on the Data sheet, below the header row "
+                "(the Contoh sheet only shows an example and is never imported)."
+            )
+        )
+
+    read_seconds = time.monotonic() - started
+    _heartbeat(job)
+    flagged = flag_possible_duplicates(period=job.period, record_ids=run.created_ids)
+    logger.info(
+        "import %s: %d rows, %d saved, %d refused, %d skipped in %.1f s; %d flagged as possible duplicates in %.1f s",
+        job.pk, run.processed, run.valid, len(run.refused), run.skipped_count, read_seconds, flagged,
+        time.monotonic() - started - read_seconds,
+    )  # fmt: skip
+    if run.refused:
+        job.refused_file.save("refused.xlsx", ContentFile(_refused_workbook(header, run.refused)), save=False)
+    job.total_rows = run.processed
+    job.processed_rows = run.processed
+    job.valid_rows = run.valid
+    job.refused_rows = len(run.refused)
+    job.skipped_rows = run.skipped_count
+    job.errors = run.errors
+    job.skipped = run.skipped
+    job.status = ImportJob.Status.DONE
+    job.finished_at = timezone.now()
+    job.heartbeat_at = job.finished_at
+    job.save()
+    AuditEvent.log(
+        actor=job.created_by,
+        action=AuditAction.IMPORT_DONE,
+        obj=job,
+        after={"valid": run.valid, "refused": len(run.refused), "skipped": run.skipped_count},
+    )
