@@ -5,7 +5,9 @@ from django.views.generic import TemplateView
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("instansi/akun/", include("accounts.urls_staff")),
+    path("instansi/fase/", include("verification.urls_phases")),
     path("instansi/", include("registry.urls")),
+    path("nasional/", include("verification.urls_national")),
     path("akun/", include("accounts.urls_worker")),
     path("pengumuman/", include("announcements.urls")),
     path("", include("accounts.urls_public")),

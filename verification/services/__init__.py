@@ -1,0 +1,1 @@
+"""Every write of the verification app; one module per concern."""

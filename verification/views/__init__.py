@@ -1,0 +1,1 @@
+"""Pages of the verification app; one module per concern."""
