@@ -28,9 +28,11 @@ Phase = AgencySubmission.Phase
 @pytest.fixture
 def desk_data(agency, other_agency, period):
     Agency.objects.filter(pk=agency.pk).update(name="Kota Alpha", kind=Agency.Kind.CITY)
-    Agency.objects.filter(pk=other_agency.pk).update(name="=HYPERLINK(\"x\")", kind=Agency.Kind.CENTRAL)
+    Agency.objects.filter(pk=other_agency.pk).update(name='=HYPERLINK("x")', kind=Agency.Kind.CENTRAL)
     for i in range(3):
-        WorkerRecordFactory(agency=agency, period=period, status=Status.SUBMITTED, birth_date=dt.date(1980, 1, 1 + i))
+        WorkerRecordFactory(
+            agency=agency, period=period, status=Status.SUBMITTED, birth_date=dt.date(1980, 1, 1 + i)
+        )
     WorkerRecordFactory(agency=agency, period=period, status=Status.ELIGIBLE, flags=[Flag.AGE],
                         birth_date=dt.date(1980, 2, 1))  # fmt: skip
     WorkerRecordFactory(agency=agency, period=period, status=Status.RELEASED, flags=[Flag.AGE],
@@ -141,7 +143,7 @@ def test_export_is_formula_safe_and_audited(client, national_admin, desk_data, f
         rows = [[("" if v is None else str(v)) for v in row] for row in ws.iter_rows(values_only=True)]
     names = [row[1] for row in rows[1:]]
     assert "Kota Alpha" in names
-    assert "'=HYPERLINK(\"x\")" in names
+    assert '\'=HYPERLINK("x")' in names
     alpha = next(row for row in rows if row[1] == "Kota Alpha")
     header = rows[0]
     assert alpha[header.index(str(Status.SUBMITTED.label))] == "3"
@@ -165,7 +167,9 @@ def test_workers_and_anonymous_users_do_not_see_the_desk(client, desk_data):
     assert response.status_code == 302 and response["Location"] == reverse("worker:home")
 
 
-def test_the_desk_reads_no_record_rows(client, national_admin, desk_data, period, django_assert_max_num_queries):
+def test_the_desk_reads_no_record_rows(
+    client, national_admin, desk_data, period, django_assert_max_num_queries
+):
     """600 agencies or 2: the page's queries touch the tally, submissions and SPTJMs, never the records."""
     for _ in range(5):
         SubmissionFactory(agency=AgencyFactory(), period=period)

@@ -13,7 +13,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
 from accounts.models import Role
-from registry.models import AgencySubmission, AuditEvent, Document, ImportJob, Status, WorkerRecord, WorkHistory, WorkUnit
+from registry.models import (
+    AgencySubmission,
+    AuditEvent,
+    Document,
+    ImportJob,
+    Status,
+    WorkerRecord,
+    WorkHistory,
+    WorkUnit,
+)
 from tests.factories import UserFactory, WorkerRecordFactory
 from tests.registry.conftest import import_row, worker_fields, xlsx_bytes
 from tests.verification.phases_support import _tasks_inline, set_phase, submission  # noqa: F401
@@ -85,7 +94,11 @@ def _payload(record: WorkerRecord) -> dict:
 def _snapshot(agency) -> tuple:
     records = WorkerRecord.objects.filter(agency=agency).order_by("pk")
     return (
-        list(records.values_list("pk", "status", "full_name", "phone", "email", "position", "flags", "updated_at")),
+        list(
+            records.values_list(
+                "pk", "status", "full_name", "phone", "email", "position", "flags", "updated_at"
+            )
+        ),
         list(Document.objects.filter(record__agency=agency).values_list("pk", "kind", "file")),
         list(WorkHistory.objects.filter(record__agency=agency).values_list("pk", "position")),
         ImportJob.objects.filter(agency=agency).count(),
@@ -98,7 +111,9 @@ def _snapshot(agency) -> tuple:
 @pytest.fixture
 def finalised_agency(agency, period, submission, agency_admin):
     kept = {}
-    for i, status in enumerate([Status.ELIGIBLE, Status.INELIGIBLE, Status.REGISTERED, Status.NEEDS_REVISION]):
+    for i, status in enumerate(
+        [Status.ELIGIBLE, Status.INELIGIBLE, Status.REGISTERED, Status.NEEDS_REVISION]
+    ):
         kept[status] = WorkerRecordFactory(
             agency=agency, period=period, status=status, birth_date=dt.date(1988, 2, 1 + i)
         )

@@ -96,9 +96,13 @@ def test_sptjm_progress_and_download_answer_only_the_own_agency(
 
 @pytest.mark.parametrize(
     "nip, message",
-    [("12345", "tepat 18 angka"), ("19701301200003100A", "tepat 18 angka"),
-     ("197013012000031001", "tanggal lahir"), ("197001012000131001", "tidak sah"),
-     ("197001012000033001", "tidak sah")],  # fmt: skip
+    [
+        ("12345", "tepat 18 angka"),
+        ("19701301200003100A", "tepat 18 angka"),
+        ("197013012000031001", "tanggal lahir"),
+        ("197001012000131001", "tidak sah"),
+        ("197001012000033001", "tidak sah"),
+    ],  # fmt: skip
 )
 def test_a_bad_nip_is_refused_next_to_the_field(client, agency_admin, finalised, nip, message):
     client.force_login(agency_admin)
@@ -167,12 +171,18 @@ BIG = b"%PDF-1.4\n" + b"0" * (21 * 1024 * 1024)
         (b"PK\x03\x04 this is a zip, not a pdf" * 10, "sptjm.pdf", "bukan PDF"),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "sptjm.pdf", "bukan PDF"),
         (b"", "sptjm.pdf", "kosong"),
-        (b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\ngarbage without pages\n%%EOF", "rusak.pdf", "rusak"),
+        (
+            b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\ngarbage without pages\n%%EOF",
+            "rusak.pdf",
+            "rusak",
+        ),
         (BIG, "besar.pdf", "paling besar 20 MB"),
     ],
     ids=["zip", "png", "empty", "corrupt", "21mb"],
 )
-def test_bad_signed_files_are_refused_in_indonesian(client, agency_admin, generated, finalised, content, name, message):
+def test_bad_signed_files_are_refused_in_indonesian(
+    client, agency_admin, generated, finalised, content, name, message
+):
     client.force_login(agency_admin)
     upload = SimpleUploadedFile(name, content, content_type="application/pdf")
     response = client.post(reverse("phases:sptjm-upload"), {"file": upload})
@@ -193,7 +203,9 @@ def test_completed_agency_replaces_its_sptjm_only_through_the_national_admin(
     assert again.status_code == 400 and "hanya admin nasional" in again.content.decode()
     assert SignedSptjm.objects.count() == 1
     client.force_login(national_admin)
-    response = client.post(reverse("national:sptjm-replace", args=[finalised.pk]), {"file": pdf_upload(pdf_bytes(2))})
+    response = client.post(
+        reverse("national:sptjm-replace", args=[finalised.pk]), {"file": pdf_upload(pdf_bytes(2))}
+    )
     assert response.status_code == 302
     first.refresh_from_db()
     assert first.superseded_at is not None
