@@ -220,3 +220,19 @@ def test_page_says_records_are_not_in_the_baseline_without_an_sptjm(client, agen
     client.force_login(agency_admin)
     body = client.get(reverse("phases:overview")).content.decode()
     assert "tidak termasuk dalam data dasar nasional" in body or "data dasar nasional" in body
+
+
+def test_after_a_reopening_the_old_sptjm_does_not_complete_the_agency(
+    client, agency_admin, national_admin, generated, finalised
+):
+    from verification.services.phases import submission_finalise, submission_prefinalise, submission_reopen
+
+    submission_reopen(submission_id=finalised.pk, actor=national_admin, reason="Data berubah")
+    submission_prefinalise(submission_id=finalised.pk, actor=agency_admin)
+    submission_finalise(submission_id=finalised.pk, actor=agency_admin)
+    client.force_login(agency_admin)
+    response = client.post(reverse("phases:sptjm-upload"), {"file": pdf_upload()})
+    assert response.status_code == 400
+    assert "Buat SPTJM terlebih dahulu" in response.content.decode()
+    finalised.refresh_from_db()
+    assert finalised.phase == Phase.FINALISED

@@ -93,7 +93,11 @@ def _check_finalise(submission: AgencySubmission, actor: Any) -> None:
 
 
 def _check_complete(submission: AgencySubmission, actor: Any) -> None:
-    if not Sptjm.objects.filter(submission=submission, status=Sptjm.Status.DONE).exists():
+    # Generated after the last finalisation: a statement from before a reopening may be stale.
+    done = Sptjm.objects.filter(submission=submission, status=Sptjm.Status.DONE)
+    if submission.finalised_at:
+        done = done.filter(created_at__gte=submission.finalised_at)
+    if not done.exists():
         raise ValidationError(_("Generate the SPTJM first, then upload its signed scan."), code="no_sptjm")
 
 

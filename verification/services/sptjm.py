@@ -78,7 +78,11 @@ def status_counts(submission: AgencySubmission) -> dict[str, int]:
 
 
 def current_sptjm(submission: AgencySubmission) -> Sptjm | None:
-    return Sptjm.objects.filter(submission=submission).first()
+    """The latest SPTJM asked for since the agency's last finalisation (an older one may be stale)."""
+    qs = Sptjm.objects.filter(submission=submission)
+    if submission.finalised_at:
+        qs = qs.filter(created_at__gte=submission.finalised_at)
+    return qs.first()
 
 
 def current_signed(submission: AgencySubmission) -> SignedSptjm | None:
@@ -337,7 +341,7 @@ def sptjm_upload_signed(
             SignedSptjm.objects.filter(pk=old.pk).update(superseded_at=now)
         signed = SignedSptjm(
             submission=submission,
-            sptjm=Sptjm.objects.filter(submission=submission, status=Sptjm.Status.DONE).first(),
+            sptjm=current_sptjm(submission),
             original_name=(upload.name or "sptjm.pdf")[:200],
             size=upload.size,
             pages=pages,
