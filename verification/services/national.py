@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,15 +60,16 @@ def tally_counts(period: Period) -> dict[int, dict[tuple[str, str], int]]:
         if cursor.fetchone()[0] > TALLY_COMPACT_AT:
             tally_compact(period=period)
     out: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
-    rows = (
-        RecordTally.objects.filter(period=period)
-        .values_list("agency_id", "status", "flag")
-        .annotate(total=Sum("n"))
-        .order_by()
-    )
-    for agency_id, status, flag, total in rows:
-        if total:
-            out[agency_id][(status, flag)] = total
+    # Raw SQL: sum(bigint) is numeric in PostgreSQL, and converting 6,000 Decimals costs more than the query.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT agency_id, status, flag, sum(n)::bigint FROM {RecordTally._meta.db_table} "  # noqa: S608
+            "WHERE period_id = %s GROUP BY agency_id, status, flag",
+            [period.pk],
+        )
+        for agency_id, status, flag, total in cursor.fetchall():
+            if total:
+                out[agency_id][(status, flag)] = total
     return out
 
 
@@ -104,11 +104,6 @@ class DeskRow:
         return [self.flags.get(f.value, 0) for f in Flag]
 
 
-def _days(deadline: dt.datetime, now: dt.datetime) -> int:
-    """Whole days left in Asia/Jakarta calendar terms (negative once passed)."""
-    return (timezone.localdate(deadline) - timezone.localdate(now)).days
-
-
 def late_reasons(submission: AgencySubmission, now: dt.datetime) -> list[str]:
     """Which deadline the agency has passed without doing what it asks."""
     late = []
@@ -128,7 +123,16 @@ def desk_rows(period: Period, *, now: dt.datetime | None = None) -> list[DeskRow
         )
     )
     rows = []
-    for submission in AgencySubmission.objects.filter(period=period).select_related("agency", "period"):
+    local_day: dict[dt.datetime, dt.date] = {}  # most agencies share the period's deadlines
+    today = timezone.localdate(now)
+
+    def days(moment: dt.datetime) -> int:
+        if moment not in local_day:
+            local_day[moment] = timezone.localdate(moment)
+        return (local_day[moment] - today).days
+
+    for submission in AgencySubmission.objects.filter(period=period).select_related("agency"):
+        submission.period = period
         agency_counts = counts.get(submission.agency_id, {})
         statuses = {s: n for (s, f), n in agency_counts.items() if f == ""}
         flags: dict[str, int] = defaultdict(int)
@@ -141,7 +145,7 @@ def desk_rows(period: Period, *, now: dt.datetime | None = None) -> list[DeskRow
                 statuses=statuses,
                 flags=dict(flags),
                 signed_at=signed.get(submission.pk) if submission.phase == Phase.COMPLETED else None,
-                days={k: _days(submission.deadline(k), now) for k in AgencySubmission.DEADLINE_KINDS},
+                days={k: days(submission.deadline(k)) for k in AgencySubmission.DEADLINE_KINDS},
                 late=late_reasons(submission, now),
             )
         )
