@@ -16,7 +16,8 @@ from django.utils.translation.template import templatize
 ROOT = Path(settings.BASE_DIR)
 SOURCE_DIRS = ["nonasn", "registry", "accounts", "verification", "announcements"]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
-LITERAL = r"u?'(?:[^'\\]|\\.)*'"
+# templatize() quotes a msgid with an apostrophe ("agency's") in double quotes, the others in single.
+LITERAL = "(?:" + r"u?'(?:[^'\\]|\\.)*'" + "|" + r'u?"(?:[^"\\]|\\.)*"' + ")"
 TEMPLATE_CALL = re.compile(rf"\b(?:gettext|pgettext|ngettext)\(({LITERAL}(?:\s*,\s*{LITERAL})*)")
 
 

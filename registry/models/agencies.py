@@ -139,6 +139,14 @@ class AgencySubmission(models.Model):
     finalised_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     reopened_reason = models.TextField(blank=True)
+    # Per-agency extensions granted by the national admin; empty means the period's deadline.
+    input_deadline_override = models.DateTimeField(_("input deadline (extended)"), null=True, blank=True)
+    correction_deadline_override = models.DateTimeField(
+        _("correction deadline (extended)"), null=True, blank=True
+    )
+    finalisation_deadline_override = models.DateTimeField(
+        _("finalisation deadline (extended)"), null=True, blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AgencySubmissionQuerySet.as_manager()
@@ -160,3 +168,17 @@ class AgencySubmission(models.Model):
     @property
     def is_open(self) -> bool:
         return self.phase == self.Phase.OPEN
+
+    DEADLINE_KINDS = ("input", "correction", "finalisation")
+
+    def deadline(self, kind: str) -> dt.datetime:
+        """The agency's deadline of one kind: the national admin's extension if any, else the period's.
+
+        The one place every deadline check reads (input, correction, finalisation).
+        """
+        if kind not in self.DEADLINE_KINDS:
+            raise ValueError(f"Unknown deadline kind {kind!r}")
+        return getattr(self, f"{kind}_deadline_override") or getattr(self.period, f"{kind}_deadline")
+
+    def before_deadline(self, kind: str, now: dt.datetime | None = None) -> bool:
+        return (now or timezone.now()) <= self.deadline(kind)

@@ -44,28 +44,24 @@ def lock_open_submission(*, agency_id: int, period_id: int, for_input: bool = Tr
     ValidationError otherwise. Call it inside the transaction that writes: the lock lasts until it ends.
     """
     table = AgencySubmission._meta.db_table
-    period_table = Period._meta.db_table
     rows = list(
         AgencySubmission.objects.raw(
-            f"""SELECT s.*, p.input_deadline AS period_input_deadline, p.name AS period_name
-                FROM {table} s JOIN {period_table} p ON p.id = s.period_id
-                WHERE s.agency_id = %s AND s.period_id = %s
-                FOR SHARE OF s""",  # noqa: S608 - table names from the models, values as parameters
+            f"SELECT * FROM {table} WHERE agency_id = %s AND period_id = %s FOR SHARE",  # noqa: S608
             [agency_id, period_id],
         )
     )
+    period = Period.objects.filter(pk=period_id).first()
     if not rows:
-        raise ValidationError(
-            not_in_period_message(Period.objects.filter(pk=period_id).first()), code="not_in_period"
-        )
+        raise ValidationError(not_in_period_message(period), code="not_in_period")
     submission = rows[0]
+    submission.period = period
     if not submission.is_open:
         raise ValidationError(
             _("The agency's data collection is no longer open; records cannot be added or changed."),
             code="closed",
         )
-    if for_input and timezone.now() > submission.period_input_deadline:
-        deadline = timezone.localtime(submission.period_input_deadline).strftime("%d-%m-%Y %H:%M")
+    if for_input and not submission.before_deadline("input"):
+        deadline = timezone.localtime(submission.deadline("input")).strftime("%d-%m-%Y %H:%M")
         raise ValidationError(
             _("The input deadline (%(deadline)s) has passed; records can no longer be added or changed.")
             % {"deadline": deadline},

@@ -456,3 +456,49 @@ def flag_possible_duplicates(*, period: Period, record_ids: list[int]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, [DUPLICATE_NAME_SIMILARITY, record_ids, period.pk, flag, flag])
         return cursor.rowcount
+
+
+def records_mark_not_completed(*, agency: Agency, period: Period, actor: Any, ip: str | None = None) -> int:
+    """At finalisation: every record never submitted becomes not_completed, with one audit row each.
+
+    Set-based (one statement for 140,000 records): the rows are locked, moved and audited together.
+    The caller holds the agency's submission row lock. Returns the number of records moved.
+    """
+    from registry.models import TRANSITIONS
+
+    # The statuses the transition table lets go to not_completed: never submitted ones.
+    sources = sorted(s for s, targets in TRANSITIONS.items() if Status.NOT_COMPLETED in targets)
+    records, audit = WorkerRecord._meta.db_table, AuditEvent._meta.db_table
+    sql = f"""
+        WITH targets AS (
+            SELECT id, status FROM {records}
+            WHERE agency_id = %(agency)s AND period_id = %(period)s AND status = ANY(%(sources)s)
+            FOR UPDATE
+        ), moved AS (
+            UPDATE {records} r SET status = %(target)s, updated_at = now()
+            FROM targets WHERE r.id = targets.id
+            RETURNING r.id, targets.status AS before
+        )
+        INSERT INTO {audit} (actor_id, action, object_type, object_id, record_id, agency_id, before, after,
+                             reason, ip, created_at)
+        SELECT %(actor)s, %(action)s, %(object_type)s, moved.id::text, moved.id, %(agency)s,
+               jsonb_build_object('status', moved.before), jsonb_build_object('status', %(target)s),
+               %(reason)s, %(ip)s, now()
+        FROM moved
+    """  # noqa: S608 - table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "agency": agency.pk,
+                "period": period.pk,
+                "sources": sources,
+                "target": Status.NOT_COMPLETED.value,
+                "actor": actor.pk if getattr(actor, "pk", None) else None,
+                "action": f"status:{Status.NOT_COMPLETED.value}",
+                "object_type": WorkerRecord._meta.label_lower,
+                "reason": _("Not completed by the agency's finalisation"),
+                "ip": ip,
+            },
+        )
+        return cursor.rowcount

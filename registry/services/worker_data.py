@@ -86,14 +86,14 @@ class MissingItem:
 def worker_can_edit(record: WorkerRecord, *, now: dt.datetime | None = None) -> bool:
     if record.status not in EDITABLE_STATUSES:
         return False
-    if not record.period.input_open(now):
-        return False
-    phase = (
+    submission = (
         AgencySubmission.objects.filter(agency_id=record.agency_id, period_id=record.period_id)
-        .values_list("phase", flat=True)
+        .select_related("period")
         .first()
     )
-    return phase == AgencySubmission.Phase.OPEN
+    if submission is None:
+        return record.period.input_open(now)
+    return submission.is_open and submission.before_deadline("input", now)
 
 
 def missing_items(record: WorkerRecord) -> list[MissingItem]:

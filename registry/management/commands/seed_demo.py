@@ -324,6 +324,7 @@ class Command(BaseCommand):
                             reason=REASONS.get(step, ""),
                             ip="127.0.0.1",
                         )
+        seed_phases(period=period, rng=rng, workers=workers)
         return lines
 
     @staticmethod
@@ -392,3 +393,97 @@ class Command(BaseCommand):
             email=f"{user_part}.{len(used)}@contoh.id",
             address=f"Jl. Merdeka No. {rng.randint(1, 200)}, {rng.choice(PLACES)}",
         )
+
+
+# --- Phases (verification app): one agency open, one prefinalised, one completed -----------------
+# Kept apart from the rest of the demo on purpose; every move goes through verification's services.
+COMPLETED_DEMO_AGENCY = "B3204"  # no staff accounts: finished through the national admin
+COMPLETED_DEMO_WORKERS = 6
+
+
+def seed_phases(*, period: Period, rng: random.Random, workers: int) -> None:
+    """Bandung stays open with submitted records to decide; Sleman's records are decided and the
+    agency prefinalised; Kabupaten Bandung is finalised and completed with a generated SPTJM."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from verification.models import PhaseChange, SignedSptjm, Sptjm
+    from verification.services.phases import submission_finalise, submission_prefinalise
+    from verification.services.sptjm import sptjm_build, sptjm_start, sptjm_upload_signed
+
+    User = get_user_model()
+    national = User.objects.get(username="bkn.admin")
+    completed = Agency.objects.get(code=COMPLETED_DEMO_AGENCY)
+    demo = [Agency.objects.get(code=code) for code, _short in STAFFED] + [completed]
+    submissions = AgencySubmission.objects.filter(period=period, agency__in=demo)
+    for signed in SignedSptjm.objects.filter(submission__in=submissions):
+        signed.file.delete(save=False)
+        signed.delete()
+    for sptjm in Sptjm.objects.filter(submission__in=submissions):
+        sptjm.file.delete(save=False)
+        sptjm.delete()
+    PhaseChange.objects.filter(submission__in=submissions).delete()
+    User.objects.filter(worker_record__agency=completed).delete()
+    for document in Document.objects.filter(record__agency=completed):
+        document.file.delete(save=False)
+    WorkerRecord.objects.filter(agency=completed).delete()
+
+    # Sleman: every submitted record decided (flagged ones TMS), then prefinalised by its admin.
+    sleman = Agency.objects.get(code=STAFFED[1][0])
+    operator = User.objects.get(username=f"operator.{STAFFED[1][1]}")
+    for record in WorkerRecord.objects.filter(agency=sleman, status=Status.SUBMITTED):
+        target = Status.INELIGIBLE if record.flags else Status.ELIGIBLE
+        record_transition(
+            record_id=record.pk, to=target, actor=operator, reason=REASONS.get(target, ""), ip="127.0.0.1"
+        )
+    submission_prefinalise(
+        submission_id=AgencySubmission.objects.get(agency=sleman, period=period).pk,
+        actor=User.objects.get(username=f"admin.{STAFFED[1][1]}"),
+        ip="127.0.0.1",
+    )
+
+    # Kabupaten Bandung: a few workers, decided, finalised, the SPTJM generated and "signed".
+    units = [WorkUnit.objects.get_or_create(agency=completed, name=name, defaults={"is_blu": blu})[0]
+             for name, blu in UNITS if not blu]  # fmt: skip
+    used: set[str] = set()
+    files = _demo_files()
+    for _ in range(min(workers, COMPLETED_DEMO_WORKERS)):
+        record = worker_register(
+            agency=completed, period=period, ip="127.0.0.1", actor=national,
+            data=Command._worker_data(rng, region="320401", units=units, used=used),
+        )  # fmt: skip
+        # The worker's journey (no printed login: these workers only fill the completed agency's list).
+        worker = User(username=f"w{record.nik}", role="worker", worker_record=record, email=record.email)
+        worker.set_unusable_password()
+        worker.save()
+        record_transition(record_id=record.pk, to=Status.ACCOUNT_CREATED, actor=worker, ip="127.0.0.1")
+        Command._upload(record, worker, files, kinds=tuple(files))
+        work_history_replace(
+            record_id=record.pk,
+            entries=[
+                HistoryEntry(
+                    start_date=record.start_date,
+                    end_date=None,
+                    sk_number=record.sk_number,
+                    position=record.position,
+                    unit=record.work_unit.name,
+                )
+            ],  # fmt: skip
+            actor=worker,
+            ip="127.0.0.1",
+        )
+        worker_submit(record_id=record.pk, actor=worker, ip="127.0.0.1")
+        record_transition(record_id=record.pk, to=Status.ELIGIBLE, actor=national, ip="127.0.0.1")
+    submission = AgencySubmission.objects.get(agency=completed, period=period)
+    submission_prefinalise(submission_id=submission.pk, actor=national, ip="127.0.0.1")
+    submission_finalise(submission_id=submission.pk, actor=national, ip="127.0.0.1")
+    sptjm = sptjm_start(
+        submission_id=submission.pk,
+        ppk_name="Drs. Contoh Pejabat, M.Si.",
+        ppk_nip="197001012000031001",
+        ppk_position="Sekretaris Daerah Kabupaten Bandung",
+        actor=national,
+    )
+    sptjm = sptjm_build(sptjm_id=sptjm.pk)
+    with sptjm.file.open("rb") as fh:
+        scan = SimpleUploadedFile("sptjm-ditandatangani.pdf", fh.read(), content_type="application/pdf")
+    sptjm_upload_signed(submission_id=submission.pk, upload=scan, actor=national, ip="127.0.0.1")
