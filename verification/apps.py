@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class VerificationConfig(AppConfig):
     name = "verification"
     verbose_name = _("Verification")
+
+    def ready(self) -> None:
+        from registry.models import register_audit_actions
+        from verification.audit import VerificationAuditAction
+
+        register_audit_actions(VerificationAuditAction)

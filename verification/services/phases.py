@@ -25,6 +25,7 @@ from accounts.models import AGENCY_ROLES, Role, User
 from registry.models import AgencySubmission, AuditEvent, Status, WorkerRecord
 from registry.services.records import records_mark_not_completed
 from verification import blockers
+from verification.audit import VerificationAuditAction
 from verification.models import PhaseChange, SignedSptjm, Sptjm
 from verification.signals import submission_phase_changed
 
@@ -44,6 +45,7 @@ MOVES: frozenset[tuple[str, str]] = frozenset(
         (Phase.COMPLETED, Phase.OPEN),
     }
 )
+
 # Forward moves an agency admin may make only until this deadline; afterwards only the national admin.
 DEADLINE_OF = {Phase.PREFINALISED: "finalisation", Phase.FINALISED: "finalisation"}
 TIMESTAMP_OF = {
@@ -176,7 +178,7 @@ def submission_phase_change(
         created_at=now,
     )
     AuditEvent.log(
-        actor=actor, action=f"phase:{to}", obj=submission, before={"phase": old}, after={"phase": to},
+        actor=actor, action=VerificationAuditAction.for_phase(to), obj=submission, before={"phase": old}, after={"phase": to},
         reason=reason, ip=ip,
     )  # fmt: skip
     actor_id = getattr(actor, "pk", None)
@@ -263,7 +265,7 @@ def submission_extend_deadline(
     submission.save(update_fields=[DEADLINE_FIELDS[kind], "updated_at"])
     AuditEvent.log(
         actor=actor,
-        action=f"deadline:{kind}",
+        action=VerificationAuditAction.for_deadline(kind),
         obj=submission,
         before={kind: before.isoformat()},
         after={kind: until.isoformat()},

@@ -31,6 +31,7 @@ from pypdf.errors import PyPdfError
 
 from registry.models import AgencySubmission, AuditEvent, Status, WorkerRecord
 from registry.validators import mask_number
+from verification.audit import VerificationAuditAction
 from verification.models import SignedSptjm, Sptjm
 from verification.services.phases import Phase, submission_phase_change
 
@@ -117,7 +118,9 @@ def sptjm_start(*, submission_id: int, ppk_name: str, ppk_nip: str, ppk_position
         ppk_position=" ".join(ppk_position.split()),
         created_by=actor,
     )
-    AuditEvent.log(actor=actor, action="sptjm:request", obj=submission, after={"sptjm": sptjm.pk})
+    AuditEvent.log(
+        actor=actor, action=VerificationAuditAction.SPTJM_REQUEST, obj=submission, after={"sptjm": sptjm.pk}
+    )
     return sptjm
 
 
@@ -268,7 +271,12 @@ def sptjm_build(*, sptjm_id: int) -> Sptjm:
             message=_("The SPTJM could not be generated because of an internal error. Try again."),
         )
         raise
-    AuditEvent.log(actor=sptjm.created_by, action="sptjm:generate", obj=submission, after={"sptjm": sptjm.pk})
+    AuditEvent.log(
+        actor=sptjm.created_by,
+        action=VerificationAuditAction.SPTJM_GENERATE,
+        obj=submission,
+        after={"sptjm": sptjm.pk},
+    )
     return sptjm
 
 
@@ -357,7 +365,9 @@ def sptjm_upload_signed(
             raise
         AuditEvent.log(
             actor=actor,
-            action="sptjm:replace" if replacing else "sptjm:upload",
+            action=VerificationAuditAction.SPTJM_REPLACE
+            if replacing
+            else VerificationAuditAction.SPTJM_UPLOAD,
             obj=submission,
             before={"sha256": old.sha256} if old else {},
             after={"sha256": sha256, "pages": pages, "size": upload.size},

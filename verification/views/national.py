@@ -22,6 +22,7 @@ from accounts.models import AGENCY_ROLES, Role
 from registry.models import Agency, AgencySubmission, AuditEvent, Flag, Status
 from registry.templatetags.registry_tags import FLAG_SHORT
 from registry.views.common import active_period
+from verification.audit import VerificationAuditAction
 from verification.forms_phases import (
     DeskFilterForm,
     ExtendDeadlineForm,
@@ -166,7 +167,7 @@ def export(request: HttpRequest, file_format: str) -> HttpResponse:
     period, _form, _all, rows = _rows(request)
     AuditEvent.log(
         actor=request.user,
-        action=f"national:export:{file_format}",
+        action=VerificationAuditAction(f"national:export:{file_format}"),
         obj=period,
         after={"filters": request.GET.dict()},
         ip=client_ip(request),
