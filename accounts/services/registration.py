@@ -201,9 +201,12 @@ def identity_check(*, identity: Identity, ip: str | None) -> CheckResult:
 def identity_check_unlock(*, record_id: int, actor: User, ip: str | None = None) -> int:
     """The agency lifts the identity-check lock of its worker's NIK (the worker was blocked by failures).
 
-    Returns how many failures were cleared; audited either way.
+    Returns how many failures were cleared; audited either way. Raises ValidationError when the
+    agency can no longer take new accounts (closed phase or input deadline passed).
     """
     record = WorkerRecord.objects.select_for_update().get(pk=record_id)
+    # Only while an account can still be created: the same guard as account creation itself.
+    lock_open_submission(agency_id=record.agency_id, period_id=record.period_id)
     cleared, _ = IdentityCheckAttempt.objects.filter(nik_hash=nik_hash(record.nik), succeeded=False).delete()
     AuditEvent.log(
         actor=actor,

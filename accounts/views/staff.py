@@ -165,7 +165,11 @@ def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
 def worker_identity_check_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     """Helpdesk (and operators, admins) lift the lock someone put on their worker's "Buat Akun"."""
     record = get_record_for_agency(request.user, pk)
-    cleared = identity_check_unlock(record_id=record.pk, actor=request.user, ip=client_ip(request))
+    try:
+        cleared = identity_check_unlock(record_id=record.pk, actor=request.user, ip=client_ip(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("registry:worker-detail", pk=record.pk)
     if cleared:
         messages.success(
             request, _("The Create Account lock was lifted: the worker can check their identity again.")

@@ -43,18 +43,31 @@ def lock_open_submission(*, agency_id: int, period_id: int, for_input: bool = Tr
     moves that only need the open phase (e.g. releasing a record). Raises one translated
     ValidationError otherwise. Call it inside the transaction that writes: the lock lasts until it ends.
     """
-    table = AgencySubmission._meta.db_table
+    table, period_table = AgencySubmission._meta.db_table, Period._meta.db_table
+    # One query: the row under a share lock, with the period's name and deadlines beside it.
     rows = list(
         AgencySubmission.objects.raw(
-            f"SELECT * FROM {table} WHERE agency_id = %s AND period_id = %s FOR SHARE",  # noqa: S608
+            f"""SELECT s.*, p.name AS p_name, p.input_deadline AS p_input,
+                       p.correction_deadline AS p_correction, p.finalisation_deadline AS p_finalisation
+                FROM {table} s JOIN {period_table} p ON p.id = s.period_id
+                WHERE s.agency_id = %s AND s.period_id = %s
+                FOR SHARE OF s""",  # noqa: S608 - table names from the models, values as parameters
             [agency_id, period_id],
         )
     )
-    period = Period.objects.filter(pk=period_id).first()
     if not rows:
-        raise ValidationError(not_in_period_message(period), code="not_in_period")
+        raise ValidationError(
+            not_in_period_message(Period.objects.filter(pk=period_id).first()), code="not_in_period"
+        )
     submission = rows[0]
-    submission.period = period
+    # Only what the deadline rule (AgencySubmission.deadline) and the messages read; never saved.
+    submission.period = Period(
+        pk=period_id,
+        name=submission.p_name,
+        input_deadline=submission.p_input,
+        correction_deadline=submission.p_correction,
+        finalisation_deadline=submission.p_finalisation,
+    )
     if not submission.is_open:
         raise ValidationError(
             _("The agency's data collection is no longer open; records cannot be added or changed."),
