@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-SIXTEEN_DIGITS = re.compile(r"^\d{16}$")
+# ASCII digits only (Python's \d also takes e.g. full-width digits, which the database's CHECK refuses).
+SIXTEEN_DIGITS = re.compile(r"^[0-9]{16}\Z")
 
 # Province codes of Kemendagri (including the Papua provinces created in 2022).
 PROVINCE_CODES = frozenset(

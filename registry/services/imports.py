@@ -297,7 +297,7 @@ def _parse_row(number: int, values: tuple, index: dict[str, int], today: dt.date
             text = _text(raw).replace(".", "").replace(",", "")
             value = None
             if text:
-                if text.isdigit():
+                if text.isascii() and text.isdigit():
                     value = int(text)
                 else:
                     err(column.field, _("Write a whole number of rupiah, without letters."))
