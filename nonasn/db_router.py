@@ -53,7 +53,13 @@ class _RequestState:
 
 
 def replica_configured() -> bool:
-    return REPLICA in connections.settings
+    """A replica alias exists and is another database (in tests it mirrors the primary: the same
+    database, so the primary's own connection serves, inside the test's transaction)."""
+    if REPLICA not in connections.settings:
+        return False
+    # The connections' own settings: a test mirror's is the primary's (set by Django's test set-up).
+    replica, primary = connections[REPLICA].settings_dict, connections[PRIMARY].settings_dict
+    return any(replica.get(key) != primary.get(key) for key in ("NAME", "HOST", "PORT"))
 
 
 @contextlib.contextmanager

@@ -202,3 +202,14 @@ def test_a_write_during_a_request_pins_its_later_reads_to_the_primary(replica):
     response = ReplicaPinningMiddleware(view)(RequestFactory().get("/"))
     assert seen == ["Dinas di replika", "Dinas di primer"]
     assert PIN_COOKIE in response.cookies
+
+
+def test_a_replica_that_mirrors_the_primary_in_tests_is_read_through_the_primary(db):
+    connections.settings["replica"] = {**connections["default"].settings_dict, "TEST": {"MIRROR": "default"}}
+    try:
+        with public_reads():
+            assert ReplicaRouter().db_for_read(Agency) is None
+    finally:
+        if hasattr(connections._connections, "replica"):
+            delattr(connections._connections, "replica")
+        del connections.settings["replica"]
