@@ -219,3 +219,72 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Production scale-out: storage, cache, read replica ------------------------------------------
+# Kept in one block at the end (docs/deployment.md explains each part). Environment variables:
+# MEDIA_STORAGE, AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME,
+# AWS_S3_ADDRESSING_STYLE, AWS_LOCATION (credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY,
+# read by boto3 itself, or the machine's role), REDIS_URL / CACHE_URL, DATABASE_REPLICA_URL,
+# REPLICA_PIN_SECONDS, LOG_FORMAT.
+
+# Uploaded files (documents, import files): local disk under MEDIA_ROOT by default; S3-compatible
+# object storage (AWS S3, MinIO, Ceph, a cloud's OSS) when MEDIA_STORAGE=s3 or a bucket is named,
+# so that every app server and task worker sees the same files. The bucket stays private: files are
+# streamed through the access-checked views, never linked directly.
+MEDIA_STORAGE = env("MEDIA_STORAGE", default="s3" if env("AWS_STORAGE_BUCKET_NAME", default="") else "local")
+if MEDIA_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),  # "path" for MinIO
+            "location": env("AWS_LOCATION", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+        },
+    }
+elif MEDIA_STORAGE != "local":
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("MEDIA_STORAGE must be 'local' or 's3'.")
+
+# Cache shared by every app server: Redis through Django's own backend when REDIS_URL (or a
+# redis:// CACHE_URL) is set; any other CACHE_URL as django-environ reads it; else per-process memory.
+_cache_url = env("REDIS_URL", default="") or env("CACHE_URL", default="")
+if _cache_url:
+    _redis = _cache_url.startswith(("redis://", "rediss://", "unix://", "valkey://"))
+    CACHES = {
+        "default": {
+            **environ.Env.cache_url_config(
+                _cache_url.replace("valkey://", "redis://", 1),
+                backend="django.core.cache.backends.redis.RedisCache" if _redis else None,
+            ),
+            "KEY_PREFIX": "nonasn",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Read replica: public announcement reads go to a streaming replica of the primary
+# (nonasn/db_router.py). In tests the alias mirrors the default database.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["nonasn.db_router.ReplicaRouter"]
+REPLICA_READ_APPS = ["announcements"]
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)
+# /healthz answers before anything else (host check, HTTPS redirect); the pinning middleware only
+# runs when a replica is configured (it removes itself otherwise).
+MIDDLEWARE = ["nonasn.health.HealthCheckMiddleware", *MIDDLEWARE, "nonasn.db_router.ReplicaPinningMiddleware"]
+
+# Logs as one JSON object a line for a log collector (LOG_FORMAT=json); the masking filters of the
+# handlers stay in place (nonasn/log_json.py).
+if env("LOG_FORMAT", default="text") == "json":
+    LOGGING.setdefault("formatters", {})["json"] = {"()": "nonasn.log_json.JsonFormatter"}
+    for _handler in LOGGING["handlers"].values():
+        _handler["formatter"] = "json"
