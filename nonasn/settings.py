@@ -1,14 +1,15 @@
 """Settings for Pendataan Non-ASN: one file, driven by the environment.
 
-Environment variables (all optional in development, see README):
-DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CSRF_TRUSTED_ORIGINS, EMAIL_URL, DEFAULT_FROM_EMAIL,
-SITE_URL, MEDIA_ROOT, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, TEST_DATABASE_NAME, LOG_LEVEL.
+Every setting read from the environment is read here (and listed in README's configuration table);
+no other module reads os.environ. Importing this file starts nothing: without DATABASE_URL the
+embedded PostgreSQL starts on the first database connection (nonasn/db_backend). Test-only
+switches (fast password hasher, no HTTPS redirect) live in tests/conftest.py, not here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
-import sys
 from pathlib import Path
 
 import environ
@@ -19,8 +20,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-# The test suite runs with DEBUG off, like production, but without HTTPS redirects or hashed static files.
-TESTING = "pytest" in sys.modules
 
 SECRET_KEY = env("SECRET_KEY", default="")
 # Without SECRET_KEY, management commands (migrate, makemigrations, tests) get a throw-away key;
@@ -94,9 +93,10 @@ TEMPLATES = [
 if env("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
-    from nonasn.embedded_db import embedded_database
+    # The embedded server (var/postgres) starts when the first connection is made, not here.
+    from nonasn.embedded_db import settings_dict as embedded_settings_dict
 
-    DATABASES = {"default": embedded_database(BASE_DIR)}
+    DATABASES = {"default": embedded_settings_dict()}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -115,9 +115,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never outside tests
-LOGIN_URL = "accounts:login"
+# Each portal sends to its own login page (accounts/access.py); this is only the fallback.
+LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -130,6 +129,15 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # Workers log in with their NIK: axes stores it only hashed (accounts/backends.py).
 AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
+# The same client address as the audit trail and the identity-check limits (nonasn/client_ip.py).
+AXES_CLIENT_IP_CALLABLE = "nonasn.client_ip.client_ip"
+
+# The worker's identity check ("Buat Akun", step 1): failures counted per NIK and per address.
+IDENTITY_CHECK_WINDOW = dt.timedelta(minutes=env.int("IDENTITY_CHECK_WINDOW_MINUTES", default=60))
+IDENTITY_CHECK_MAX_PER_NIK = env.int("IDENTITY_CHECK_MAX_PER_NIK", default=5)
+IDENTITY_CHECK_MAX_PER_IP = env.int("IDENTITY_CHECK_MAX_PER_IP", default=30)
+IDENTITY_CHECK_SLOW_AFTER = 3
+IDENTITY_CHECK_SLOW_STEP_SECONDS = 0.5
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -150,7 +158,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
@@ -178,9 +186,9 @@ CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
 
 # --- Security --------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not (DEBUG or TESTING))
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not (DEBUG or TESTING))
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not (DEBUG or TESTING))
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -189,6 +197,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies of ours stand in front of the app. Each appends the address it received
+# the request from to X-Forwarded-For, so the client is the N-th entry from the right; anything
+# further left was written by the client and is not trusted. 0: REMOTE_ADDR, the header is ignored.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 
 # --- Logging: personal data (NIK, KK, documents) never goes to logs ---------------------------
 LOGGING = {
