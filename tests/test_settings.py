@@ -126,6 +126,15 @@ def test_every_setting_the_code_reads_is_declared_in_the_settings_file():
     assert not undeclared
 
 
+def test_every_environment_variable_the_settings_read_is_documented_in_the_readme():
+    names = set(
+        re.findall(r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', (ROOT / "nonasn/settings.py").read_text())
+    )
+    readme = (ROOT / "README.md").read_text()
+    assert names
+    assert {name for name in names if f"`{name}`" not in readme} == set()
+
+
 def test_only_the_settings_file_reads_the_environment():
     readers = {
         str(path.relative_to(ROOT))
