@@ -4,6 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address printed in QR codes, cards and e-mails by `make run`: where this server really listens,
+# unless SITE_URL is given (e.g. the machine's LAN address, for a phone scanning a QR code).
+SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
 .PHONY: install run serve test test-fast e2e bench lint format messages clean-db
 
@@ -20,13 +23,14 @@ install: $(VENV)/.installed
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py run_dev --addrport $(HOST):$(PORT)
+	DEBUG=1 SITE_URL="$(SITE_URL)" $(PY) manage.py run_dev --addrport $(HOST):$(PORT)
 
 ## Production-like server: gunicorn + whitenoise (set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL).
 serve: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput
-	$(VENV)/bin/gunicorn nonasn.wsgi:application --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3}
+	$(VENV)/bin/gunicorn nonasn.wsgi:application --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} \
+		--access-logfile - --logger-class nonasn.access_log.MaskingLogger
 
 ## Set up everything and run the whole test suite (browser tests included).
 test: install

@@ -112,11 +112,7 @@ def can_view_record_files(user: User, record: WorkerRecord) -> bool:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The caller's address for the audit trail (the proxy's header only when BEHIND_PROXY)."""
-    from django.conf import settings
+    """The caller's address for the audit trail and the identity-check limits (nonasn/client_ip.py)."""
+    from nonasn.client_ip import client_ip as resolve
 
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR")
+    return resolve(request)

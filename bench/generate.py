@@ -25,6 +25,7 @@ def use_bench_database() -> None:
     from django.core.management import call_command
     from django.db import connections
 
+    connections["default"].ensure_connection()  # starts the embedded server, filling in its host
     default = settings.DATABASES["default"]
     params = {
         "dbname": default["NAME"],

@@ -7,3 +7,6 @@ class NonasnConfig(AppConfig):
 
     def ready(self) -> None:
         from nonasn import checks  # noqa: F401  (registers the deploy checks)
+        from nonasn.logging import mask_every_handler
+
+        mask_every_handler()

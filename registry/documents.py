@@ -2,8 +2,11 @@
 
 Phones and scanners produce JPEG, PNG and PDF files of any usual size. The type is read from the
 content (never the name); images are opened with Pillow under a pixel limit (decompression bombs),
-turned upright, stripped of EXIF (location, device) by re-encoding, shrunk and stored as JPEG; PDFs
-must open with pypdf, not be encrypted, and are page-counted.
+turned upright, shrunk and re-encoded as JPEG with no metadata at all (no EXIF, comment or other
+APPn segment: a comment can carry `<html><script>…`); PDFs must open with pypdf, not be encrypted,
+carry no JavaScript, launch action or attached file, lose whatever was appended after their end,
+and are page-counted. Served back, every such file also gets `Content-Security-Policy: sandbox`
+(nonasn.middleware.SandboxDownloadsMiddleware), so a file that still hides HTML cannot run it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # A 48-megapixel phone camera is the largest honest source; beyond this it is a decompression bomb.
@@ -110,7 +114,10 @@ def _bomb() -> ValidationError:
 
 def _encode_jpeg(image: Image.Image, quality: int) -> bytes:
     out = io.BytesIO()
-    # No exif= argument: the re-encoded file carries no EXIF (location, device, time).
+    # Pillow writes back what it read into image.info (a JPEG comment, an ICC profile…), and an
+    # image made by convert() or resize() inherits it: start from nothing. No exif= argument
+    # either: the re-encoded file carries only the JFIF header and the picture.
+    image.info = {}
     image.save(out, "JPEG", quality=quality, optimize=True, progressive=True)
     return out.getvalue()
 
@@ -183,7 +190,76 @@ def _normalise_image(data: bytes, *, kind: str) -> CheckedFile:
     return CheckedFile(content=content, content_type="image/jpeg", pages=None)
 
 
+# What a scan or a printed-to-PDF letter never needs, and what makes a PDF act instead of show:
+# scripts (/JS, /JavaScript actions and name trees), programs (/Launch), attached files
+# (/EmbeddedFiles, /EmbeddedFile, file-attachment annotations), Flash-era rich media, XFA forms.
+ACTIVE_PDF_NAMES = frozenset(
+    {
+        "/JS",
+        "/JavaScript",
+        "/Launch",
+        "/EmbeddedFiles",
+        "/EmbeddedFile",
+        "/FileAttachment",
+        "/RichMedia",
+        "/XFA",
+    }
+)
+# A bound on the walk (a real scan has a few hundred objects): beyond it the PDF is refused.
+MAX_PDF_OBJECTS = 200_000
+
+
+def _active_content() -> ValidationError:
+    return ValidationError(
+        _(
+            "This PDF contains scripts, program launches or attached files, which are not allowed. "
+            "Print it to a new PDF (or scan the paper again) and upload that file."
+        ),
+        code="active_content",
+    )
+
+
+def _has_active_content(reader: PdfReader) -> bool:
+    """Walk every object reachable from the trailer (catalog, /OpenAction, /AA, /Names, pages,
+    annotations, outlines, form fields) looking for an active key, type or action."""
+    stack: list = [reader.trailer]
+    seen: set[tuple[int, int]] = set()
+    visited = 0
+    while stack:
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            key = (node.idnum, node.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            node = node.get_object()
+        visited += 1
+        if visited > MAX_PDF_OBJECTS:
+            return True
+        if isinstance(node, DictionaryObject):
+            for name, value in node.items():
+                if name in ACTIVE_PDF_NAMES:
+                    return True
+                if isinstance(value, NameObject) and value in ACTIVE_PDF_NAMES:
+                    return True  # /S /JavaScript, /S /Launch, /Type /EmbeddedFile, /Subtype /FileAttachment
+                if name != "/Parent":  # the page tree links back up; its parents are reached anyway
+                    stack.append(value)
+        elif isinstance(node, ArrayObject):
+            stack.extend(node)
+    return False
+
+
+def _without_appended_data(data: bytes) -> bytes:
+    """Drop what follows the last %%EOF (an HTML page appended to a PDF, for one). Incremental
+    updates each end in their own %%EOF, so signed or amended PDFs keep every revision."""
+    end = data.rfind(b"%%EOF")
+    if end < 0:
+        return data
+    return data[: end + len(b"%%EOF")] + b"\n"
+
+
 def _check_pdf(data: bytes) -> CheckedFile:
+    data = _without_appended_data(data)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -192,6 +268,8 @@ def _check_pdf(data: bytes) -> CheckedFile:
                 code="encrypted",
             )
         pages = len(reader.pages)
+        if _has_active_content(reader):
+            raise _active_content()
     except ValidationError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError):

@@ -5,6 +5,29 @@ import pytest
 from accounts.models import Role
 from tests.factories import AgencyFactory, PeriodFactory, SubmissionFactory, UserFactory
 
+# The suite runs nonasn.settings as production does (DEBUG off); only these switches differ, and
+# they live here rather than in the settings file.
+TEST_SETTINGS = {
+    # Speed only: a real hasher costs ~0.3 s per login or account; never outside tests.
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    # The test client and the browser tests' live server speak plain HTTP.
+    "SECURE_SSL_REDIRECT": False,
+    "SESSION_COOKIE_SECURE": False,
+    "CSRF_COOKIE_SECURE": False,
+    # No collectstatic before the tests: serve static files unhashed.
+    "STORAGES": {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    },
+}
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    for name, value in TEST_SETTINGS.items():
+        setattr(settings, name, value)
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):

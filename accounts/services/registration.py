@@ -23,24 +23,6 @@ from registry.models import AgencySubmission, AuditEvent, Document, Period, Stat
 from registry.services.phase import lock_open_submission
 from registry.services.worker_data import document_save
 
-# Defaults; tests and deployments override them in settings.
-IDENTITY_CHECK_WINDOW = dt.timedelta(minutes=60)
-# Failures counted per (NIK, address): low, so guessing one person's data from one place stops soon.
-IDENTITY_CHECK_MAX_PER_NIK_AND_IP = 5
-# Per NIK from anywhere: higher, so someone who only knows a NIK cannot lock its owner out from one
-# address; an agency's helpdesk can lift it (identity_check_unlock).
-IDENTITY_CHECK_MAX_PER_NIK = 20
-IDENTITY_CHECK_MAX_PER_IP = 30
-# After this many failures from one address, each further attempt must wait a little longer since the
-# last one (refused with the time to retry; a request never sleeps).
-IDENTITY_CHECK_SLOW_AFTER = 3
-IDENTITY_CHECK_SLOW_STEP_SECONDS = 10
-IDENTITY_CHECK_SLOW_MAX_SECONDS = 60
-
-
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
 
 def nik_hash(nik: str) -> str:
     """A keyed hash so that the attempts table never holds a NIK (nor a rainbow table of them)."""
@@ -94,21 +76,21 @@ class CheckResult:
 
 def _retry_at(ip: str | None, digest: str, now: dt.datetime) -> dt.datetime | None:
     """When this attempt may be made, if not now: the latest of every limit that is reached."""
-    window = _setting("IDENTITY_CHECK_WINDOW", IDENTITY_CHECK_WINDOW)
+    window = settings.IDENTITY_CHECK_WINDOW
     failures = IdentityCheckAttempt.objects.filter(created_at__gte=now - window, succeeded=False)
     checks = [
         (
             failures.filter(nik_hash=digest),
-            _setting("IDENTITY_CHECK_MAX_PER_NIK", IDENTITY_CHECK_MAX_PER_NIK),
+            settings.IDENTITY_CHECK_MAX_PER_NIK,
         ),
     ]
     if ip:
         checks += [
             (
                 failures.filter(nik_hash=digest, ip=ip),
-                _setting("IDENTITY_CHECK_MAX_PER_NIK_AND_IP", IDENTITY_CHECK_MAX_PER_NIK_AND_IP),
+                settings.IDENTITY_CHECK_MAX_PER_NIK_AND_IP,
             ),
-            (failures.filter(ip=ip), _setting("IDENTITY_CHECK_MAX_PER_IP", IDENTITY_CHECK_MAX_PER_IP)),
+            (failures.filter(ip=ip), settings.IDENTITY_CHECK_MAX_PER_IP),
         ]
     candidates: list[dt.datetime] = []
     for queryset, limit in checks:
@@ -124,15 +106,15 @@ def _retry_at(ip: str | None, digest: str, now: dt.datetime) -> dt.datetime | No
 
 def _paced_until(failures_from_ip) -> dt.datetime | None:
     """After a few failures from one address, the next try waits a growing delay after the last one."""
-    step = _setting("IDENTITY_CHECK_SLOW_STEP_SECONDS", IDENTITY_CHECK_SLOW_STEP_SECONDS)
-    free = _setting("IDENTITY_CHECK_SLOW_AFTER", IDENTITY_CHECK_SLOW_AFTER)
+    step = settings.IDENTITY_CHECK_SLOW_STEP_SECONDS
+    free = settings.IDENTITY_CHECK_SLOW_AFTER
     if not step:
         return None
     recent = list(failures_from_ip.order_by("-created_at").values_list("created_at", flat=True)[: free + 30])
     extra = len(recent) - free
     if extra <= 0:
         return None
-    delay = min(extra * step, _setting("IDENTITY_CHECK_SLOW_MAX_SECONDS", IDENTITY_CHECK_SLOW_MAX_SECONDS))
+    delay = min(extra * step, settings.IDENTITY_CHECK_SLOW_MAX_SECONDS)
     return recent[0] + dt.timedelta(seconds=delay)
 
 

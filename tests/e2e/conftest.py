@@ -41,16 +41,40 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def csp_violations() -> list[str]:
+    """Console errors in which Chromium reports a Content-Security-Policy violation."""
+    return []
+
+
+def _watch_for_csp_violations(context, violations: list[str]) -> None:
+    def watch(page):
+        def on_console(message):
+            if message.type == "error" and "Content Security Policy" in message.text:
+                violations.append(f"{page.url}: {message.text}")
+
+        page.on("console", on_console)
+
+    context.on("page", watch)
+
+
+def _fail_on_csp_violations(violations: list[str]) -> None:
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
     context = browser.new_context(base_url=live_server.url, locale="id-ID")
+    _watch_for_csp_violations(context, csp_violations)
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
     context.close()
+    _fail_on_csp_violations(csp_violations)
 
 
 @pytest.fixture
-def phone_page(browser, live_server):
+def phone_page(browser, live_server, csp_violations):
     """A cheap phone: 360 px wide."""
     context = browser.new_context(
         base_url=live_server.url,
@@ -59,7 +83,9 @@ def phone_page(browser, live_server):
         is_mobile=True,
         has_touch=True,
     )
+    _watch_for_csp_violations(context, csp_violations)
     page = context.new_page()
     page.set_default_timeout(15000)
     yield page
     context.close()
+    _fail_on_csp_violations(csp_violations)

@@ -1,0 +1,1 @@
+"""PostgreSQL backend that starts the embedded server on the first connection (no DATABASE_URL)."""
