@@ -46,6 +46,13 @@ def replica_alias(django_db_setup, django_db_blocker):
         try:
             with admin.cursor() as cursor:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                # A template must have no other session: this process's are closed above; end any
+                # that earlier tests' threads or subprocesses left behind.
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [primary_name],
+                )
                 cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{primary_name}"')
         finally:
             admin.close()

@@ -69,7 +69,7 @@ def pages(client, agency, period, operator, national_admin):
 def test_every_page_type_sends_a_policy_without_inline_script_or_framing(client, pages, kind):
     user, urls = pages[kind]
     if user is not None:
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="accounts.backends.LoginBackend")
     for url in urls:
         response = client.get(url)
         assert response.status_code in (200, 400, 404), (url, response.status_code)

@@ -101,6 +101,8 @@ ENVIRONMENT_ALLOWED = {
     "nonasn/asgi.py",
     "nonasn/embedded_db.py",
     "nonasn/management/commands/run_dev.py",
+    # Reads only the autoreloader's process marker (is this the reloaded child?), not a setting.
+    "nonasn/management/commands/task_worker.py",
 }
 
 
