@@ -5,7 +5,10 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AGENCY_ROLES, User
+from accounts.models import AGENCY_ROLES, Role, User
+from registry.labels import label_unnamed_fields
+
+label_unnamed_fields("accounts")
 
 
 class UserCreationWithRoleForm(AdminUserCreationForm):
@@ -14,6 +17,16 @@ class UserCreationWithRoleForm(AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ("username", "email", "role", "agency")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No role is preselected: the national admin chooses one on purpose (the model's default,
+        # "worker", would silently create an account that belongs to no record).
+        role = self.fields["role"]
+        role.choices = [("", "---------"), *Role.choices]
+        role.required = True
+        role.initial = None
+        self.initial.pop("role", None)
 
     def clean(self):
         cleaned = super().clean()
@@ -29,7 +42,8 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["username", "first_name", "last_name", "email", "agency__name"]
     list_select_related = ["agency"]
-    raw_id_fields = ["agency", "worker_record"]
+    autocomplete_fields = ["agency"]  # searched by code or name (AgencyAdmin.search_fields)
+    raw_id_fields = ["worker_record"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Role and agency"), {"fields": ("role", "agency", "worker_record")}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from registry.labels import label_unnamed_fields
 from registry.models import (
     Agency,
     AgencySubmission,
@@ -16,6 +17,12 @@ from registry.models import (
     WorkUnit,
 )
 from registry.validators import mask_number
+
+# The national admin's site, in the portal's words (the header, the browser tab and the index page).
+admin.site.site_header = admin.site.site_title = admin.site.index_title = _(
+    "Non-ASN Data Collection — National Admin"
+)
+label_unnamed_fields("registry")
 
 
 class WorkUnitInline(admin.TabularInline):

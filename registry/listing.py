@@ -32,6 +32,18 @@ class ILike(Lookup):
         return f"{lhs} ILIKE {rhs}", [*lhs_params, *rhs_params]
 
 
+@CharField.register_lookup
+class Like(Lookup):
+    """`field LIKE pattern` on the bare column (the caller writes the % wildcards)."""
+
+    lookup_name = "like"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
+
+
 def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -39,7 +51,7 @@ def escape_like(text: str) -> str:
 PAGE_SIZE = 25
 COUNT_CAP = 10_000
 COUNT_TIMEOUT_MS = 15
-# sort name -> (column, descending)
+# The one sort map (list, export, filter form): sort name -> (column, descending).
 SORTS: dict[str, tuple[str, bool]] = {
     "name": ("full_name", False),
     "-name": ("full_name", True),
@@ -47,6 +59,16 @@ SORTS: dict[str, tuple[str, bool]] = {
     "oldest": ("created_at", False),
 }
 DEFAULT_SORT = "name"
+# A search of only digits this long or longer looks inside NIKs (trigram index on nik).
+PARTIAL_NIK_MIN = 6
+NIK_LENGTH = 16
+MAX_ID = 2**63 - 1
+
+
+def ordering(sort: str) -> list[str]:
+    """order_by() arguments for a sort name, the id last so that ties keep one order."""
+    column, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    return [f"-{column}", "-id"] if descending else [column, "id"]
 
 
 def filter_records(
@@ -60,9 +82,12 @@ def filter_records(
 ) -> QuerySet[WorkerRecord]:
     q = " ".join((q or "").split())
     if q:
-        digits = q.replace(" ", "")
-        if digits.isdigit() and len(digits) == 16:
+        digits = q.replace(" ", "").replace(".", "")
+        if digits.isascii() and digits.isdigit() and len(digits) == NIK_LENGTH:
             qs = qs.filter(nik=digits)
+        elif digits.isascii() and digits.isdigit() and PARTIAL_NIK_MIN <= len(digits) < NIK_LENGTH:
+            # LIKE on the bare column is answered by the trigram GIN index on nik (record_nik_trgm).
+            qs = qs.filter(nik__like=f"%{digits}%")
         elif q.upper().startswith("NA") and "-" in q:
             qs = qs.filter(registration_number=q.upper())
         else:
@@ -91,15 +116,31 @@ def encode_cursor(value: Any, pk: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(token: str) -> tuple[Any, int] | None:
+def decode_cursor(token: str, *, sort: str = DEFAULT_SORT) -> tuple[Any, int] | None:
+    """The (value, id) a page link carries, or None for anything this list did not hand out.
+
+    The token comes from the address bar: a forged one (not base64 or JSON, `true` as the id, a
+    date that is no date, a NUL) must lead to the first page, never to a database error.
+    """
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         value, pk = json.loads(raw)
-        if not isinstance(pk, int) or not isinstance(value, str):
-            return None
-        return value, pk
     except (ValueError, TypeError):
         return None
+    if type(pk) is not int or not 0 < pk <= MAX_ID or not isinstance(value, str) or "\x00" in value:
+        return None
+    column, _descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    if column == "created_at":
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        if moment.tzinfo is None:
+            return None
+        return moment, pk
+    if len(value) > WorkerRecord._meta.get_field(column).max_length:
+        return None
+    return value, pk
 
 
 @dataclass
@@ -130,6 +171,10 @@ def bounded_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int | None, bool]
     return min(n, cap), n > cap
 
 
+def _reversed(sort: str) -> list[str]:
+    return [name[1:] if name.startswith("-") else f"-{name}" for name in ordering(sort)]
+
+
 def keyset_page(
     qs: QuerySet[WorkerRecord],
     *,
@@ -140,26 +185,26 @@ def keyset_page(
     with_count: bool = True,
 ) -> Page:
     size = size or PAGE_SIZE
-    column, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    column, descending = SORTS[sort]
     table = WorkerRecord._meta.db_table
-    cursor = decode_cursor(after) if after else (decode_cursor(before) if before else None)
-    forward = not (before and cursor)
+    cursor = decode_cursor(after, sort=sort) if after else None
+    if cursor is None and before and not after:
+        cursor = decode_cursor(before, sort=sort)
+    forward = not (before and not after and cursor)
     page_qs = qs
     if cursor:
         value, pk = cursor
         greater = forward != descending
         op = ">" if greater else "<"
-        cast = "::timestamptz" if column == "created_at" else ""
         page_qs = page_qs.filter(
             RawSQL(
-                f'("{table}"."{column}", "{table}"."id") {op} (%s{cast}, %s)',
+                f'("{table}"."{column}", "{table}"."id") {op} (%s, %s)',
                 (value, pk),
                 output_field=BooleanField(),
             )
         )
-    asc = forward != descending
-    ordering = [column if asc else f"-{column}", "id" if asc else "-id"]
-    rows = list(page_qs.order_by(*ordering)[: size + 1])
+    rows = list(page_qs.order_by(*(ordering(sort) if forward else _reversed(sort)))[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     if not forward:

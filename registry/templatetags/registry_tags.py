@@ -71,3 +71,16 @@ def field_label(name: str) -> str:
         return str(WorkerRecord._meta.get_field(name).verbose_name)
     except Exception:
         return name
+
+
+@register.filter
+def rupiah(value) -> str:
+    """Money as it is written in Indonesia, whatever the page's language: "Rp 1.500.000"."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = int(value)
+    except (TypeError, ValueError):
+        return value
+    sign = "-" if amount < 0 else ""
+    return f"{sign}Rp {abs(amount):,}".replace(",", ".")

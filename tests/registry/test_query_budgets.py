@@ -1,0 +1,70 @@
+"""Query budgets of the agency portal's busiest pages, pinned so that a per-row query cannot creep in.
+
+The numbers do not grow with the number of records: each page below holds more rows than one page
+and every row has a work unit and flags.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from registry.models import ImportJob, WorkUnit
+from tests.factories import WorkerRecordFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def many(agency, period, operator):
+    units = [WorkUnit.objects.create(agency=agency, name=f"Dinas {i}") for i in range(3)]
+    for i in range(40):
+        WorkerRecordFactory(
+            agency=agency,
+            period=period,
+            work_unit=units[i % 3],
+            flags=["age", "service"] if i % 3 else [],
+            status="submitted" if i % 2 else "registered",
+        )
+    for i in range(6):
+        ImportJob.objects.create(
+            agency=agency, period=period, created_by=operator, original_name=f"f{i}.xlsx"
+        )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": "Pegawai", "status": "submitted", "flag": "age", "sort": "newest"}, {"q": "320101"}],
+)
+def test_worker_list_query_budget(login, operator, many, django_assert_max_num_queries, params):
+    client = login(operator)
+    # 1 session, 2 user, 3 active period, 4 the user's agency (scoping), 5 the agency's work units
+    # (filter form), 6 the page of records with their work units (one join), then the bounded
+    # count: 7 savepoint, 8 SET LOCAL statement_timeout, 9 the count, 10 reset, 11 release.
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("registry:worker-list"), params)
+    assert response.status_code == 200
+    assert response.context["page"].rows
+
+
+def test_worker_list_page_two_query_budget(login, operator, many, django_assert_max_num_queries):
+    client = login(operator)
+    cursor = client.get(reverse("registry:worker-list")).context["page"].next_cursor
+    # The same eleven as page 1: the cursor adds a condition, not a query.
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("registry:worker-list"), {"after": cursor})
+    assert len(response.context["page"].rows) == 15
+
+
+def test_dashboard_query_budget(login, operator, many, django_assert_max_num_queries):
+    client = login(operator)
+    # 1 session, 2 user, 3 the user's agency, 4 active period, 5 records per status, 6 records per
+    # flag and flagged records (one pass), 7 the agency's submission, 8 the flagged total,
+    # 9 the five latest imports.
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("registry:dashboard"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="active-total">40<' in page
+    assert 'data-testid="flagged-total">26<' in page
+    assert page.count("f5.xlsx") + page.count("f1.xlsx") == 2
