@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
 from django.db.models import BooleanField, CharField, Lookup, QuerySet
 from django.db.models.expressions import RawSQL
 
-from registry.models import WorkerRecord
+from registry.models import Category, Flag, Status, WorkerRecord
+from registry.templatetags.registry_tags import FLAG_SHORT
+from registry.validators import mask_number
 
 
 @CharField.register_lookup
@@ -51,6 +55,8 @@ def escape_like(text: str) -> str:
 PAGE_SIZE = 25
 COUNT_CAP = 10_000
 COUNT_TIMEOUT_MS = 15
+COUNT_CACHE_SECONDS = 10
+COUNT_CACHE_FROM = 1_000
 # The one sort map (list, export, filter form): sort name -> (column, descending).
 SORTS: dict[str, tuple[str, bool]] = {
     "name": ("full_name", False),
@@ -156,19 +162,35 @@ class Page:
         return bool(self.next_cursor or self.prev_cursor)
 
 
-def bounded_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int | None, bool]:
+def bounded_count(qs: QuerySet, cap: int = COUNT_CAP, *, key: str | None = None) -> tuple[int | None, bool]:
     """How many rows match, up to `cap`; None when counting would take longer than the page itself
-    (a broad name search over a big agency): the page then says "many" instead of a number."""
+    (a broad name search over a big agency): the page then says "many" instead of a number.
+
+    A large answer (or a count given up) is kept in Django's cache for a few seconds per filter:
+    the next page and the next operator of the agency do not count the same 10,000 rows again.
+    Small counts are cheap and stay exact. `key` names the filter (the query's SQL otherwise).
+    """
+    limited = qs.order_by()[: cap + 1]
+    if key is None:
+        key = repr(limited.query.sql_with_params())
+    key = "listing:count:" + hashlib.sha256(key.encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(f"SET LOCAL statement_timeout = {COUNT_TIMEOUT_MS}")
-                n = qs.order_by()[: cap + 1].count()
+                n = limited.count()
                 # Inside an outer transaction (tests, ATOMIC_REQUESTS) the limit would outlive this block.
                 cursor.execute("SET LOCAL statement_timeout = DEFAULT")
     except OperationalError:  # the count was cancelled by the timeout
-        return None, True
-    return min(n, cap), n > cap
+        result: tuple[int | None, bool] = (None, True)
+    else:
+        result = (min(n, cap), n > cap)
+    if result[0] is None or result[0] >= COUNT_CACHE_FROM:
+        cache.set(key, result, COUNT_CACHE_SECONDS)
+    return result
 
 
 def _reversed(sort: str) -> list[str]:
@@ -183,6 +205,7 @@ def keyset_page(
     before: str | None = None,
     size: int | None = None,
     with_count: bool = True,
+    count_key: str | None = None,
 ) -> Page:
     size = size or PAGE_SIZE
     sort = sort if sort in SORTS else DEFAULT_SORT
@@ -213,5 +236,54 @@ def keyset_page(
     has_prev = bool(cursor) if forward else more
     next_cursor = encode_cursor(getattr(rows[-1], column), rows[-1].pk) if rows and has_next else None
     prev_cursor = encode_cursor(getattr(rows[0], column), rows[0].pk) if rows and has_prev else None
-    count, capped = bounded_count(qs) if with_count else (0, False)
+    count, capped = bounded_count(qs, key=count_key) if with_count else (0, False)
     return Page(rows, next_cursor, prev_cursor, count, capped)
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """One line of the worker list, with every text already looked up.
+
+    The list is the portal's busiest page: per-row template includes, `{% url %}` and
+    `get_FOO_display()` (which translates every choice on each call) were most of its time.
+    """
+
+    url: str
+    name: str
+    category: str
+    birth_date: str
+    masked_nik: str
+    position: str
+    unit: str
+    status: str
+    status_label: str
+    flags: tuple[tuple[str, str], ...]  # (short label, full label)
+
+
+# The columns list_rows() shows, and created_at for the page links of the newest/oldest sorts.
+LIST_COLUMNS = (
+    "id", "full_name", "category", "birth_date", "nik", "position", "status", "flags", "created_at",
+    "work_unit__name",
+)  # fmt: skip
+
+
+def list_rows(records: list[WorkerRecord], *, detail_url: str) -> list[ListRow]:
+    """Rows for the list page; `detail_url` has `{}` where the record's id goes."""
+    statuses = {value: str(label) for value, label in Status.choices}
+    categories = {value: str(label) for value, label in Category.choices}
+    flags = {value: (str(FLAG_SHORT.get(value, value)), str(label)) for value, label in Flag.choices}
+    return [
+        ListRow(
+            url=detail_url.format(r.pk),
+            name=r.full_name,
+            category=categories.get(r.category, r.category),
+            birth_date=r.birth_date.strftime("%d-%m-%Y") if r.birth_date else "",
+            masked_nik=mask_number(r.nik),
+            position=r.position,
+            unit=r.work_unit.name if r.work_unit_id else "",
+            status=r.status,
+            status_label=statuses.get(r.status, r.status),
+            flags=tuple(flags.get(f, (f, f)) for f in r.flags),
+        )
+        for r in records
+    ]

@@ -9,9 +9,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import agency_staff_required, client_ip, get_record_for_agency, scoped, user_agency
+from accounts.access import (
+    agency_staff_required,
+    client_ip,
+    get_for_agency,
+    get_record_for_agency,
+    scoped,
+    user_agency,
+)
 from registry.forms import ReleaseForm, WorkerFilterForm, WorkerForm
-from registry.listing import DEFAULT_SORT, Page, filter_records, keyset_page, ordering
+from registry.listing import (
+    DEFAULT_SORT,
+    LIST_COLUMNS,
+    Page,
+    filter_records,
+    keyset_page,
+    list_rows,
+    ordering,
+)
 from registry.models import AuditEvent, Flag, WorkerRecord, WorkUnit
 from registry.rules import possible_duplicates
 from registry.services.exports import export_csv_rows, export_log, export_xlsx
@@ -30,7 +45,7 @@ def _units(user) -> list[WorkUnit]:
 
 
 def _filtered(request: HttpRequest):
-    """The filter form and the records it selects; None for the records when a filter is invalid.
+    """The filter form, its values, the records it selects (None when a filter is invalid) and the period.
 
     An invalid filter (an unknown status, another agency's unit) never widens to the whole agency:
     the list shows the errors and no rows, the export refuses.
@@ -38,7 +53,7 @@ def _filtered(request: HttpRequest):
     period = active_period()
     form = WorkerFilterForm(request.GET or None, units=_units(request.user))
     if form.is_bound and not form.is_valid():
-        return form, {}, None
+        return form, {}, None, period
     filters = form.cleaned_data if form.is_bound else {}
     qs = scoped(request.user, WorkerRecord.objects.filter(period=period))
     qs = filter_records(
@@ -49,25 +64,33 @@ def _filtered(request: HttpRequest):
         flag=filters.get("flag", ""),
         unit=filters.get("unit"),
     )
-    return form, filters, qs
+    return form, filters, qs, period
+
+
+def _count_key(request: HttpRequest, period, filters: dict) -> str:
+    """What a list's count depends on: the user's agency, the active period and the filters."""
+    chosen = sorted((k, str(v)) for k, v in filters.items() if k != "sort" and v not in ("", None))
+    return repr(("workers", request.user.agency_id, period.pk, chosen))
 
 
 @agency_staff_required
 def worker_list(request: HttpRequest) -> HttpResponse:
-    form, filters, qs = _filtered(request)
+    form, filters, qs, period = _filtered(request)
     sort = filters.get("sort") or DEFAULT_SORT
     if qs is None:
         page = Page(rows=[], next_cursor=None, prev_cursor=None, count=0, count_capped=False)
     else:
         page = keyset_page(
-            qs.select_related("work_unit"),
+            qs.select_related("work_unit").only(*LIST_COLUMNS),
             sort=sort,
             after=request.GET.get("after"),
             before=request.GET.get("before"),
+            count_key=_count_key(request, period, filters),
         )
     params = request.GET.copy()
     for key in ("after", "before"):
         params.pop(key, None)
+    detail_url = reverse("registry:worker-detail", args=[0]).replace("/0/", "/{}/")
     return render(
         request,
         "registry/worker_list.html",
@@ -75,6 +98,7 @@ def worker_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "filter_invalid": qs is None,
             "page": page,
+            "rows": list_rows(page.rows, detail_url=detail_url),
             "query": params.urlencode(),
             "flag_labels": dict(Flag.choices),
             "can_write": request.user.can_write_agency_data,
@@ -84,7 +108,7 @@ def worker_list(request: HttpRequest) -> HttpResponse:
 
 @agency_staff_required
 def worker_export(request: HttpRequest, file_format: str) -> HttpResponse:
-    form, filters, qs = _filtered(request)
+    form, filters, qs, _period = _filtered(request)
     if qs is None:
         messages.error(request, _("Nothing was exported: correct the filter first."))
         return redirect(f"{reverse('registry:worker-list')}?{request.GET.urlencode()}")
@@ -145,14 +169,20 @@ def worker_create(request: HttpRequest) -> HttpResponse:
 
 @agency_staff_required
 def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    record = get_record_for_agency(request.user, pk)
-    duplicates = possible_duplicates(
-        period=record.period,
-        nik=record.nik,
-        full_name=record.full_name,
-        birth_date=record.birth_date,
-        exclude_pk=record.pk,
-    ).select_related("agency")
+    # Period, agency and unit come with the record (one query); similar records are looked up only
+    # for a flagged record, the only one whose page shows them.
+    record = get_for_agency(
+        request.user, WorkerRecord.objects.select_related("period", "agency", "work_unit"), pk=pk
+    )
+    duplicates = []
+    if record.flags:
+        duplicates = possible_duplicates(
+            period=record.period,
+            nik=record.nik,
+            full_name=record.full_name,
+            birth_date=record.birth_date,
+            exclude_pk=record.pk,
+        ).select_related("agency")
     own_duplicates = [d for d in duplicates if d.agency_id == record.agency_id]
     other_duplicates = sum(1 for d in duplicates if d.agency_id != record.agency_id)
     submission = submission_for(agency=record.agency, period=record.period)

@@ -7,12 +7,20 @@ and every row has a work unit and flags.
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from registry.models import ImportJob, WorkUnit
 from tests.factories import WorkerRecordFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -58,13 +66,47 @@ def test_worker_list_page_two_query_budget(login, operator, many, django_assert_
 
 def test_dashboard_query_budget(login, operator, many, django_assert_max_num_queries):
     client = login(operator)
-    # 1 session, 2 user, 3 the user's agency, 4 active period, 5 records per status, 6 records per
-    # flag and flagged records (one pass), 7 the agency's submission, 8 the flagged total,
-    # 9 the five latest imports.
-    with django_assert_max_num_queries(9):
+    # 1 session, 2 user, 3 the user's agency, 4 active period, 5 every count (records per status
+    # and flags, one pass), 6 the agency's submission, 7 the five latest imports.
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("registry:dashboard"))
     assert response.status_code == 200
     page = response.content.decode()
     assert 'data-testid="active-total">40<' in page
     assert 'data-testid="flagged-total">26<' in page
     assert page.count("f5.xlsx") + page.count("f1.xlsx") == 2
+
+
+def test_a_big_agencys_dashboard_counts_come_from_the_cache_for_a_few_seconds(
+    login, operator, many, agency, period, monkeypatch, django_assert_max_num_queries
+):
+    from registry.views import dashboard
+
+    monkeypatch.setattr(dashboard, "COUNTS_CACHE_FROM", 10)  # "big" from 10 records here
+    client = login(operator)
+    client.get(reverse("registry:dashboard"))
+    WorkerRecordFactory(agency=agency, period=period)
+    # The counts are not read again: 1 session, 2 user, 3 agency, 4 period, 5 submission, 6 imports.
+    with django_assert_max_num_queries(6):
+        page = client.get(reverse("registry:dashboard")).content.decode()
+    assert 'data-testid="active-total">40<' in page  # a few seconds behind, by design
+
+
+def test_a_small_agencys_dashboard_is_always_exact(login, operator, many, agency, period):
+    client = login(operator)
+    client.get(reverse("registry:dashboard"))
+    WorkerRecordFactory(agency=agency, period=period)
+    page = client.get(reverse("registry:dashboard")).content.decode()
+    assert 'data-testid="active-total">41<' in page
+
+
+def test_a_big_lists_count_is_kept_for_a_few_seconds(login, operator, many, agency, period, monkeypatch):
+    from registry import listing
+
+    monkeypatch.setattr(listing, "COUNT_CACHE_FROM", 10)
+    client = login(operator)
+    assert client.get(reverse("registry:worker-list")).context["page"].count == 40
+    WorkerRecordFactory(agency=agency, period=period)
+    assert client.get(reverse("registry:worker-list")).context["page"].count == 40
+    # Another filter is another count.
+    assert client.get(reverse("registry:worker-list"), {"category": "non_asn"}).context["page"].count == 41
