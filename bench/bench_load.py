@@ -18,6 +18,7 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
+import resource
 import secrets
 import shutil
 import socket
@@ -56,6 +57,51 @@ class Result:
     requests: int
     errors: int
     one_at_a_time_ms: float
+    cpu_ms: float | None  # CPU per request: gunicorn + PostgreSQL + wrk
+    split: tuple[float, float, float] | None = None  # of which gunicorn, PostgreSQL, wrk
+
+
+# --- CPU accounting ---------------------------------------------------------------------------
+# Other work on a shared machine moves req/s a lot; the CPU each request costs hardly moves. The
+# benchmark reads the CPU time of gunicorn's processes, of the PostgreSQL server and of wrk around
+# each run, and estimates what the idle CPUs would serve: CPUs / (CPU time per request).
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return raw[raw.rindex(")") + 2 :].split()  # fields from the state on (the name may hold spaces)
+
+
+def _tree_cpu(root: int | None) -> float:
+    """CPU seconds of a process, its reaped children and its live children."""
+    if root is None or (own := _stat(root)) is None:
+        return 0.0
+    # utime, stime, cutime, cstime are fields 14-17 of /proc/<pid>/stat (11-14 after the state).
+    total = sum(int(v) for v in own[11:15])
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))) and int(fields[1]) == root:
+            total += int(fields[11]) + int(fields[12])
+    return total / TICK
+
+
+def _postmaster_pid() -> int | None:
+    """The local PostgreSQL server's main process (the parent of this connection's backend)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    fields = _stat(backend)
+    return int(fields[1]) if fields else None  # None: the server runs elsewhere
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _wrk() -> str:
@@ -163,7 +209,9 @@ def _one_at_a_time(session: Session, path: str, runs: int = 15) -> float:
     return statistics.median(times)
 
 
-def _measure(wrk: str, session: Session, label: str, path: str, expect: str) -> Result:
+def _measure(
+    wrk: str, session: Session, label: str, path: str, expect: str, *, server: int, postgres: int | None
+) -> Result:
     status, url, page = session.get(path)  # warms the worker's caches too
     if status != 200 or not url.endswith(path) or expect not in page:
         sys.exit(f"{label}: {path} answered {status} at {url} without {expect!r}; not measuring it")
@@ -172,13 +220,17 @@ def _measure(wrk: str, session: Session, label: str, path: str, expect: str) -> 
         wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "10s",
         "-H", f"Cookie: {session.cookie_header()}", session.base + path,
     ]  # fmt: skip
+    before = _tree_cpu(server), _tree_cpu(postgres), _children_cpu()
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    after = _tree_cpu(server), _tree_cpu(postgres), _children_cpu()
     rps, p50, p99, requests, errors = _parse_wrk(output)
+    split = tuple((a - b) * 1000 / max(requests, 1) for a, b in zip(after, before, strict=True))
+    cpu_ms = sum(split) if requests and postgres else None
     # wrk counts a redirect as a success: the page must still be the page after the run.
     status, url, page = session.get(path)
     if status != 200 or not url.endswith(path) or expect not in page:
         errors += 1
-    return Result(label, rps, p50, p99, requests, errors, single)
+    return Result(label, rps, p50, p99, requests, errors, single, cpu_ms, split)
 
 
 def _load() -> str:
@@ -190,24 +242,34 @@ def _load() -> str:
 
 def _print(results: list[Result], load: str) -> None:
     bare = results[0].rps
+    cpus = os.cpu_count() or 1
     print(
         f"\ngunicorn: {WORKERS} sync workers, CONN_MAX_AGE={os.environ.get('CONN_MAX_AGE', '60')}; "
         f"wrk: {THREADS} threads, {CONNECTIONS} connections, {SECONDS} s; "
-        f"{os.cpu_count()} CPUs shared with wrk and PostgreSQL; load average before the run {load}"
+        f"{cpus} CPUs shared with wrk and PostgreSQL; load average before the run {load}"
     )
     print(
-        f"{'page':<40} {'req/s':>8} {'p50':>9} {'p99':>9} {'÷ bare':>7} {'errors':>6} {'one at a time':>14}  target"
+        f"{'page':<38} {'req/s':>6} {'p50':>9} {'p99':>9} {'÷ bare':>6} {'err':>4} {'1 at a time':>11} "
+        f"{'CPU/req':>8} {'app/db/wrk':>14} {'idle-CPU req/s':>14}  target"
     )
     for r in results:
         target = TARGETS.get(r.label)
         verdict = ""
         if target:
             ok = r.rps >= target[0] and r.p99_ms < target[1] and not r.errors
-            verdict = f"≥ {target[0]} req/s, p99 < {target[1]} ms: {'met' if ok else 'MISSED'}"
+            verdict = f"≥ {target[0]} req/s, p99 < {target[1]} ms: {'met' if ok else 'missed'}"
+        cpu = f"{r.cpu_ms:6.2f}ms" if r.cpu_ms else "       ?"
+        split = "/".join(f"{x:.1f}" for x in r.split) if r.cpu_ms and r.split else "?"
+        capacity = f"{cpus * 1000 / r.cpu_ms:14.0f}" if r.cpu_ms else f"{'?':>14}"
         print(
-            f"{r.label:<40} {r.rps:8.0f} {r.p50_ms:7.1f}ms {r.p99_ms:7.1f}ms {r.rps / bare:7.3f} "
-            f"{r.errors:6d} {r.one_at_a_time_ms:11.1f} ms  {verdict}"
+            f"{r.label:<38} {r.rps:6.0f} {r.p50_ms:7.1f}ms {r.p99_ms:7.1f}ms {r.rps / bare:6.3f} "
+            f"{r.errors:4d} {r.one_at_a_time_ms:8.1f} ms {cpu} {split:>14} {capacity}  {verdict}"
         )
+    print(
+        "CPU/req: CPU time of gunicorn, PostgreSQL and wrk per request (app/db/wrk: each, in ms); "
+        "idle-CPU req/s: what the "
+        f"{cpus} CPUs would serve with nothing else running (CPUs ÷ CPU/req)."
+    )
 
 
 def main() -> None:
@@ -255,9 +317,10 @@ def main() -> None:
         ]
         results = []
         load = _load()
+        postgres = _postmaster_pid()
         for label, path, expect in pages:
             print(f"measuring {label} ...", flush=True)
-            results.append(_measure(wrk, session, label, path, expect))
+            results.append(_measure(wrk, session, label, path, expect, server=proc.pid, postgres=postgres))
         _print(results, load)
     finally:
         proc.terminate()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
 from django.db.models import BooleanField, CharField, Lookup, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils.translation import get_language, override
 
 from registry.models import Category, Flag, Status, WorkerRecord
 from registry.templatetags.registry_tags import FLAG_SHORT
@@ -267,11 +269,19 @@ LIST_COLUMNS = (
 )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=4)
+def _row_labels(language: str) -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, str]]]:
+    """Status, category and flag labels in one language, translated once per process."""
+    with override(language):
+        statuses = {value: str(label) for value, label in Status.choices}
+        categories = {value: str(label) for value, label in Category.choices}
+        flags = {value: (str(FLAG_SHORT.get(value, value)), str(label)) for value, label in Flag.choices}
+    return statuses, categories, flags
+
+
 def list_rows(records: list[WorkerRecord], *, detail_url: str) -> list[ListRow]:
     """Rows for the list page; `detail_url` has `{}` where the record's id goes."""
-    statuses = {value: str(label) for value, label in Status.choices}
-    categories = {value: str(label) for value, label in Category.choices}
-    flags = {value: (str(FLAG_SHORT.get(value, value)), str(label)) for value, label in Flag.choices}
+    statuses, categories, flags = _row_labels(get_language())
     return [
         ListRow(
             url=detail_url.format(r.pk),

@@ -105,7 +105,11 @@ def select_field(bound_field) -> str:
         f"{escape(str(label))}</option>"
         for value, label in bound_field.field.choices
     )
-    invalid = ' aria-invalid="true"' if bound_field.errors else ""
+    invalid = (
+        f' aria-invalid="true" aria-describedby="{escape(bound_field.auto_id)}_error"'
+        if bound_field.errors
+        else ""
+    )
     css = escape(bound_field.field.widget.attrs.get("class", ""))
     return mark_safe(
         f'<select name="{escape(bound_field.html_name)}" class="{css}" id="{escape(bound_field.auto_id)}"'

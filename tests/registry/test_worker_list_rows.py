@@ -60,3 +60,13 @@ def test_filter_bar_keeps_the_chosen_values(login, operator, agency, period):
         '<select name="flag" class="form-select" id="id_flag"><option value="" selected>Semua</option>'
         in page
     )
+
+
+def test_rows_follow_the_chosen_language(login, operator, agency, period, client, settings):
+    WorkerRecordFactory(agency=agency, period=period, flags=["age"])
+    client = login(operator)
+    assert ">Didaftarkan Instansi</span>" in client.get(LIST).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(LIST).content.decode()
+    assert ">Registered by agency</span>" in page
+    assert 'title="Age outside the allowed range on the cut-off date">Age</span>' in page
