@@ -6,7 +6,10 @@ from django.contrib.auth.forms import AdminUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import NationalAdminLoginForm
-from accounts.models import AGENCY_ROLES, User
+from accounts.models import AGENCY_ROLES, Role, User
+from registry.labels import label_unnamed_fields
+
+label_unnamed_fields("accounts")
 
 # One clear message for a wrong password; agency staff and workers are pointed to their own login.
 admin.site.login_form = NationalAdminLoginForm
@@ -18,6 +21,16 @@ class UserCreationWithRoleForm(AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ("username", "email", "role", "agency")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No role is preselected: the national admin chooses one on purpose (the model's default,
+        # "worker", would silently create an account that belongs to no record).
+        role = self.fields["role"]
+        role.choices = [("", "---------"), *Role.choices]
+        role.required = True
+        role.initial = None
+        self.initial.pop("role", None)
 
     def clean(self):
         cleaned = super().clean()
@@ -33,7 +46,8 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["username", "first_name", "last_name", "email", "agency__name"]
     list_select_related = ["agency"]
-    raw_id_fields = ["agency", "worker_record"]
+    autocomplete_fields = ["agency"]  # searched by code or name (AgencyAdmin.search_fields)
+    raw_id_fields = ["worker_record"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Role and agency"), {"fields": ("role", "agency", "worker_record")}),

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from registry.labels import label_unnamed_fields
 from registry.models import (
     Agency,
     AgencySubmission,
@@ -17,6 +18,12 @@ from registry.models import (
     WorkUnit,
 )
 from registry.validators import mask_number
+
+# The national admin's site, in the portal's words (the header, the browser tab and the index page).
+admin.site.site_header = admin.site.site_title = admin.site.index_title = _(
+    "Non-ASN Data Collection — National Admin"
+)
+label_unnamed_fields("registry")
 
 
 class WorkUnitInline(admin.TabularInline):

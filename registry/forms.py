@@ -217,14 +217,6 @@ class ImportUploadForm(forms.Form):
     )
 
 
-SORTS = {
-    "name": ("full_name", "id"),
-    "-name": ("-full_name", "-id"),
-    "newest": ("-created_at", "-id"),
-    "oldest": ("created_at", "id"),
-}
-
-
 class WorkerFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
 from django.db.models import BooleanField, CharField, Lookup, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils.translation import get_language, override
 
-from registry.models import WorkerRecord
+from registry.models import Category, Flag, Status, WorkerRecord
+from registry.templatetags.registry_tags import FLAG_SHORT
+from registry.validators import mask_number
 
 
 @CharField.register_lookup
@@ -32,6 +38,18 @@ class ILike(Lookup):
         return f"{lhs} ILIKE {rhs}", [*lhs_params, *rhs_params]
 
 
+@CharField.register_lookup
+class Like(Lookup):
+    """`field LIKE pattern` on the bare column (the caller writes the % wildcards)."""
+
+    lookup_name = "like"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
+
+
 def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -39,7 +57,9 @@ def escape_like(text: str) -> str:
 PAGE_SIZE = 25
 COUNT_CAP = 10_000
 COUNT_TIMEOUT_MS = 15
-# sort name -> (column, descending)
+COUNT_CACHE_SECONDS = 10
+COUNT_CACHE_FROM = 1_000
+# The one sort map (list, export, filter form): sort name -> (column, descending).
 SORTS: dict[str, tuple[str, bool]] = {
     "name": ("full_name", False),
     "-name": ("full_name", True),
@@ -48,6 +68,16 @@ SORTS: dict[str, tuple[str, bool]] = {
     "submitted": ("submitted_at", False),  # the verification queue
 }
 DEFAULT_SORT = "name"
+# A search of only digits this long or longer looks inside NIKs (trigram index on nik).
+PARTIAL_NIK_MIN = 6
+NIK_LENGTH = 16
+MAX_ID = 2**63 - 1
+
+
+def ordering(sort: str) -> list[str]:
+    """order_by() arguments for a sort name, the id last so that ties keep one order."""
+    column, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    return [f"-{column}", "-id"] if descending else [column, "id"]
 
 
 def filter_records(
@@ -61,9 +91,12 @@ def filter_records(
 ) -> QuerySet[WorkerRecord]:
     q = " ".join((q or "").split())
     if q:
-        digits = q.replace(" ", "")
-        if digits.isdigit() and len(digits) == 16:
+        digits = q.replace(" ", "").replace(".", "")
+        if digits.isascii() and digits.isdigit() and len(digits) == NIK_LENGTH:
             qs = qs.filter(nik=digits)
+        elif digits.isascii() and digits.isdigit() and PARTIAL_NIK_MIN <= len(digits) < NIK_LENGTH:
+            # LIKE on the bare column is answered by the trigram GIN index on nik (record_nik_trgm).
+            qs = qs.filter(nik__like=f"%{digits}%")
         elif q.upper().startswith("NA") and "-" in q:
             qs = qs.filter(registration_number=q.upper())
         else:
@@ -92,15 +125,31 @@ def encode_cursor(value: Any, pk: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(token: str) -> tuple[Any, int] | None:
+def decode_cursor(token: str, *, sort: str = DEFAULT_SORT) -> tuple[Any, int] | None:
+    """The (value, id) a page link carries, or None for anything this list did not hand out.
+
+    The token comes from the address bar: a forged one (not base64 or JSON, `true` as the id, a
+    date that is no date, a NUL) must lead to the first page, never to a database error.
+    """
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         value, pk = json.loads(raw)
-        if not isinstance(pk, int) or not isinstance(value, str):
-            return None
-        return value, pk
     except (ValueError, TypeError):
         return None
+    if type(pk) is not int or not 0 < pk <= MAX_ID or not isinstance(value, str) or "\x00" in value:
+        return None
+    column, _descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    if column in ("created_at", "submitted_at"):
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        if moment.tzinfo is None:
+            return None
+        return moment, pk
+    if len(value) > WorkerRecord._meta.get_field(column).max_length:
+        return None
+    return value, pk
 
 
 @dataclass
@@ -116,19 +165,39 @@ class Page:
         return bool(self.next_cursor or self.prev_cursor)
 
 
-def bounded_count(qs: QuerySet, cap: int = COUNT_CAP) -> tuple[int | None, bool]:
+def bounded_count(qs: QuerySet, cap: int = COUNT_CAP, *, key: str | None = None) -> tuple[int | None, bool]:
     """How many rows match, up to `cap`; None when counting would take longer than the page itself
-    (a broad name search over a big agency): the page then says "many" instead of a number."""
+    (a broad name search over a big agency): the page then says "many" instead of a number.
+
+    A large answer (or a count given up) is kept in Django's cache for a few seconds per filter:
+    the next page and the next operator of the agency do not count the same 10,000 rows again.
+    Small counts are cheap and stay exact. `key` names the filter (the query's SQL otherwise).
+    """
+    limited = qs.order_by()[: cap + 1]
+    if key is None:
+        key = repr(limited.query.sql_with_params())
+    key = "listing:count:" + hashlib.sha256(key.encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     try:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(f"SET LOCAL statement_timeout = {COUNT_TIMEOUT_MS}")
-                n = qs.order_by()[: cap + 1].count()
+                n = limited.count()
                 # Inside an outer transaction (tests, ATOMIC_REQUESTS) the limit would outlive this block.
                 cursor.execute("SET LOCAL statement_timeout = DEFAULT")
     except OperationalError:  # the count was cancelled by the timeout
-        return None, True
-    return min(n, cap), n > cap
+        result: tuple[int | None, bool] = (None, True)
+    else:
+        result = (min(n, cap), n > cap)
+    if result[0] is None or result[0] >= COUNT_CACHE_FROM:
+        cache.set(key, result, COUNT_CACHE_SECONDS)
+    return result
+
+
+def _reversed(sort: str) -> list[str]:
+    return [name[1:] if name.startswith("-") else f"-{name}" for name in ordering(sort)]
 
 
 def keyset_page(
@@ -139,28 +208,29 @@ def keyset_page(
     before: str | None = None,
     size: int | None = None,
     with_count: bool = True,
+    count_key: str | None = None,
 ) -> Page:
     size = size or PAGE_SIZE
-    column, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    column, descending = SORTS[sort]
     table = WorkerRecord._meta.db_table
-    cursor = decode_cursor(after) if after else (decode_cursor(before) if before else None)
-    forward = not (before and cursor)
+    cursor = decode_cursor(after, sort=sort) if after else None
+    if cursor is None and before and not after:
+        cursor = decode_cursor(before, sort=sort)
+    forward = not (before and not after and cursor)
     page_qs = qs
     if cursor:
         value, pk = cursor
         greater = forward != descending
         op = ">" if greater else "<"
-        cast = "::timestamptz" if column in ("created_at", "submitted_at") else ""
         page_qs = page_qs.filter(
             RawSQL(
-                f'("{table}"."{column}", "{table}"."id") {op} (%s{cast}, %s)',
+                f'("{table}"."{column}", "{table}"."id") {op} (%s, %s)',
                 (value, pk),
                 output_field=BooleanField(),
             )
         )
-    asc = forward != descending
-    ordering = [column if asc else f"-{column}", "id" if asc else "-id"]
-    rows = list(page_qs.order_by(*ordering)[: size + 1])
+    rows = list(page_qs.order_by(*(ordering(sort) if forward else _reversed(sort)))[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
     if not forward:
@@ -169,5 +239,62 @@ def keyset_page(
     has_prev = bool(cursor) if forward else more
     next_cursor = encode_cursor(getattr(rows[-1], column), rows[-1].pk) if rows and has_next else None
     prev_cursor = encode_cursor(getattr(rows[0], column), rows[0].pk) if rows and has_prev else None
-    count, capped = bounded_count(qs) if with_count else (0, False)
+    count, capped = bounded_count(qs, key=count_key) if with_count else (0, False)
     return Page(rows, next_cursor, prev_cursor, count, capped)
+
+
+@dataclass(frozen=True, slots=True)
+class ListRow:
+    """One line of the worker list, with every text already looked up.
+
+    The list is the portal's busiest page: per-row template includes, `{% url %}` and
+    `get_FOO_display()` (which translates every choice on each call) were most of its time.
+    """
+
+    url: str
+    name: str
+    category: str
+    birth_date: str
+    masked_nik: str
+    position: str
+    unit: str
+    status: str
+    status_label: str
+    flags: tuple[tuple[str, str], ...]  # (short label, full label)
+
+
+# The columns list_rows() shows, and created_at for the page links of the newest/oldest sorts.
+LIST_COLUMNS = (
+    "id", "full_name", "category", "birth_date", "nik", "position", "status", "flags", "created_at",
+    "work_unit__name",
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=4)
+def _row_labels(language: str) -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, str]]]:
+    """Status, category and flag labels in one language, translated once per process."""
+    with override(language):
+        statuses = {value: str(label) for value, label in Status.choices}
+        categories = {value: str(label) for value, label in Category.choices}
+        flags = {value: (str(FLAG_SHORT.get(value, value)), str(label)) for value, label in Flag.choices}
+    return statuses, categories, flags
+
+
+def list_rows(records: list[WorkerRecord], *, detail_url: str) -> list[ListRow]:
+    """Rows for the list page; `detail_url` has `{}` where the record's id goes."""
+    statuses, categories, flags = _row_labels(get_language())
+    return [
+        ListRow(
+            url=detail_url.format(r.pk),
+            name=r.full_name,
+            category=categories.get(r.category, r.category),
+            birth_date=r.birth_date.strftime("%d-%m-%Y") if r.birth_date else "",
+            masked_nik=mask_number(r.nik),
+            position=r.position,
+            unit=r.work_unit.name if r.work_unit_id else "",
+            status=r.status,
+            status_label=statuses.get(r.status, r.status),
+            flags=tuple(flags.get(f, (f, f)) for f in r.flags),
+        )
+        for r in records
+    ]

@@ -273,6 +273,8 @@ class WorkerRecord(models.Model):
             models.Index(fields=["period", "birth_date"], name="record_period_birth"),
             GinIndex(fields=["flags"], name="record_flags_gin"),
             GinIndex(name="record_name_trgm", fields=["full_name"], opclasses=["gin_trgm_ops"]),
+            # Search by part of a NIK (`nik LIKE '%digits%'`, six digits or more).
+            GinIndex(name="record_nik_trgm", fields=["nik"], opclasses=["gin_trgm_ops"]),
         ]
 
     def __str__(self) -> str:

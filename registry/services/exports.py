@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from registry.labels import record_field_label
 from registry.models import Agency, AuditEvent, Flag, WorkerRecord
 
 EXPORT_FIELDS = (
@@ -30,15 +31,7 @@ def spreadsheet_safe(value: Any) -> Any:
 
 
 def _headers() -> list[str]:
-    labels = []
-    for name in EXPORT_FIELDS:
-        if name == "flags":
-            labels.append(_("Flags"))
-        elif name == "work_unit":
-            labels.append(_("Work unit"))
-        else:
-            labels.append(str(WorkerRecord._meta.get_field(name).verbose_name).capitalize())
-    return labels
+    return [record_field_label(name) for name in EXPORT_FIELDS]
 
 
 def _cells(record: WorkerRecord) -> list[Any]:

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from html import escape
+
 from django import template
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Flag, audit_action_label
@@ -83,3 +86,67 @@ def field_label(name: str) -> str:
         return str(WorkerRecord._meta.get_field(name).verbose_name)
     except Exception:
         return name
+
+
+@register.filter
+def rupiah(value) -> str:
+    """Money as it is written in Indonesia, whatever the page's language: "Rp 1.500.000"."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = int(value)
+    except (TypeError, ValueError):
+        return value
+    sign = "-" if amount < 0 else ""
+    return f"{sign}Rp {abs(amount):,}".replace(",", ".")
+
+
+# The worker list is the agency portal's busiest page. Rendered as template nodes, its 25 rows and
+# filter bar were most of its time (each variable escaped through Django's lazy-aware wrappers,
+# each <option> rendered by a widget template): these two tags build the same HTML in Python,
+# escaping every text once with html.escape (the same entities as Django's escape).
+
+
+@register.simple_tag
+def select_field(bound_field) -> str:
+    """The <select> of a form's choice field (what `{{ form.field }}` renders, in one pass)."""
+    current = bound_field.value()
+    current = "" if current is None else str(current)
+    options = "".join(
+        f'<option value="{escape(str(value))}"{" selected" if str(value) == current else ""}>'
+        f"{escape(str(label))}</option>"
+        for value, label in bound_field.field.choices
+    )
+    invalid = (
+        f' aria-invalid="true" aria-describedby="{escape(bound_field.auto_id)}_error"'
+        if bound_field.errors
+        else ""
+    )
+    css = escape(bound_field.field.widget.attrs.get("class", ""))
+    return mark_safe(
+        f'<select name="{escape(bound_field.html_name)}" class="{css}" id="{escape(bound_field.auto_id)}"'
+        f"{invalid}>{options}</select>"
+    )
+
+
+@register.simple_tag
+def worker_rows(rows) -> str:
+    """The table rows of the worker list (registry.listing.ListRow)."""
+    out = []
+    for r in rows:
+        flags = "".join(
+            f'<span class="badge flag-badge me-1 mb-1" title="{escape(label)}">{escape(short)}</span>'
+            for short, label in r.flags
+        )
+        flagged = ' class="row-flagged"' if r.flags else ""
+        out.append(
+            f"<tr{flagged}>"
+            f'<td><a class="fw-semibold text-decoration-none" href="{escape(r.url)}">{escape(r.name)}</a>'
+            f'<div class="small text-muted">{escape(r.category)} · {escape(r.birth_date)}</div></td>'
+            f'<td class="font-monospace small">{escape(r.masked_nik)}</td>'
+            f'<td class="d-none d-md-table-cell small">{escape(r.position)}</td>'
+            f'<td class="d-none d-lg-table-cell small">{escape(r.unit) or "—"}</td>'
+            f'<td><span class="badge status-badge status-{escape(r.status)}">{escape(r.status_label)}</span></td>'
+            f"<td>{flags}</td></tr>"
+        )
+    return mark_safe("\n".join(out))

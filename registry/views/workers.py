@@ -4,13 +4,28 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import agency_staff_required, client_ip, get_record_for_agency, scoped, user_agency
+from accounts.access import (
+    agency_staff_required,
+    client_ip,
+    get_record_for_agency,
+    scoped,
+    user_agency,
+)
 from registry.forms import ReleaseForm, WorkerFilterForm, WorkerForm
-from registry.listing import filter_records, keyset_page
+from registry.listing import (
+    DEFAULT_SORT,
+    LIST_COLUMNS,
+    Page,
+    filter_records,
+    keyset_page,
+    list_rows,
+    ordering,
+)
 from registry.models import AuditEvent, Flag, WorkerRecord, WorkUnit
 from registry.rules import possible_duplicates
 from registry.services.exports import export_csv_rows, export_log, export_xlsx
@@ -29,9 +44,16 @@ def _units(user) -> list[WorkUnit]:
 
 
 def _filtered(request: HttpRequest):
+    """The filter form, its values, the records it selects (None when a filter is invalid) and the period.
+
+    An invalid filter (an unknown status, another agency's unit) never widens to the whole agency:
+    the list shows the errors and no rows, the export refuses.
+    """
     period = active_period()
     form = WorkerFilterForm(request.GET or None, units=_units(request.user))
-    filters = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        return form, {}, None, period
+    filters = form.cleaned_data if form.is_bound else {}
     qs = scoped(request.user, WorkerRecord.objects.filter(period=period))
     qs = filter_records(
         qs,
@@ -41,28 +63,41 @@ def _filtered(request: HttpRequest):
         flag=filters.get("flag", ""),
         unit=filters.get("unit"),
     )
-    return form, filters, qs
+    return form, filters, qs, period
+
+
+def _count_key(request: HttpRequest, period, filters: dict) -> str:
+    """What a list's count depends on: the user's agency, the active period and the filters."""
+    chosen = sorted((k, str(v)) for k, v in filters.items() if k != "sort" and v not in ("", None))
+    return repr(("workers", request.user.agency_id, period.pk, chosen))
 
 
 @agency_staff_required
 def worker_list(request: HttpRequest) -> HttpResponse:
-    form, filters, qs = _filtered(request)
-    sort = filters.get("sort") or "name"
-    page = keyset_page(
-        qs.select_related("work_unit"),
-        sort=sort,
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
-    )
+    form, filters, qs, period = _filtered(request)
+    sort = filters.get("sort") or DEFAULT_SORT
+    if qs is None:
+        page = Page(rows=[], next_cursor=None, prev_cursor=None, count=0, count_capped=False)
+    else:
+        page = keyset_page(
+            qs.select_related("work_unit").only(*LIST_COLUMNS),
+            sort=sort,
+            after=request.GET.get("after"),
+            before=request.GET.get("before"),
+            count_key=_count_key(request, period, filters),
+        )
     params = request.GET.copy()
     for key in ("after", "before"):
         params.pop(key, None)
+    detail_url = reverse("registry:worker-detail", args=[0]).replace("/0/", "/{}/")
     return render(
         request,
         "registry/worker_list.html",
         {
             "form": form,
+            "filter_invalid": qs is None,
             "page": page,
+            "rows": list_rows(page.rows, detail_url=detail_url),
             "query": params.urlencode(),
             "flag_labels": dict(Flag.choices),
             "can_write": request.user.can_write_agency_data,
@@ -72,9 +107,11 @@ def worker_list(request: HttpRequest) -> HttpResponse:
 
 @agency_staff_required
 def worker_export(request: HttpRequest, file_format: str) -> HttpResponse:
-    form, filters, qs = _filtered(request)
-    order = {"name": ("full_name", "id"), "-name": ("-full_name", "-id"), "newest": ("-created_at", "-id")}
-    qs = qs.order_by(*order.get(filters.get("sort") or "name", ("created_at", "id")))
+    form, filters, qs, _period = _filtered(request)
+    if qs is None:
+        messages.error(request, _("Nothing was exported: correct the filter first."))
+        return redirect(f"{reverse('registry:worker-list')}?{request.GET.urlencode()}")
+    qs = qs.order_by(*ordering(filters.get("sort") or DEFAULT_SORT))
     agency = user_agency(request.user)
     export_log(
         agency=agency,

@@ -1,0 +1,112 @@
+"""Query budgets of the agency portal's busiest pages, pinned so that a per-row query cannot creep in.
+
+The numbers do not grow with the number of records: each page below holds more rows than one page
+and every row has a work unit and flags.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from registry.models import ImportJob, WorkUnit
+from tests.factories import WorkerRecordFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def many(agency, period, operator):
+    units = [WorkUnit.objects.create(agency=agency, name=f"Dinas {i}") for i in range(3)]
+    for i in range(40):
+        WorkerRecordFactory(
+            agency=agency,
+            period=period,
+            work_unit=units[i % 3],
+            flags=["age", "service"] if i % 3 else [],
+            status="submitted" if i % 2 else "registered",
+        )
+    for i in range(6):
+        ImportJob.objects.create(
+            agency=agency, period=period, created_by=operator, original_name=f"f{i}.xlsx"
+        )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"q": "Pegawai", "status": "submitted", "flag": "age", "sort": "newest"}, {"q": "320101"}],
+)
+def test_worker_list_query_budget(login, operator, many, django_assert_max_num_queries, params):
+    client = login(operator)
+    # 1 session, 2 user, 3 active period, 4 the user's agency (scoping), 5 the agency's work units
+    # (filter form), 6 the page of records with their work units (one join), then the bounded
+    # count: 7 savepoint, 8 SET LOCAL statement_timeout, 9 the count, 10 reset, 11 release.
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("registry:worker-list"), params)
+    assert response.status_code == 200
+    assert response.context["page"].rows
+
+
+def test_worker_list_page_two_query_budget(login, operator, many, django_assert_max_num_queries):
+    client = login(operator)
+    cursor = client.get(reverse("registry:worker-list")).context["page"].next_cursor
+    # The same eleven as page 1: the cursor adds a condition, not a query.
+    with django_assert_max_num_queries(11):
+        response = client.get(reverse("registry:worker-list"), {"after": cursor})
+    assert len(response.context["page"].rows) == 15
+
+
+def test_dashboard_query_budget(login, operator, many, django_assert_max_num_queries):
+    client = login(operator)
+    # 1 session, 2 user, 3 the user's agency, 4 active period, 5 every count (records per status
+    # and flags, one pass), 6 the agency's submission, 7 the five latest imports.
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("registry:dashboard"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="active-total">40<' in page
+    assert 'data-testid="flagged-total">26<' in page
+    assert page.count("f5.xlsx") + page.count("f1.xlsx") == 2
+
+
+def test_a_big_agencys_dashboard_counts_come_from_the_cache_for_a_few_seconds(
+    login, operator, many, agency, period, monkeypatch, django_assert_max_num_queries
+):
+    from registry.views import dashboard
+
+    monkeypatch.setattr(dashboard, "COUNTS_CACHE_FROM", 10)  # "big" from 10 records here
+    client = login(operator)
+    client.get(reverse("registry:dashboard"))
+    WorkerRecordFactory(agency=agency, period=period)
+    # The counts are not read again: 1 session, 2 user, 3 agency, 4 period, 5 submission, 6 imports.
+    with django_assert_max_num_queries(6):
+        page = client.get(reverse("registry:dashboard")).content.decode()
+    assert 'data-testid="active-total">40<' in page  # a few seconds behind, by design
+
+
+def test_a_small_agencys_dashboard_is_always_exact(login, operator, many, agency, period):
+    client = login(operator)
+    client.get(reverse("registry:dashboard"))
+    WorkerRecordFactory(agency=agency, period=period)
+    page = client.get(reverse("registry:dashboard")).content.decode()
+    assert 'data-testid="active-total">41<' in page
+
+
+def test_a_big_lists_count_is_kept_for_a_few_seconds(login, operator, many, agency, period, monkeypatch):
+    from registry import listing
+
+    monkeypatch.setattr(listing, "COUNT_CACHE_FROM", 10)
+    client = login(operator)
+    assert client.get(reverse("registry:worker-list")).context["page"].count == 40
+    WorkerRecordFactory(agency=agency, period=period)
+    assert client.get(reverse("registry:worker-list")).context["page"].count == 40
+    # Another filter is another count.
+    assert client.get(reverse("registry:worker-list"), {"category": "non_asn"}).context["page"].count == 41
