@@ -462,11 +462,3 @@ def data_card(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Submit your data first; then the data collection card can be printed."))
         return redirect("worker:resume")
     return _pdf(data_card_pdf(record), f"kartu-pendataan-{record.registration_number}.pdf")
-
-
-def verify(request: HttpRequest, token: str) -> HttpResponse:
-    """Public: confirms a printed card is genuine; shows name, agency and current status only."""
-    record = WorkerRecord.objects.select_related("agency").filter(card_token=token).first()
-    if record is None:
-        return render(request, "cards/verify_unknown.html", status=404)
-    return render(request, "cards/verify.html", {"record": record})

@@ -1,0 +1,272 @@
+"""The public path: Pengumuman → Instansi → the agency's Pengumuman → Daftar Pegawai Honorer.
+
+Every list page reads one published version (its own rows, never the live records), a page at a
+time by number (keyset: the deepest page costs what the first does), and is cached per version
+(announcements.caching).
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+
+from announcements.caching import cached_page, page_tag
+from announcements.models import SLUG_KINDS, ListSnapshot, SnapshotKind, SnapshotRow
+from announcements.services.downloads import snapshot_csv_lines, snapshot_pdf_ensure
+from announcements.services.publish import INLINE_MAX_ROWS, snapshot_changes
+from registry.models import Agency, AgencySubmission, EducationLevel, Period
+
+PAGE_SIZE = 50
+SEARCH_MAX = 100
+LIST_PARAMS = frozenset({"q", "after", "before", "halaman"})
+EDUCATION = dict(EducationLevel.choices)
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """Choose the agency ("Instansi"): all of them, grouped by kind, narrowed by a search (no JavaScript)."""
+    query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX]
+    published = ListSnapshot.objects.published().filter(submission__agency=OuterRef("pk"))
+    agencies = Agency.objects.filter(is_active=True).annotate(
+        has_list=Exists(published.filter(kind=SnapshotKind.PUBLIC_TEST)),
+        has_final=Exists(published.filter(kind=SnapshotKind.FINAL)),
+    )
+    for word in query.split():
+        agencies = agencies.filter(Q(name__icontains=word) | Q(code__iexact=word))
+    groups = []
+    rows = list(agencies.order_by("name").only("code", "name", "kind"))
+    for kind, label in Agency.Kind.choices:
+        members = [agency for agency in rows if agency.kind == kind]
+        if members:
+            groups.append({"kind": kind, "label": label, "agencies": members})
+    context = {"groups": groups, "query": query, "total": len(rows)}
+    return render(request, "announcements/index.html", context)
+
+
+def _current_snapshots(submission: AgencySubmission | None) -> dict[str, ListSnapshot]:
+    if submission is None:
+        return {}
+    current: dict[str, ListSnapshot] = {}
+    for snapshot in ListSnapshot.objects.published().filter(submission=submission).order_by("version"):
+        current[snapshot.kind] = snapshot  # the highest version of each kind wins
+    return current
+
+
+def agency(request: HttpRequest, code: str) -> HttpResponse:
+    """One agency's announcements: the public-test list while prefinalised, the final list once completed."""
+    agency = get_object_or_404(Agency, code=code, is_active=True)
+    period = Period.objects.active()
+    submission = (
+        AgencySubmission.objects.select_related("period").filter(agency=agency, period=period).first()
+        if period
+        else None
+    )
+    current = _current_snapshots(submission)
+    announcements = [current[k] for k in (SnapshotKind.FINAL, SnapshotKind.PUBLIC_TEST) if k in current]
+    fingerprint = [submission.phase if submission else "-", *(s.sha256 for s in announcements)]
+
+    def render_page(csrf_token: str | None) -> HttpResponse:
+        context = {
+            "agency": agency,
+            "period": period,
+            "submission": submission,
+            "announcements": announcements,
+        }
+        if csrf_token:
+            context["csrf_token"] = csrf_token
+        return render(request, "announcements/agency.html", context)
+
+    return cached_page(request, page_tag(request, "agency", agency.pk, *fingerprint), render_page)
+
+
+def _snapshot(code: str, slug: str, version: int | None) -> ListSnapshot:
+    """A published version (the newest of its kind when `version` is None), or 404.
+
+    A numbered version never changes once published, so it is kept in the cache; the newest is
+    always looked up, so a new publication shows at once.
+    """
+    kind = SLUG_KINDS.get(slug)
+    if kind is None:
+        raise Http404
+    key = f"announcements:snapshot:{code}:{kind}:{version}"
+    if version is not None and (snapshot := cache.get(key)) is not None:
+        return snapshot
+    snapshots = (
+        ListSnapshot.objects.published()
+        .for_agency_code(code)
+        .filter(kind=kind)
+        .select_related("submission__agency", "submission__period")
+        .defer("error")
+    )
+    snapshot = (snapshots.filter(version=version) if version else snapshots.order_by("-version")).first()
+    if snapshot is None:
+        raise Http404
+    if version is not None:
+        cache.set(key, snapshot, None)
+    return snapshot
+
+
+def _urls(snapshot: ListSnapshot) -> dict[str, str]:
+    args = [snapshot.submission.agency.code, snapshot.slug, snapshot.version]
+    return {
+        "announcement": reverse("announcements:version", args=args),
+        "list": reverse("announcements:version-list", args=args),
+        "changes": reverse("announcements:changes", args=args),
+        "csv": reverse("announcements:csv", args=args),
+        "pdf": reverse("announcements:pdf", args=args),
+    }
+
+
+def announcement(request: HttpRequest, code: str, slug: str, version: int | None = None) -> HttpResponse:
+    """One announcement: its dates, the window for objections, the hash, what changed, the downloads."""
+    snapshot = _snapshot(code, slug, version)
+    latest = version is None
+
+    def render_page(csrf_token: str | None) -> HttpResponse:
+        versions = list(
+            ListSnapshot.objects.published()
+            .filter(submission_id=snapshot.submission_id, kind=snapshot.kind)
+            .order_by("-version")
+            .only("version", "published_at", "row_count", "sha256", "kind")
+        )
+        newest = versions[0] if versions else snapshot
+        context = {
+            "snapshot": snapshot,
+            "agency": snapshot.submission.agency,
+            "urls": _urls(snapshot),
+            "versions": versions,
+            "newest": newest,
+            "is_newest": newest.version == snapshot.version,
+            "complaints_open": snapshot.objections_open(),
+        }
+        if csrf_token:
+            context["csrf_token"] = csrf_token
+        return render(request, "announcements/announcement.html", context)
+
+    # The numbered page also says whether a newer version exists: it is keyed by the newest one too.
+    newest_sha = snapshot.sha256 if latest else _snapshot(code, slug, None).sha256
+    tag = page_tag(
+        request, "announcement", snapshot.pk, snapshot.sha256, newest_sha, snapshot.objections_open()
+    )
+    return cached_page(request, tag, render_page)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if number >= 0 else None
+
+
+def snapshot_list(request: HttpRequest, code: str, slug: str, version: int | None = None) -> HttpResponse:
+    """ "Daftar Pegawai Honorer": a page of one version's rows, by number, optionally searched by name."""
+    snapshot = _snapshot(code, slug, version)
+    query = " ".join(request.GET.get("q", "").split()).lower()[:SEARCH_MAX]
+    after, before = _int(request.GET.get("after")), _int(request.GET.get("before"))
+    page_number = _int(request.GET.get("halaman"))
+    if page_number and not query and after is None and before is None:
+        after = (page_number - 1) * PAGE_SIZE
+    after = after or 0
+    complaints_open = snapshot.objections_open()
+
+    def render_page(csrf_token: str | None) -> HttpResponse:
+        rows = SnapshotRow.objects.filter(snapshot_id=snapshot.pk).only(
+            "number", "full_name", "masked_nik", "position", "unit", "education_level", "status", "record_id"
+        )
+        for word in query.split():
+            rows = rows.filter(search_name__contains=word)
+        if before:
+            page = list(rows.filter(number__lt=before).order_by("-number")[: PAGE_SIZE + 1])
+            has_previous, has_next = len(page) > PAGE_SIZE, True
+            page = page[:PAGE_SIZE][::-1]
+        else:
+            page = list(rows.filter(number__gt=after).order_by("number")[: PAGE_SIZE + 1])
+            has_previous, has_next = after > 0, len(page) > PAGE_SIZE
+            page = page[:PAGE_SIZE]
+        for row in page:
+            row.education_label = EDUCATION.get(row.education_level, row.education_level)
+        pages = (snapshot.row_count + PAGE_SIZE - 1) // PAGE_SIZE
+        context = {
+            "snapshot": snapshot,
+            "agency": snapshot.submission.agency,
+            "urls": _urls(snapshot),
+            "rows": page,
+            "query": query,
+            "has_previous": has_previous and bool(page),
+            "has_next": has_next and bool(page),
+            "previous_before": page[0].number if page else None,
+            "next_after": page[-1].number if page else None,
+            "page_number": None if query else (page[0].number - 1) // PAGE_SIZE + 1 if page else None,
+            "pages": pages,
+            "last_after": (pages - 1) * PAGE_SIZE if pages else 0,
+            "complaints_open": complaints_open,
+        }
+        if csrf_token:
+            context["csrf_token"] = csrf_token
+        return render(request, "announcements/list.html", context)
+
+    tag = page_tag(request, "list", snapshot.pk, snapshot.sha256, query, after, before, complaints_open)
+    return cached_page(request, tag, render_page, cacheable=set(request.GET) <= LIST_PARAMS)
+
+
+def changes(request: HttpRequest, code: str, slug: str, version: int) -> HttpResponse:
+    """What changed since the previous version: added, removed, status changed."""
+    snapshot = _snapshot(code, slug, version)
+
+    def render_page(csrf_token: str | None) -> HttpResponse:
+        context = {
+            "snapshot": snapshot,
+            "agency": snapshot.submission.agency,
+            "urls": _urls(snapshot),
+            "changes": snapshot_changes(snapshot),
+            "limit": 200,
+        }
+        if csrf_token:
+            context["csrf_token"] = csrf_token
+        return render(request, "announcements/changes.html", context)
+
+    return cached_page(request, page_tag(request, "changes", snapshot.pk, snapshot.sha256), render_page)
+
+
+def _download_name(snapshot: ListSnapshot, extension: str) -> str:
+    return f"daftar-{snapshot.submission.agency.code}-{snapshot.slug}-v{snapshot.version}.{extension}"
+
+
+def download_csv(request: HttpRequest, code: str, slug: str, version: int) -> HttpResponse:
+    snapshot = _snapshot(code, slug, version)
+    response = StreamingHttpResponse(snapshot_csv_lines(snapshot), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(snapshot, "csv")}"'
+    response["ETag"] = f'"{snapshot.sha256[:40]}-csv"'
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def download_pdf(request: HttpRequest, code: str, slug: str, version: int) -> HttpResponse:
+    """The PDF, laid out once per version: at once for a small list, by the task worker for a large one."""
+    snapshot = _snapshot(code, slug, version)
+    stored = ListSnapshot.objects.filter(pk=snapshot.pk).values_list("pdf", flat=True).first()
+    if not stored and snapshot.row_count <= INLINE_MAX_ROWS:
+        stored = snapshot_pdf_ensure(snapshot_id=snapshot.pk).pdf.name
+    if not stored:
+        response = render(
+            request,
+            "announcements/pdf_pending.html",
+            {"snapshot": snapshot, "agency": snapshot.submission.agency, "urls": _urls(snapshot)},
+            status=503,
+        )
+        response["Retry-After"] = "120"
+        return response
+    from django.http import FileResponse
+
+    handle = ListSnapshot._meta.get_field("pdf").storage.open(stored, "rb")
+    response = FileResponse(handle, as_attachment=True, filename=_download_name(snapshot, "pdf"))
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def current_list(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    """The newest version's list (the address to share: it always shows the newest)."""
+    return snapshot_list(request, code, slug, None)
