@@ -7,22 +7,27 @@ time by number (keyset: the deepest page costs what the first does), and is cach
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
-from announcements.caching import cached_page, page_tag
+from announcements.caching import address_key, cached_page, page_by_address, page_tag
 from announcements.models import SLUG_KINDS, ListSnapshot, SnapshotKind, SnapshotRow
 from announcements.services.downloads import snapshot_csv_lines, snapshot_pdf_ensure
 from announcements.services.publish import INLINE_MAX_ROWS, snapshot_changes
-from registry.models import Agency, AgencySubmission, EducationLevel, Period
+from registry.models import Agency, AgencySubmission, EducationLevel, Period, Status
 
 PAGE_SIZE = 50
 SEARCH_MAX = 100
 LIST_PARAMS = frozenset({"q", "after", "before", "halaman"})
-EDUCATION = dict(EducationLevel.choices)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -161,45 +166,103 @@ def _int(value: str | None) -> int | None:
     return number if number >= 0 else None
 
 
+def _valid_until(snapshot: ListSnapshot) -> dt.datetime | None:
+    """When a page of this version next changes by itself: the objection window opening or closing."""
+    now = timezone.now()
+    for moment in (snapshot.objections_open_at, snapshot.objections_close_at):
+        if moment is not None and now < moment:
+            return moment
+    return None
+
+
+def complaint_row_link(snapshot: ListSnapshot) -> str | None:
+    """The address prefix of the per-row "Ajukan aduan" link while the public test is open.
+
+    The complaints pages provide `announcements:complaint-new` (agency code, kind slug, version),
+    taking the row's number as `?baris=`; until they exist the list has no such column.
+    """
+    try:
+        return reverse(
+            "announcements:complaint-new",
+            args=[snapshot.submission.agency.code, snapshot.slug, snapshot.version],
+        )
+    except NoReverseMatch:
+        return None
+
+
+ROW_FIELDS = ("number", "full_name", "masked_nik", "position", "unit", "education_level", "status")
+
+
+def rows_html(rows: list[tuple], *, row_link: str | None) -> str:
+    """The table rows, written directly: on the busiest page of the site a template loop over 50 rows
+    costs more than everything else together. Every value is escaped."""
+    statuses = {code: escape(str(label)) for code, label in Status.choices}
+    education = {code: escape(str(label)) for code, label in EducationLevel.choices}
+    link_label = escape(_("File a complaint"))
+    out = []
+    for number, name, nik, position, unit, level, status in rows:
+        link = (
+            f'<td><a class="complaint-link" href="{escape(row_link)}?baris={number}">{link_label}</a></td>'
+            if row_link
+            else ""
+        )
+        out.append(
+            f'<tr><td>{number}</td><td>{escape(name)}</td><td class="text-nowrap">{escape(nik)}</td>'
+            f"<td>{escape(position)}</td><td>{escape(unit)}</td><td>{education.get(level, escape(level))}</td>"
+            f"<td>{statuses.get(status, escape(status))}</td>{link}</tr>"
+        )
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+
+
 def snapshot_list(request: HttpRequest, code: str, slug: str, version: int | None = None) -> HttpResponse:
     """ "Daftar Pegawai Honorer": a page of one version's rows, by number, optionally searched by name."""
-    snapshot = _snapshot(code, slug, version)
     query = " ".join(request.GET.get("q", "").split()).lower()[:SEARCH_MAX]
     after, before = _int(request.GET.get("after")), _int(request.GET.get("before"))
     page_number = _int(request.GET.get("halaman"))
     if page_number and not query and after is None and before is None:
         after = (page_number - 1) * PAGE_SIZE
     after = after or 0
+    cacheable = set(request.GET) <= LIST_PARAMS
+    address = None
+    if version is not None and cacheable:
+        # A numbered version never changes: its pages are answered by address, without the database.
+        address = address_key(request, "list-address", code, slug, version, query, after, before)
+        if (response := page_by_address(request, address)) is not None:
+            return response
+    snapshot = _snapshot(code, slug, version)
     complaints_open = snapshot.objections_open()
 
     def render_page(csrf_token: str | None) -> HttpResponse:
-        rows = SnapshotRow.objects.filter(snapshot_id=snapshot.pk).only(
-            "number", "full_name", "masked_nik", "position", "unit", "education_level", "status", "record_id"
-        )
+        rows = SnapshotRow.objects.filter(snapshot_id=snapshot.pk)
         for word in query.split():
             rows = rows.filter(search_name__contains=word)
         if before:
-            page = list(rows.filter(number__lt=before).order_by("-number")[: PAGE_SIZE + 1])
+            page = list(
+                rows.filter(number__lt=before).order_by("-number").values_list(*ROW_FIELDS)[: PAGE_SIZE + 1]
+            )
             has_previous, has_next = len(page) > PAGE_SIZE, True
             page = page[:PAGE_SIZE][::-1]
         else:
-            page = list(rows.filter(number__gt=after).order_by("number")[: PAGE_SIZE + 1])
+            page = list(
+                rows.filter(number__gt=after).order_by("number").values_list(*ROW_FIELDS)[: PAGE_SIZE + 1]
+            )
             has_previous, has_next = after > 0, len(page) > PAGE_SIZE
             page = page[:PAGE_SIZE]
-        for row in page:
-            row.education_label = EDUCATION.get(row.education_level, row.education_level)
         pages = (snapshot.row_count + PAGE_SIZE - 1) // PAGE_SIZE
+        row_link = complaint_row_link(snapshot) if complaints_open else None
         context = {
             "snapshot": snapshot,
             "agency": snapshot.submission.agency,
             "urls": _urls(snapshot),
-            "rows": page,
+            "rows_html": rows_html(page, row_link=row_link),
+            "row_count": len(page),
+            "row_link": row_link,
             "query": query,
             "has_previous": has_previous and bool(page),
             "has_next": has_next and bool(page),
-            "previous_before": page[0].number if page else None,
-            "next_after": page[-1].number if page else None,
-            "page_number": None if query else (page[0].number - 1) // PAGE_SIZE + 1 if page else None,
+            "previous_before": page[0][0] if page else None,
+            "next_after": page[-1][0] if page else None,
+            "page_number": None if query else (page[0][0] - 1) // PAGE_SIZE + 1 if page else None,
             "pages": pages,
             "last_after": (pages - 1) * PAGE_SIZE if pages else 0,
             "complaints_open": complaints_open,
@@ -209,7 +272,9 @@ def snapshot_list(request: HttpRequest, code: str, slug: str, version: int | Non
         return render(request, "announcements/list.html", context)
 
     tag = page_tag(request, "list", snapshot.pk, snapshot.sha256, query, after, before, complaints_open)
-    return cached_page(request, tag, render_page, cacheable=set(request.GET) <= LIST_PARAMS)
+    return cached_page(
+        request, tag, render_page, cacheable=cacheable, address=address, valid_until=_valid_until(snapshot)
+    )
 
 
 def changes(request: HttpRequest, code: str, slug: str, version: int) -> HttpResponse:

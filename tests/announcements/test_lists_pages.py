@@ -189,7 +189,17 @@ def test_unknown_agency_kind_or_version_is_404(client, agency, published):
         assert client.get(url).status_code == 404, url
 
 
-def test_list_leaves_a_place_for_complaint_links_while_the_public_test_is_open(client, agency, published):
+def test_list_leaves_a_place_for_complaint_links_while_the_public_test_is_open(client, agency, published, settings):
     response = client.get(f"/pengumuman/{agency.code}/uji-publik/v1/daftar/")
     assert response.context["complaints_open"] is True
-    assert "announcements/_complaint_row_link.html" in [t.name for t in response.templates]
+    assert "announcements/_complaint_list_link.html" in [t.name for t in response.templates]
+    assert 'class="complaint-link"' not in response.content.decode()  # no complaint pages yet: no column
+
+
+def test_rows_get_the_complaint_link_once_the_complaint_page_exists(published, monkeypatch):
+    from announcements.views import lists
+
+    monkeypatch.setattr(lists, "complaint_row_link", lambda snapshot: "/pengumuman/x/aduan/")
+    html = lists.rows_html([(7, "Budi <b>", "327301********01", "Guru", "Dinas", "S1", "eligible")], row_link="/a/")
+    assert 'href="/a/?baris=7"' in html and "Ajukan aduan" in html
+    assert "Budi &lt;b&gt;" in html  # escaped
