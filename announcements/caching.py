@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
@@ -61,9 +62,14 @@ def address_key(request: HttpRequest, *parts: object) -> str:
     return "announcements:address:" + page_tag(request, *parts)
 
 
+def _enabled() -> bool:
+    """ANNOUNCEMENTS_PAGE_CACHE=False renders every page (the benchmark's "uncached" rows)."""
+    return getattr(settings, "ANNOUNCEMENTS_PAGE_CACHE", True)
+
+
 def page_by_address(request: HttpRequest, key: str) -> HttpResponse | None:
     """The stored page for this address, without touching the database (None: render it)."""
-    if request.user.is_authenticated:
+    if request.user.is_authenticated or not _enabled():
         return None
     entry = cache.get(key)
     if entry is None:
@@ -91,7 +97,7 @@ def cached_page(
     """
     etag = f'"{tag}"'
     anonymous = not request.user.is_authenticated
-    if _not_modified(request, etag) or not (anonymous and cacheable):
+    if _not_modified(request, etag) or not (anonymous and cacheable and _enabled()):
         return _respond(request, etag, None, render)
     key = f"announcements:page:{tag}"
     body = cache.get(key)

@@ -3,7 +3,8 @@
 No HTTPS redirect (wrk speaks plain HTTP on loopback), plain static files (no manifest needed),
 persistent database connections (as a deployment sets CONN_MAX_AGE), and the benchmark's own URLs
 (a minimal view, the admin changelist of the snapshot rows) besides the site's.
-`BENCH_PAGE_CACHE=0` swaps the cache for a dummy one: every page is rendered from the database.
+`BENCH_PAGE_CACHE=0` turns the page cache off: every page is rendered, its rows read from the database
+(the immutable version metadata still comes from the cache, as it does in production).
 """
 
 import os

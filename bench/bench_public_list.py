@@ -133,6 +133,22 @@ def _row(result, minimal, page1) -> str:
     )
 
 
+def _get_status(url: str, headers: dict | None) -> int:
+    """The status of one GET, redirects not followed (a login redirect must not pass for a page)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+    connection.request(
+        "GET", f"{parts.path}?{parts.query}" if parts.query else parts.path, headers=headers or {}
+    )
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response.status
+
+
 def main() -> None:
     import urllib.request
 
@@ -187,8 +203,9 @@ def main() -> None:
         print(header)
         with gunicorn(env={"BENCH_PAGE_CACHE": "1" if cached else "0"}) as base:
             for _label, path, headers in runs + ([] if cached else admin_runs):
-                request = urllib.request.Request(base + path, headers=headers or {})
-                urllib.request.urlopen(request, timeout=60).read()  # warm: the first hit fills caches
+                status = _get_status(base + path, headers)  # warm: the first hit fills caches
+                if status != 200:
+                    raise SystemExit(f"{path} answered {status}, not 200: the numbers would be wrong")
             minimal = page1 = 0.0
             for label, path, headers in runs + ([] if cached else admin_runs):
                 result = wrk(base + path, label, seconds=SECONDS, headers=headers)

@@ -76,6 +76,13 @@ def test_list_is_searched_by_name_within_the_list(client, agency, published):
     assert "Siti Aminah" in page and "Budi Santoso" not in page
 
 
+def test_search_words_are_matched_literally(client, agency, published):
+    page = _text(client.get(f"/pengumuman/{agency.code}/uji-publik/v1/daftar/", {"q": "%"}))
+    assert "Budi Santoso" not in page and "Tidak ada pegawai tercantum" in page
+    both = _text(client.get(f"/pengumuman/{agency.code}/uji-publik/v1/daftar/", {"q": "budi santoso"}))
+    assert "Budi Santoso" in both and "Siti Aminah" not in both
+
+
 def test_list_pages_by_number_forward_backward_and_to_the_last(client, agency, published, monkeypatch):
     monkeypatch.setattr("announcements.views.lists.PAGE_SIZE", 2)
     url = f"/pengumuman/{agency.code}/uji-publik/v1/daftar/"
@@ -189,7 +196,9 @@ def test_unknown_agency_kind_or_version_is_404(client, agency, published):
         assert client.get(url).status_code == 404, url
 
 
-def test_list_leaves_a_place_for_complaint_links_while_the_public_test_is_open(client, agency, published, settings):
+def test_list_leaves_a_place_for_complaint_links_while_the_public_test_is_open(
+    client, agency, published, settings
+):
     response = client.get(f"/pengumuman/{agency.code}/uji-publik/v1/daftar/")
     assert response.context["complaints_open"] is True
     assert "announcements/_complaint_list_link.html" in [t.name for t in response.templates]
@@ -200,6 +209,8 @@ def test_rows_get_the_complaint_link_once_the_complaint_page_exists(published, m
     from announcements.views import lists
 
     monkeypatch.setattr(lists, "complaint_row_link", lambda snapshot: "/pengumuman/x/aduan/")
-    html = lists.rows_html([(7, "Budi <b>", "327301********01", "Guru", "Dinas", "S1", "eligible")], row_link="/a/")
+    html = lists.rows_html(
+        [(7, "Budi <b>", "327301********01", "Guru", "Dinas", "S1", "eligible")], row_link="/a/"
+    )
     assert 'href="/a/?baris=7"' in html and "Ajukan aduan" in html
     assert "Budi &lt;b&gt;" in html  # escaped
