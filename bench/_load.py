@@ -33,6 +33,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _secret_key() -> str:
+    """The calling process's key, so the sessions it made (the admin's login) are valid on the server."""
+    from django.conf import settings
+
+    return settings.SECRET_KEY
+
+
 @contextmanager
 def gunicorn(*, workers: int = 2, env: dict[str, str] | None = None):
     """Serve the site with the benchmark settings; yields the base URL."""
@@ -40,7 +47,7 @@ def gunicorn(*, workers: int = 2, env: dict[str, str] | None = None):
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench._public_settings",
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-" + "x" * 50,
+        "SECRET_KEY": _secret_key(),
         "DEBUG": "0",
         **(env or {}),
     }
@@ -64,7 +71,11 @@ def gunicorn(*, workers: int = 2, env: dict[str, str] | None = None):
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # workers stuck in long requests (the admin changelist)
+            process.kill()
+            process.wait()
 
 
 @dataclass
@@ -78,8 +89,11 @@ class Result:
 
 
 def _ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", value)
+    if match is None:
+        raise ValueError(f"unexpected wrk latency {value!r}")
+    number, unit = match.groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}[unit]
 
 
 def wrk(
@@ -89,6 +103,8 @@ def wrk(
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    if os.environ.get("BENCH_WRK_VERBOSE"):
+        print(out)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))
     p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))

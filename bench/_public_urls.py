@@ -17,10 +17,13 @@ class SnapshotRowAdmin(admin.ModelAdmin):
     """What an agency would otherwise use: the stock changelist over the same rows."""
 
     list_display = ["number", "full_name", "masked_nik", "position", "unit", "education_level", "status"]
-    list_filter = ["snapshot"]
     search_fields = ["full_name"]
     list_per_page = 50
     ordering = ["snapshot", "number"]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # One agency's list: ?snapshot__id__exact=… (a list_filter would list all 600 versions).
+        return lookup == "snapshot__id__exact" or super().lookup_allowed(lookup, value, request)
 
 
 urlpatterns = [path("bench/minimal/", minimal), path("", include("nonasn.urls"))]

@@ -8,11 +8,13 @@ time by number (keyset: the deepest page costs what the first does), and is cach
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -20,7 +22,14 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from announcements.caching import address_key, cached_page, page_by_address, page_tag
+from announcements.caching import (
+    CSRF_PLACEHOLDER,
+    PAGE_TIMEOUT,
+    address_key,
+    cached_page,
+    page_by_address,
+    page_tag,
+)
 from announcements.models import SLUG_KINDS, ListSnapshot, SnapshotKind, SnapshotRow
 from announcements.services.downloads import snapshot_csv_lines, snapshot_pdf_ensure
 from announcements.services.publish import INLINE_MAX_ROWS, snapshot_changes
@@ -242,8 +251,46 @@ def _page_rows(
     return page[:PAGE_SIZE], after > 0, len(page) > PAGE_SIZE
 
 
+ROWS_MARK = "<!--rows-7f1c0e-->"
+NAV_MARK = "<!--nav-7f1c0e-->"
+
+
+def _nav_html(*, query: str, page: list[tuple], has_previous: bool, has_next: bool, pages: int) -> str:
+    """First / previous / "page x of y" / next / last, as links by number."""
+    if not page:
+        return ""
+    q = f"q={escape(quote(query))}&amp;" if query else ""
+    button = '<a class="btn btn-outline-secondary btn-sm"{rel} href="?{href}">{label}</a>'
+    out = []
+    if has_previous:
+        if not query:
+            out.append(button.format(rel="", href="after=0", label=escape(_("First"))))
+        out.append(
+            button.format(rel=' rel="prev"', href=f"{q}before={page[0][0]}", label=escape(_("Previous")))
+        )
+    if not query:
+        label = _("Page %(page)s of %(pages)s") % {"page": (page[0][0] - 1) // PAGE_SIZE + 1, "pages": pages}
+        out.append(f'<span class="small">{escape(label)}</span>')
+    if has_next:
+        out.append(button.format(rel=' rel="next"', href=f"{q}after={page[-1][0]}", label=escape(_("Next"))))
+        if not query:
+            last = (pages - 1) * PAGE_SIZE
+            out.append(button.format(rel="", href=f"after={last}", label=escape(_("Last"))))
+    return "\n".join(out)
+
+
+def _empty_rows_html(query: str) -> str:
+    message = _("No listed worker matches this name.") if query else _("The list is empty.")
+    return f'<tr><td colspan="7" class="text-muted">{escape(message)}</td></tr>'
+
+
 def snapshot_list(request: HttpRequest, code: str, slug: str, version: int | None = None) -> HttpResponse:
-    """ "Daftar Pegawai Honorer": a page of one version's rows, by number, optionally searched by name."""
+    """ "Daftar Pegawai Honorer": a page of one version's rows, by number, optionally searched by name.
+
+    The page is the version's frame (rendered once per version, language and search, and kept in the
+    cache) with this page's rows and links written into it: a page not in the page cache costs one
+    indexed query and the writing of its rows.
+    """
     query = " ".join(request.GET.get("q", "").split()).lower()[:SEARCH_MAX]
     after, before = _int(request.GET.get("after")), _int(request.GET.get("before"))
     page_number = _int(request.GET.get("halaman"))
@@ -259,31 +306,39 @@ def snapshot_list(request: HttpRequest, code: str, slug: str, version: int | Non
             return response
     snapshot = _snapshot(code, slug, version)
     complaints_open = snapshot.objections_open()
+    pages = (snapshot.row_count + PAGE_SIZE - 1) // PAGE_SIZE
+    row_link = complaint_row_link(snapshot) if complaints_open else None
 
-    def render_page(csrf_token: str | None) -> HttpResponse:
-        page, has_previous, has_next = _page_rows(snapshot.pk, query, after, before)
-        pages = (snapshot.row_count + PAGE_SIZE - 1) // PAGE_SIZE
-        row_link = complaint_row_link(snapshot) if complaints_open else None
+    def render_frame() -> str:
         context = {
             "snapshot": snapshot,
             "agency": snapshot.submission.agency,
             "urls": _urls(snapshot),
-            "rows_html": rows_html(page, row_link=row_link),
-            "row_count": len(page),
+            "rows_html": mark_safe(ROWS_MARK),  # noqa: S308 - a constant
+            "nav_html": mark_safe(NAV_MARK),  # noqa: S308 - a constant
             "row_link": row_link,
             "query": query,
-            "has_previous": has_previous and bool(page),
-            "has_next": has_next and bool(page),
-            "previous_before": page[0][0] if page else None,
-            "next_after": page[-1][0] if page else None,
-            "page_number": None if query else (page[0][0] - 1) // PAGE_SIZE + 1 if page else None,
             "pages": pages,
-            "last_after": (pages - 1) * PAGE_SIZE if pages else 0,
             "complaints_open": complaints_open,
+            "csrf_token": CSRF_PLACEHOLDER,
         }
-        if csrf_token:
-            context["csrf_token"] = csrf_token
-        return render(request, "announcements/list.html", context)
+        return render(request, "announcements/list.html", context).content.decode()
+
+    def render_page(csrf_token: str | None) -> HttpResponse:
+        anonymous = not request.user.is_authenticated
+        frame_key = "announcements:frame:" + page_tag(
+            request, "frame", snapshot.pk, snapshot.sha256, query, complaints_open
+        )
+        frame = cache.get(frame_key) if anonymous else None
+        if frame is None:
+            frame = render_frame()
+            if anonymous:
+                cache.set(frame_key, frame, PAGE_TIMEOUT)
+        page, has_previous, has_next = _page_rows(snapshot.pk, query, after, before)
+        rows = rows_html(page, row_link=row_link) if page else _empty_rows_html(query)
+        nav = _nav_html(query=query, page=page, has_previous=has_previous, has_next=has_next, pages=pages)
+        body = frame.replace(ROWS_MARK, rows, 1).replace(NAV_MARK, nav, 1)
+        return HttpResponse(body.replace(CSRF_PLACEHOLDER, csrf_token or get_token(request)))
 
     tag = page_tag(request, "list", snapshot.pk, snapshot.sha256, query, after, before, complaints_open)
     return cached_page(
