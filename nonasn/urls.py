@@ -11,7 +11,7 @@ urlpatterns = [
     path("nasional/", include("verification.urls_national")),
     path("akun/", include("accounts.urls_worker")),
     path("pengumuman/", include("announcements.urls")),
-    path("", include("accounts.urls_public")),
+    path("", include("announcements.urls_cards")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),

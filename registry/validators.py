@@ -162,15 +162,35 @@ def validate_identity(*, nik: str, kk: str, birth_date: dt.date | None, sex: str
         raise ValidationError(errors)
 
 
-def mask_number(value: str | None) -> str:
-    """Show a NIK or KK in part: the first 4 and last 4 digits (`3201********0001`).
+# The one masking rule (issue 10: at most the first 6 and the last 2 digits visible).
+MASK_KEEP_START = 6
+MASK_KEEP_END = 2
 
-    The birth date (digits 7-12) is always hidden. Every page, PDF and export uses this.
+
+def mask_number(value: str | None) -> str:
+    """Show a NIK or KK in part: the region (first 6 digits) and the last 2 (`320101********01`).
+
+    The birth date (digits 7-12) and most of the serial are always hidden. Every page, PDF and export
+    uses this (or `mask_number_sql`, the same rule for set-based copies in SQL).
     """
     value = _clean(value)
-    if len(value) <= 8:
+    if len(value) <= MASK_KEEP_START + MASK_KEEP_END:
         return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+    return (
+        value[:MASK_KEEP_START]
+        + "*" * (len(value) - MASK_KEEP_START - MASK_KEEP_END)
+        + value[-MASK_KEEP_END:]
+    )
+
+
+def mask_number_sql(column: str) -> str:
+    """`mask_number` as a PostgreSQL expression over `column` (a trusted column name, never input)."""
+    keep = MASK_KEEP_START + MASK_KEEP_END
+    return (
+        f"CASE WHEN length({column}) <= {keep} THEN repeat('*', length({column})) "
+        f"ELSE left({column}, {MASK_KEEP_START}) || repeat('*', length({column}) - {keep}) "
+        f"|| right({column}, {MASK_KEEP_END}) END"
+    )
 
 
 mask_nik = mask_number

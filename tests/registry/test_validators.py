@@ -119,8 +119,8 @@ def test_validate_identity_reports_every_field_at_once():
     assert set(exc.value.message_dict) == {"kk", "birth_date", "sex"}
 
 
-def test_mask_shows_only_first_and_last_four_digits():
-    assert mask_number("3273015705900001") == "3273********0001"
+def test_mask_shows_at_most_the_first_six_and_last_two_digits():
+    assert mask_number("3273015705900001") == "327301********01"
     assert "570590" not in mask_number("3273015705900001")  # the birth date stays hidden
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from registry.models import Category, WorkerRecord
 from registry.services.worker_data import worker_details_update
+from registry.validators import mask_number
 from tests.accounts.conftest import make_worker
 from tests.factories import WorkerRecordFactory
 from tests.registry.conftest import worker_fields
@@ -53,9 +54,7 @@ def test_timeline_masks_nik_and_kk_changes(login, operator, agency, period):
     page = login(operator).get(reverse("registry:worker-detail", args=[record.pk])).content.decode()
     timeline = page[page.index("timeline") :]
     assert old_nik not in timeline and record.nik not in timeline
-    assert f"{old_nik[:4]}********{old_nik[-4:]} → {record.nik[:4]}********{record.nik[-4:]}" in text_of(
-        timeline
-    )
+    assert f"{mask_number(old_nik)} → {mask_number(record.nik)}" in text_of(timeline)
 
 
 def text_of(html: str) -> str:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from accounts.access import worker_required
 from accounts.cards import account_card_pdf, data_card_pdf
 from accounts.views.worker.sections import worker_record_full
-from registry.models import WorkerRecord
 
 
 def _pdf(data: bytes, filename: str) -> HttpResponse:
@@ -34,11 +33,3 @@ def data_card(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Submit your data first; then the data collection card can be printed."))
         return redirect("worker:resume")
     return _pdf(data_card_pdf(record), f"kartu-pendataan-{record.registration_number}.pdf")
-
-
-def verify(request: HttpRequest, token: str) -> HttpResponse:
-    """Public: confirms a printed card is genuine; shows name, agency and current status only."""
-    record = WorkerRecord.objects.select_related("agency").filter(card_token=token).first()
-    if record is None:
-        return render(request, "cards/verify_unknown.html", status=404)
-    return render(request, "cards/verify.html", {"record": record})

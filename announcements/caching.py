@@ -1,0 +1,112 @@
+"""Public pages cached per published version: the content hash is in every cache key and ETag.
+
+A published version never changes, so a page rendered from it can be kept and served again for the
+same address as long as the cache keeps it, and a browser or proxy that already has it gets a 304.
+A new version has a new hash, hence new keys and ETags: it is never answered from the old one.
+
+Pages are rendered for anonymous visitors with a placeholder where the CSRF token goes (the language
+switch in the page header is a POST form); each response gets the visitor's own token put in its
+place. Logged-in visitors (whose header shows their name) get a fresh page, never a shared one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+# Bump when the public templates change in a way that must not be served from old entries.
+PAGE_FORMAT = "1"
+PAGE_TIMEOUT = 24 * 3600
+MAX_AGE = 60
+CSRF_PLACEHOLDER = "csrf-placeholder-7f1c0e"
+
+
+def page_tag(request: HttpRequest, *parts: object) -> str:
+    """The ETag value (and cache key) of a page: its content hash(es), page parameters, language, viewer kind."""
+    anonymous = not request.user.is_authenticated
+    raw = "|".join([PAGE_FORMAT, request.LANGUAGE_CODE, "anon" if anonymous else "user", *map(str, parts)])
+    return hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def _not_modified(request: HttpRequest, etag: str) -> bool:
+    header = request.headers.get("If-None-Match", "")
+    return (
+        any(value.strip().removeprefix("W/") == etag for value in header.split(",")) or header.strip() == "*"
+    )
+
+
+def _respond(request: HttpRequest, etag: str, body: bytes | None, render=None) -> HttpResponse:
+    anonymous = not request.user.is_authenticated
+    if _not_modified(request, etag):
+        response = HttpResponseNotModified()
+    elif body is not None:
+        response = HttpResponse(body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode()))
+    else:
+        response = render(None)
+    response["ETag"] = etag
+    response["Cache-Control"] = f"public, max-age={MAX_AGE}" if anonymous else "private, max-age=0"
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def address_key(request: HttpRequest, *parts: object) -> str:
+    """A cache key from the address alone, for pages of a numbered (never changing) version."""
+    return "announcements:address:" + page_tag(request, *parts)
+
+
+def _enabled() -> bool:
+    """ANNOUNCEMENTS_PAGE_CACHE=False renders every page (the benchmark's "uncached" rows)."""
+    return getattr(settings, "ANNOUNCEMENTS_PAGE_CACHE", True)
+
+
+def page_by_address(request: HttpRequest, key: str) -> HttpResponse | None:
+    """The stored page for this address, without touching the database (None: render it)."""
+    if request.user.is_authenticated or not _enabled():
+        return None
+    entry = cache.get(key)
+    if entry is None:
+        return None
+    etag, body, valid_until = entry
+    if valid_until is not None and timezone.now() >= valid_until:
+        return None  # e.g. the objection window opened or closed since: the page changes
+    return _respond(request, etag, body)
+
+
+def cached_page(
+    request: HttpRequest,
+    tag: str,
+    render: Callable[[str | None], HttpResponse],
+    *,
+    cacheable: bool = True,
+    address: str | None = None,
+    valid_until: dt.datetime | None = None,
+) -> HttpResponse:
+    """Answer with a 304, the cached rendering, or a fresh one (stored for the next anonymous visitor).
+
+    `render(csrf_token)` renders the page; with a token value it puts that value where the CSRF token
+    goes (None: the usual per-request token). `cacheable=False` (unusual parameters) skips the store.
+    `address` (from `address_key`) also stores the page under its address until `valid_until`.
+    """
+    etag = f'"{tag}"'
+    anonymous = not request.user.is_authenticated
+    if _not_modified(request, etag) or not (anonymous and cacheable and _enabled()):
+        return _respond(request, etag, None, render)
+    key = f"announcements:page:{tag}"
+    body = cache.get(key)
+    if body is None:
+        rendered = render(CSRF_PLACEHOLDER)
+        if rendered.status_code != 200:
+            return rendered
+        body = rendered.content
+        cache.set(key, body, PAGE_TIMEOUT)
+    if address:
+        cache.set(address, (etag, body, valid_until), PAGE_TIMEOUT)
+    return _respond(request, etag, body)

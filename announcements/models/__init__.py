@@ -1,0 +1,25 @@
+"""The public site's data: published lists (snapshots) and the status check's attempts."""
+
+from announcements.models.snapshots import (
+    CANONICAL_FIELDS,
+    KIND_SLUGS,
+    SLUG_KINDS,
+    ListSnapshot,
+    SnapshotKind,
+    SnapshotRow,
+    canonical_line,
+    public_test_window,
+)
+from announcements.models.status_checks import StatusCheckAttempt
+
+__all__ = [
+    "CANONICAL_FIELDS",
+    "KIND_SLUGS",
+    "SLUG_KINDS",
+    "ListSnapshot",
+    "SnapshotKind",
+    "SnapshotRow",
+    "StatusCheckAttempt",
+    "canonical_line",
+    "public_test_window",
+]

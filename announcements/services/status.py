@@ -1,0 +1,110 @@
+"""A worker's status as the public may see it: the one source for Cek Status and card verification."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
+
+from announcements.models import StatusCheckAttempt
+from registry.models import Period, Status, WorkerRecord
+
+# Defaults; tests and deployments override them in settings.
+STATUS_CHECK_WINDOW = dt.timedelta(minutes=60)
+STATUS_CHECK_MAX_PER_IP = 20
+STATUS_CHECK_MAX_PER_NIK = 5
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    full_name: str
+    agency_name: str
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+
+def public_status(condition: Q) -> PublicStatus | None:
+    """Name, agency and current status of the record matching `condition` (a released one last).
+
+    Both public ways in call this with one condition: the same query shape whatever the outcome.
+    """
+    row = (
+        WorkerRecord.objects.filter(condition)
+        .annotate(
+            released=Case(
+                When(status=Status.RELEASED, then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+        )
+        .order_by("released", "-created_at")
+        .values("full_name", "agency__name", "status")
+        .first()
+    )
+    if row is None:
+        return None
+    return PublicStatus(full_name=row["full_name"], agency_name=row["agency__name"], status=row["status"])
+
+
+def status_by_card(token: str) -> PublicStatus | None:
+    return public_status(Q(card_token=token))
+
+
+def _nik_hash(nik: str) -> str:
+    """A keyed hash: the attempts table never holds a NIK."""
+    return hmac.new(settings.SECRET_KEY.encode(), b"status-check:" + nik.encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class StatusCheck:
+    found: PublicStatus | None = None
+    retry_at: dt.datetime | None = None
+
+    @property
+    def limited(self) -> bool:
+        return self.retry_at is not None
+
+
+def _retry_at(ip: str | None, digest: str, now: dt.datetime) -> dt.datetime | None:
+    window = getattr(settings, "STATUS_CHECK_WINDOW", STATUS_CHECK_WINDOW)
+    recent = StatusCheckAttempt.objects.filter(created_at__gte=now - window)
+    limits = [
+        (
+            recent.filter(nik_hash=digest),
+            getattr(settings, "STATUS_CHECK_MAX_PER_NIK", STATUS_CHECK_MAX_PER_NIK),
+        )
+    ]
+    if ip:
+        limits.append(
+            (recent.filter(ip=ip), getattr(settings, "STATUS_CHECK_MAX_PER_IP", STATUS_CHECK_MAX_PER_IP))
+        )
+    retry = None
+    for attempts, limit in limits:
+        times = list(attempts.order_by("-created_at").values_list("created_at", flat=True)[:limit])
+        if len(times) >= limit:
+            candidate = times[-1] + window  # free again when the oldest of the last `limit` leaves the window
+            retry = max(retry, candidate) if retry else candidate
+    return retry
+
+
+def status_check(*, nik: str, birth_date: dt.date, ip: str | None) -> StatusCheck:
+    """Cek Status: refused when the address or the NIK tried too often; otherwise one lookup, one attempt row.
+
+    Found or not, the same queries run (the limit, the lookup, the attempt), so neither the answer's
+    shape nor its timing says whether the NIK is registered; only the result differs.
+    """
+    now = timezone.now()
+    digest = _nik_hash(nik)
+    retry_at = _retry_at(ip, digest, now)
+    if retry_at is not None:
+        return StatusCheck(retry_at=retry_at)
+    period = Period.objects.active()
+    found = public_status(Q(period_id=period.pk if period else None, nik=nik, birth_date=birth_date))
+    StatusCheckAttempt.objects.create(ip=ip, nik_hash=digest, created_at=now)
+    return StatusCheck(found=found)

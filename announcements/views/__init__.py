@@ -1,0 +1,1 @@
+"""Public pages: lists (lists.py), Cek Status (status.py), card verification (cards.py)."""

@@ -1,0 +1,406 @@
+"""The public path: Pengumuman → Instansi → the agency's Pengumuman → Daftar Pegawai Honorer.
+
+Every list page reads one published version (its own rows, never the live records), a page at a
+time by number (keyset: the deepest page costs what the first does), and is cached per version
+(announcements.caching).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from announcements.caching import (
+    CSRF_PLACEHOLDER,
+    PAGE_TIMEOUT,
+    address_key,
+    cached_page,
+    page_by_address,
+    page_tag,
+)
+from announcements.models import SLUG_KINDS, ListSnapshot, SnapshotKind, SnapshotRow
+from announcements.services.downloads import snapshot_csv_lines, snapshot_pdf_ensure
+from announcements.services.publish import INLINE_MAX_ROWS, snapshot_changes
+from registry.models import Agency, AgencySubmission, EducationLevel, Period, Status
+
+PAGE_SIZE = 50
+SEARCH_MAX = 100
+LIST_PARAMS = frozenset({"q", "after", "before", "halaman"})
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """Choose the agency ("Instansi"): all of them, grouped by kind, narrowed by a search (no JavaScript)."""
+    query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX]
+    published = ListSnapshot.objects.published().filter(submission__agency=OuterRef("pk"))
+    agencies = Agency.objects.filter(is_active=True).annotate(
+        has_list=Exists(published.filter(kind=SnapshotKind.PUBLIC_TEST)),
+        has_final=Exists(published.filter(kind=SnapshotKind.FINAL)),
+    )
+    for word in query.split():
+        agencies = agencies.filter(Q(name__icontains=word) | Q(code__iexact=word))
+    groups = []
+    rows = list(agencies.order_by("name").only("code", "name", "kind"))
+    for kind, label in Agency.Kind.choices:
+        members = [agency for agency in rows if agency.kind == kind]
+        if members:
+            groups.append({"kind": kind, "label": label, "agencies": members})
+    context = {"groups": groups, "query": query, "total": len(rows)}
+    return render(request, "announcements/index.html", context)
+
+
+def _current_snapshots(submission: AgencySubmission | None) -> dict[str, ListSnapshot]:
+    if submission is None:
+        return {}
+    current: dict[str, ListSnapshot] = {}
+    for snapshot in ListSnapshot.objects.published().filter(submission=submission).order_by("version"):
+        current[snapshot.kind] = snapshot  # the highest version of each kind wins
+    return current
+
+
+def agency(request: HttpRequest, code: str) -> HttpResponse:
+    """One agency's announcements: the public-test list while prefinalised, the final list once completed."""
+    agency = get_object_or_404(Agency, code=code, is_active=True)
+    period = Period.objects.active()
+    submission = (
+        AgencySubmission.objects.select_related("period").filter(agency=agency, period=period).first()
+        if period
+        else None
+    )
+    current = _current_snapshots(submission)
+    announcements = [current[k] for k in (SnapshotKind.FINAL, SnapshotKind.PUBLIC_TEST) if k in current]
+    fingerprint = [submission.phase if submission else "-", *(s.sha256 for s in announcements)]
+
+    def render_page(csrf_token: str | None) -> HttpResponse:
+        context = {
+            "agency": agency,
+            "period": period,
+            "submission": submission,
+            "announcements": announcements,
+        }
+        if csrf_token:
+            context["csrf_token"] = csrf_token
+        return render(request, "announcements/agency.html", context)
+
+    return cached_page(request, page_tag(request, "agency", agency.pk, *fingerprint), render_page)
+
+
+def _snapshot(code: str, slug: str, version: int | None) -> ListSnapshot:
+    """A published version (the newest of its kind when `version` is None), or 404.
+
+    A numbered version never changes once published, so it is kept in the cache; the newest is
+    always looked up, so a new publication shows at once.
+    """
+    kind = SLUG_KINDS.get(slug)
+    if kind is None:
+        raise Http404
+    key = f"announcements:snapshot:{code}:{kind}:{version}"
+    if version is not None and (snapshot := cache.get(key)) is not None:
+        return snapshot
+    snapshots = (
+        ListSnapshot.objects.published()
+        .for_agency_code(code)
+        .filter(kind=kind)
+        .select_related("submission__agency", "submission__period")
+        .defer("error")
+    )
+    snapshot = (snapshots.filter(version=version) if version else snapshots.order_by("-version")).first()
+    if snapshot is None:
+        raise Http404
+    if version is not None:
+        cache.set(key, snapshot, None)
+    return snapshot
+
+
+def _urls(snapshot: ListSnapshot) -> dict[str, str]:
+    args = [snapshot.submission.agency.code, snapshot.slug, snapshot.version]
+    return {
+        "announcement": reverse("announcements:version", args=args),
+        "list": reverse("announcements:version-list", args=args),
+        "changes": reverse("announcements:changes", args=args),
+        "csv": reverse("announcements:csv", args=args),
+        "pdf": reverse("announcements:pdf", args=args),
+    }
+
+
+def announcement(request: HttpRequest, code: str, slug: str, version: int | None = None) -> HttpResponse:
+    """One announcement: its dates, the window for objections, the hash, what changed, the downloads."""
+    snapshot = _snapshot(code, slug, version)
+    latest = version is None
+
+    def render_page(csrf_token: str | None) -> HttpResponse:
+        versions = list(
+            ListSnapshot.objects.published()
+            .filter(submission_id=snapshot.submission_id, kind=snapshot.kind)
+            .order_by("-version")
+            .only("version", "published_at", "row_count", "sha256", "kind")
+        )
+        newest = versions[0] if versions else snapshot
+        context = {
+            "snapshot": snapshot,
+            "agency": snapshot.submission.agency,
+            "urls": _urls(snapshot),
+            "versions": versions,
+            "newest": newest,
+            "is_newest": newest.version == snapshot.version,
+            "complaints_open": snapshot.objections_open(),
+        }
+        if csrf_token:
+            context["csrf_token"] = csrf_token
+        return render(request, "announcements/announcement.html", context)
+
+    # The numbered page also says whether a newer version exists: it is keyed by the newest one too.
+    newest_sha = snapshot.sha256 if latest else _snapshot(code, slug, None).sha256
+    tag = page_tag(
+        request, "announcement", snapshot.pk, snapshot.sha256, newest_sha, snapshot.objections_open()
+    )
+    return cached_page(request, tag, render_page)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if number >= 0 else None
+
+
+def _valid_until(snapshot: ListSnapshot) -> dt.datetime | None:
+    """When a page of this version next changes by itself: the objection window opening or closing."""
+    now = timezone.now()
+    for moment in (snapshot.objections_open_at, snapshot.objections_close_at):
+        if moment is not None and now < moment:
+            return moment
+    return None
+
+
+def complaint_row_link(snapshot: ListSnapshot) -> str | None:
+    """The address prefix of the per-row "Ajukan aduan" link while the public test is open.
+
+    The complaints pages provide `announcements:complaint-new` (agency code, kind slug, version),
+    taking the row's number as `?baris=`; until they exist the list has no such column.
+    """
+    try:
+        return reverse(
+            "announcements:complaint-new",
+            args=[snapshot.submission.agency.code, snapshot.slug, snapshot.version],
+        )
+    except NoReverseMatch:
+        return None
+
+
+ROW_FIELDS = ("number", "full_name", "masked_nik", "position", "unit", "education_level", "status")
+
+
+def rows_html(rows: list[tuple], *, row_link: str | None) -> str:
+    """The table rows, written directly: on the busiest page of the site a template loop over 50 rows
+    costs more than everything else together. Every value is escaped."""
+    statuses = {code: escape(str(label)) for code, label in Status.choices}
+    education = {code: escape(str(label)) for code, label in EducationLevel.choices}
+    link_label = escape(_("File a complaint"))
+    out = []
+    for number, name, nik, position, unit, level, status in rows:
+        link = (
+            f'<td><a class="complaint-link" href="{escape(row_link)}?baris={number}">{link_label}</a></td>'
+            if row_link
+            else ""
+        )
+        out.append(
+            f'<tr><td>{number}</td><td>{escape(name)}</td><td class="text-nowrap">{escape(nik)}</td>'
+            f"<td>{escape(position)}</td><td>{escape(unit)}</td><td>{education.get(level, escape(level))}</td>"
+            f"<td>{statuses.get(status, escape(status))}</td>{link}</tr>"
+        )
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+
+
+ROW_TABLE = SnapshotRow._meta.db_table
+ROW_COLUMNS = ", ".join(ROW_FIELDS)
+
+
+def _page_rows(
+    snapshot_id: int, query: str, after: int, before: int | None
+) -> tuple[list[tuple], bool, bool]:
+    """One page by number (keyset on the (snapshot, number) index), the words of `query` all in the name.
+
+    Plain SQL: this runs for every list page that is not cached, and building it through the ORM
+    cost more than running it.
+    """
+    words = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in query.split()]
+    search = "".join(" AND search_name LIKE %s" for _ in words)
+    params: list = [snapshot_id, before or after, *(f"%{w}%" for w in words), PAGE_SIZE + 1]
+    if before:
+        sql = f"SELECT {ROW_COLUMNS} FROM {ROW_TABLE} WHERE snapshot_id = %s AND number < %s{search} ORDER BY number DESC LIMIT %s"
+    else:
+        sql = f"SELECT {ROW_COLUMNS} FROM {ROW_TABLE} WHERE snapshot_id = %s AND number > %s{search} ORDER BY number LIMIT %s"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        page = cursor.fetchall()
+    if before:
+        return page[:PAGE_SIZE][::-1], len(page) > PAGE_SIZE, True
+    return page[:PAGE_SIZE], after > 0, len(page) > PAGE_SIZE
+
+
+ROWS_MARK = "<!--rows-7f1c0e-->"
+NAV_MARK = "<!--nav-7f1c0e-->"
+
+
+def _nav_html(*, query: str, page: list[tuple], has_previous: bool, has_next: bool, pages: int) -> str:
+    """First / previous / "page x of y" / next / last, as links by number."""
+    if not page:
+        return ""
+    q = f"q={escape(quote(query))}&amp;" if query else ""
+    button = '<a class="btn btn-outline-secondary btn-sm"{rel} href="?{href}">{label}</a>'
+    out = []
+    if has_previous:
+        if not query:
+            out.append(button.format(rel="", href="after=0", label=escape(_("First"))))
+        out.append(
+            button.format(rel=' rel="prev"', href=f"{q}before={page[0][0]}", label=escape(_("Previous")))
+        )
+    if not query:
+        label = _("Page %(page)s of %(pages)s") % {"page": (page[0][0] - 1) // PAGE_SIZE + 1, "pages": pages}
+        out.append(f'<span class="small">{escape(label)}</span>')
+    if has_next:
+        out.append(button.format(rel=' rel="next"', href=f"{q}after={page[-1][0]}", label=escape(_("Next"))))
+        if not query:
+            last = (pages - 1) * PAGE_SIZE
+            out.append(button.format(rel="", href=f"after={last}", label=escape(_("Last"))))
+    return "\n".join(out)
+
+
+def _empty_rows_html(query: str) -> str:
+    message = _("No listed worker matches this name.") if query else _("The list is empty.")
+    return f'<tr><td colspan="7" class="text-muted">{escape(message)}</td></tr>'
+
+
+def snapshot_list(request: HttpRequest, code: str, slug: str, version: int | None = None) -> HttpResponse:
+    """ "Daftar Pegawai Honorer": a page of one version's rows, by number, optionally searched by name.
+
+    The page is the version's frame (rendered once per version, language and search, and kept in the
+    cache) with this page's rows and links written into it: a page not in the page cache costs one
+    indexed query and the writing of its rows.
+    """
+    query = " ".join(request.GET.get("q", "").split()).lower()[:SEARCH_MAX]
+    after, before = _int(request.GET.get("after")), _int(request.GET.get("before"))
+    page_number = _int(request.GET.get("halaman"))
+    if page_number and not query and after is None and before is None:
+        after = (page_number - 1) * PAGE_SIZE
+    after = after or 0
+    cacheable = set(request.GET) <= LIST_PARAMS
+    address = None
+    if version is not None and cacheable:
+        # A numbered version never changes: its pages are answered by address, without the database.
+        address = address_key(request, "list-address", code, slug, version, query, after, before)
+        if (response := page_by_address(request, address)) is not None:
+            return response
+    snapshot = _snapshot(code, slug, version)
+    complaints_open = snapshot.objections_open()
+    pages = (snapshot.row_count + PAGE_SIZE - 1) // PAGE_SIZE
+    row_link = complaint_row_link(snapshot) if complaints_open else None
+
+    def render_frame() -> str:
+        context = {
+            "snapshot": snapshot,
+            "agency": snapshot.submission.agency,
+            "urls": _urls(snapshot),
+            "rows_html": mark_safe(ROWS_MARK),  # noqa: S308 - a constant
+            "nav_html": mark_safe(NAV_MARK),  # noqa: S308 - a constant
+            "row_link": row_link,
+            "query": query,
+            "pages": pages,
+            "complaints_open": complaints_open,
+            "csrf_token": CSRF_PLACEHOLDER,
+        }
+        return render(request, "announcements/list.html", context).content.decode()
+
+    def render_page(csrf_token: str | None) -> HttpResponse:
+        anonymous = not request.user.is_authenticated
+        frame_key = "announcements:frame:" + page_tag(
+            request, "frame", snapshot.pk, snapshot.sha256, query, complaints_open
+        )
+        frame = cache.get(frame_key) if anonymous else None
+        if frame is None:
+            frame = render_frame()
+            if anonymous:
+                cache.set(frame_key, frame, PAGE_TIMEOUT)
+        page, has_previous, has_next = _page_rows(snapshot.pk, query, after, before)
+        rows = rows_html(page, row_link=row_link) if page else _empty_rows_html(query)
+        nav = _nav_html(query=query, page=page, has_previous=has_previous, has_next=has_next, pages=pages)
+        body = frame.replace(ROWS_MARK, rows, 1).replace(NAV_MARK, nav, 1)
+        return HttpResponse(body.replace(CSRF_PLACEHOLDER, csrf_token or get_token(request)))
+
+    tag = page_tag(request, "list", snapshot.pk, snapshot.sha256, query, after, before, complaints_open)
+    return cached_page(
+        request, tag, render_page, cacheable=cacheable, address=address, valid_until=_valid_until(snapshot)
+    )
+
+
+def changes(request: HttpRequest, code: str, slug: str, version: int) -> HttpResponse:
+    """What changed since the previous version: added, removed, status changed."""
+    snapshot = _snapshot(code, slug, version)
+
+    def render_page(csrf_token: str | None) -> HttpResponse:
+        context = {
+            "snapshot": snapshot,
+            "agency": snapshot.submission.agency,
+            "urls": _urls(snapshot),
+            "changes": snapshot_changes(snapshot),
+            "limit": 200,
+        }
+        if csrf_token:
+            context["csrf_token"] = csrf_token
+        return render(request, "announcements/changes.html", context)
+
+    return cached_page(request, page_tag(request, "changes", snapshot.pk, snapshot.sha256), render_page)
+
+
+def _download_name(snapshot: ListSnapshot, extension: str) -> str:
+    return f"daftar-{snapshot.submission.agency.code}-{snapshot.slug}-v{snapshot.version}.{extension}"
+
+
+def download_csv(request: HttpRequest, code: str, slug: str, version: int) -> HttpResponse:
+    snapshot = _snapshot(code, slug, version)
+    response = StreamingHttpResponse(snapshot_csv_lines(snapshot), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(snapshot, "csv")}"'
+    response["ETag"] = f'"{snapshot.sha256[:40]}-csv"'
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def download_pdf(request: HttpRequest, code: str, slug: str, version: int) -> HttpResponse:
+    """The PDF, laid out once per version: at once for a small list, by the task worker for a large one."""
+    snapshot = _snapshot(code, slug, version)
+    stored = ListSnapshot.objects.filter(pk=snapshot.pk).values_list("pdf", flat=True).first()
+    if not stored and snapshot.row_count <= INLINE_MAX_ROWS:
+        stored = snapshot_pdf_ensure(snapshot_id=snapshot.pk).pdf.name
+    if not stored:
+        response = render(
+            request,
+            "announcements/pdf_pending.html",
+            {"snapshot": snapshot, "agency": snapshot.submission.agency, "urls": _urls(snapshot)},
+            status=503,
+        )
+        response["Retry-After"] = "120"
+        return response
+    from django.http import FileResponse
+
+    handle = ListSnapshot._meta.get_field("pdf").storage.open(stored, "rb")
+    response = FileResponse(handle, as_attachment=True, filename=_download_name(snapshot, "pdf"))
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def current_list(request: HttpRequest, code: str, slug: str) -> HttpResponse:
+    """The newest version's list (the address to share: it always shows the newest)."""
+    return snapshot_list(request, code, slug, None)

@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from announcements.models import ListSnapshot
+from registry.models import Agency, AgencySubmission, Status, WorkerRecord
+from tests.announcements.conftest import move_phase
+from tests.factories import AgencyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(response) -> str:
+    return response.content.decode()
+
+
+def test_agency_chooser_groups_agencies_by_kind_and_searches_without_javascript(client, agency):
+    AgencyFactory(name="Kementerian Contoh", code="K001", kind=Agency.Kind.CENTRAL)
+    AgencyFactory(name="Pemerintah Kota Surabaya", code="C3578", kind=Agency.Kind.CITY)
+    page = _text(client.get("/pengumuman/"))
+    assert 'id="kind-central"' in page and 'id="kind-city"' in page and 'id="kind-regency"' in page
+    assert page.index("Kementerian Contoh") < page.index("Pemerintah Kota Surabaya")  # central first
+    found = _text(client.get("/pengumuman/", {"q": "kota surabaya"}))
+    assert "Pemerintah Kota Surabaya" in found and "Kementerian Contoh" not in found
+    assert agency.name not in found
+
+
+def test_agency_chooser_of_600_agencies_lists_them_all_in_few_queries(
+    client, db, django_assert_max_num_queries
+):
+    Agency.objects.bulk_create(
+        Agency(code=f"X{n:04d}", name=f"Instansi {n:04d}", kind=Agency.Kind.REGENCY) for n in range(600)
+    )
+    with django_assert_max_num_queries(2):  # the agencies with their list flags (+ the active period)
+        page = _text(client.get("/pengumuman/"))
+    assert page.count('class="agency-link"') == 600
+
+
+def test_agency_page_before_publication_says_no_announcement_yet(client, agency):
+    assert "Belum ada pengumuman" in _text(client.get(f"/pengumuman/{agency.code}/"))
+
+
+def test_agency_page_links_the_public_test_announcement_with_its_window(client, agency, published):
+    page = _text(client.get(f"/pengumuman/{agency.code}/"))
+    assert "Pengumuman Uji Publik" in page
+    assert f'href="/pengumuman/{agency.code}/uji-publik/"' in page
+    close = timezone.localtime(published.objections_close_at).strftime("%d-%m-%Y")
+    assert "Masa sanggah" in page and close in page
+
+
+def test_announcement_shows_dates_window_hash_and_links_the_list(client, agency, published):
+    page = _text(client.get(f"/pengumuman/{agency.code}/uji-publik/"))
+    assert published.sha256 in page
+    assert 'id="objection-window"' in page
+    assert f'href="/pengumuman/{agency.code}/uji-publik/v1/daftar/"' in page
+    assert "Daftar Pegawai Honorer" in page
+
+
+def test_list_shows_number_name_masked_nik_position_unit_education_status(client, agency, published, listed):
+    page = _text(client.get(f"/pengumuman/{agency.code}/uji-publik/v1/daftar/"))
+    for record in listed:
+        assert record.full_name in page
+        assert record.masked_nik in page
+        assert record.nik not in page
+    assert "Dinas Pendidikan" in page and "S-1" in page and "Memenuhi Syarat" in page
+    assert published.sha256 in page
+
+
+def test_list_is_searched_by_name_within_the_list(client, agency, published):
+    page = _text(client.get(f"/pengumuman/{agency.code}/uji-publik/v1/daftar/", {"q": "  SITI  "}))
+    assert "Siti Aminah" in page and "Budi Santoso" not in page
+
+
+def test_search_words_are_matched_literally(client, agency, published):
+    page = _text(client.get(f"/pengumuman/{agency.code}/uji-publik/v1/daftar/", {"q": "%"}))
+    assert "Budi Santoso" not in page and "Tidak ada pegawai tercantum" in page
+    both = _text(client.get(f"/pengumuman/{agency.code}/uji-publik/v1/daftar/", {"q": "budi santoso"}))
+    assert "Budi Santoso" in both and "Siti Aminah" not in both
+
+
+def test_list_pages_by_number_forward_backward_and_to_the_last(client, agency, published, monkeypatch):
+    monkeypatch.setattr("announcements.views.lists.PAGE_SIZE", 2)
+    url = f"/pengumuman/{agency.code}/uji-publik/v1/daftar/"
+    names = ["Agus Pratama", "Budi Santoso", "Dewi Lestari", "Rina Wijaya", "Siti Aminah"]
+
+    def shown(params):
+        page = _text(client.get(url, params))
+        return [n for n in names if n in page], page
+
+    first, page = shown({})
+    assert first == names[:2] and "?after=2" in page
+    second, page = shown({"after": 2})
+    assert second == names[2:4] and "before=3" in page
+    assert shown({"before": 3})[0] == names[:2]
+    assert shown({"after": 4})[0] == names[4:]  # the last page ("Terakhir": after=4)
+    assert shown({"halaman": 3})[0] == names[4:]
+
+
+def test_deepest_page_costs_what_the_first_does(client, agency, published, django_assert_max_num_queries):
+    url = f"/pengumuman/{agency.code}/uji-publik/v1/daftar/"
+    with django_assert_max_num_queries(2):  # the version (once, then cached), the page of rows
+        client.get(url, {"after": 4})
+    with django_assert_max_num_queries(1):  # another page: its rows only
+        client.get(url, {"after": 3})
+
+
+def test_csv_download_has_every_row_masked_and_the_hash(client, agency, published, listed):
+    response = client.get(f"/pengumuman/{agency.code}/uji-publik/v1/daftar.csv")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(body)))
+    assert ["SHA-256", published.sha256] in lines
+    header = lines.index(
+        ["No", "Nama", "NIK", "Jabatan", "Unit Kerja", "Pendidikan", "Status", "Kode status"]
+    )
+    data = lines[header + 1 :]
+    assert [row[1] for row in data] == sorted(r.full_name for r in listed)
+    assert {row[2] for row in data} == {r.masked_nik for r in listed}
+
+
+def test_pdf_download_is_made_once_and_holds_the_masked_list_and_hash(client, agency, published, listed):
+    response = client.get(f"/pengumuman/{agency.code}/uji-publik/v1/daftar.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages
+    )
+    assert published.sha256 in text.replace("\n", "")
+    for record in listed:
+        assert record.full_name in text and record.masked_nik in text and record.nik not in text
+    stored = ListSnapshot.objects.get(pk=published.pk).pdf.name
+    assert stored
+    client.get(f"/pengumuman/{agency.code}/uji-publik/v1/daftar.pdf")
+    assert ListSnapshot.objects.get(pk=published.pk).pdf.name == stored  # not laid out again
+
+
+def test_pdf_of_a_large_list_not_yet_written_says_it_is_being_prepared(
+    client, agency, published, monkeypatch
+):
+    monkeypatch.setattr("announcements.views.lists.INLINE_MAX_ROWS", 2)
+    response = client.get(f"/pengumuman/{agency.code}/uji-publik/v1/daftar.pdf")
+    assert response.status_code == 503 and response["Retry-After"]
+    assert 'id="pdf-pending"' in _text(response)
+
+
+def test_list_pages_are_public_cacheable_and_answer_304_to_their_etag(client, agency, published):
+    url = f"/pengumuman/{agency.code}/uji-publik/v1/daftar/"
+    first = client.get(url)
+    assert first["Cache-Control"] == "public, max-age=60"
+    assert first.has_header("ETag")
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    other_page = client.get(url, {"after": 2}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert other_page.status_code == 200 and other_page["ETag"] != first["ETag"]
+
+
+def test_a_cached_page_carries_each_visitors_own_csrf_token(client, agency, published):
+    from django.test import Client
+
+    url = f"/pengumuman/{agency.code}/uji-publik/v1/daftar/"
+    client.get(url)  # fills the cache
+    other = Client(enforce_csrf_checks=True)
+    page = _text(other.get(url))
+    assert "csrf-placeholder" not in page
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    switched = other.post("/i18n/setlang/", {"language": "en", "next": url, "csrfmiddlewaretoken": token})
+    assert switched.status_code == 302  # the language switch on a cached page still works
+
+
+def test_a_new_publication_is_never_served_stale(client, agency, published, submission, listed):
+    current = f"/pengumuman/{agency.code}/uji-publik/daftar/"
+    announcement = f"/pengumuman/{agency.code}/uji-publik/"
+    first_list, first_announcement = client.get(current), client.get(announcement)
+    assert published.sha256 in _text(first_list)
+    WorkerRecord.objects.filter(pk=listed[0].pk).update(status=Status.ELIGIBLE, full_name="Budi Santoso Baru")
+    move_phase(submission, AgencySubmission.Phase.FINALISED)
+    second = ListSnapshot.objects.get(submission=submission, kind="public_test", version=2)
+    for url, before in ((current, first_list), (announcement, first_announcement)):
+        response = client.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
+        assert response.status_code == 200 and response["ETag"] != before["ETag"]
+        assert second.sha256 in _text(response) and published.sha256 not in _text(response)
+    assert "Budi Santoso Baru" in _text(client.get(current))
+    # The first version stays readable at its own address, and says a newer one exists.
+    old = _text(client.get(f"/pengumuman/{agency.code}/uji-publik/v1/"))
+    assert published.sha256 in old and 'id="newer-version"' in old
+    changes = _text(client.get(f"/pengumuman/{agency.code}/uji-publik/v2/perubahan/"))
+    assert "Budi Santoso Baru" in changes
+
+
+def test_unknown_agency_kind_or_version_is_404(client, agency, published):
+    for url in ("/pengumuman/NOPE/", "/pengumuman/NOPE/uji-publik/", f"/pengumuman/{agency.code}/lain/",
+                f"/pengumuman/{agency.code}/uji-publik/v9/daftar/", f"/pengumuman/{agency.code}/final/"):  # fmt: skip
+        assert client.get(url).status_code == 404, url
+
+
+def test_list_leaves_a_place_for_complaint_links_while_the_public_test_is_open(
+    client, agency, published, settings
+):
+    response = client.get(f"/pengumuman/{agency.code}/uji-publik/v1/daftar/")
+    assert response.context["complaints_open"] is True
+    assert "announcements/_complaint_list_link.html" in [t.name for t in response.templates]
+    assert 'class="complaint-link"' not in response.content.decode()  # no complaint pages yet: no column
+
+
+def test_rows_get_the_complaint_link_once_the_complaint_page_exists(published, monkeypatch):
+    from announcements.views import lists
+
+    monkeypatch.setattr(lists, "complaint_row_link", lambda snapshot: "/pengumuman/x/aduan/")
+    html = lists.rows_html(
+        [(7, "Budi <b>", "327301********01", "Guru", "Dinas", "S1", "eligible")], row_link="/a/"
+    )
+    assert 'href="/a/?baris=7"' in html and "Ajukan aduan" in html
+    assert "Budi &lt;b&gt;" in html  # escaped
