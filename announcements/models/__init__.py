@@ -1,0 +1,5 @@
+from announcements.models.complaints import (  # noqa: F401
+    Complaint,
+    ComplaintAuditAction,
+    ComplaintQuerySet,
+)
