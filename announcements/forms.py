@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms_worker import clean_phone
+from announcements.services.complaints import MAX_ANSWER_LENGTH
 from registry.validators import validate_nik
 from verification.services.decisions import Outcome, TmsReason
 
@@ -127,6 +128,7 @@ class AnswerForm(forms.Form):
     )
     answer = forms.CharField(
         label=_("Action taken, or reason for rejecting"),
+        max_length=MAX_ANSWER_LENGTH,
         help_text=_("The complainant reads this in the e-mail and on the ticket page."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )

@@ -42,7 +42,7 @@ COMPLAINT_MAX_PER_IP = 20  # a phone carrier's shared address serves many honest
 COMPLAINT_IP_WINDOW = dt.timedelta(hours=1)
 COMPLAINT_MAX_PER_NIK = 5
 COMPLAINT_NIK_WINDOW = dt.timedelta(days=1)
-MAX_ANSWER_LENGTH = 2000
+MAX_ANSWER_LENGTH = 900  # it becomes the decision reason too (verification allows 1000 characters)
 TICKET_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed from a phone
 
 
@@ -418,7 +418,8 @@ def _change_decision(
         )
     record = WorkerRecord.objects.get(pk=complaint.record_id)
     outcome = Outcome(change_to)
-    reason = f"{answer} ({_('complaint')} {complaint.ticket})"
+    with translation.override(settings.LANGUAGE_CODE):  # stored for the worker, in the site's language
+        reason = f"{answer} ({_('complaint')} {complaint.ticket})"
     if record.status == outcome.status:
         raise ValidationError(
             {

@@ -57,7 +57,9 @@ def test_seed_demo_adds_complaints_when_it_leaves_an_agency_prefinalised(monkeyp
     def seed_then_prefinalise(self, **kwargs):
         lines = original(self, **kwargs)
         sleman = AgencySubmission.objects.get(agency__code="B3404", period__is_active=True)
-        WorkerRecord.objects.filter(agency=sleman.agency, status=Status.SUBMITTED).update(status=Status.ELIGIBLE)
+        WorkerRecord.objects.filter(agency=sleman.agency, status=Status.SUBMITTED).update(
+            status=Status.ELIGIBLE
+        )
         AgencySubmission.objects.filter(pk=sleman.pk).update(
             phase=AgencySubmission.Phase.PREFINALISED, prefinalised_at=timezone.now()
         )
