@@ -7,7 +7,15 @@ class AnnouncementsConfig(AppConfig):
     verbose_name = _("Announcements")
 
     def ready(self) -> None:
+        from announcements.models import ComplaintAuditAction
+        from announcements.services.complaints import open_complaints_blocker
         from announcements.services.publish import on_phase_changed
+        from registry.models import register_audit_actions
+        from verification.blockers import register_blocker
         from verification.signals import submission_phase_changed
 
+        # Lists are published when verification moves an agency (prefinalised, finalised, completed).
         submission_phase_changed.connect(on_phase_changed, dispatch_uid="announcements.publish_on_phase")
+        register_audit_actions(ComplaintAuditAction)
+        # Finalisation is refused while the agency has unanswered complaints.
+        register_blocker(open_complaints_blocker)

@@ -1,5 +1,6 @@
-"""The public site's data: published lists (snapshots) and the status check's attempts."""
+"""The public site's data: published lists (snapshots), the status check's attempts, complaints."""
 
+from announcements.models.complaints import Complaint, ComplaintAuditAction, ComplaintQuerySet
 from announcements.models.snapshots import (
     CANONICAL_FIELDS,
     KIND_SLUGS,
@@ -16,6 +17,9 @@ __all__ = [
     "CANONICAL_FIELDS",
     "KIND_SLUGS",
     "SLUG_KINDS",
+    "Complaint",
+    "ComplaintAuditAction",
+    "ComplaintQuerySet",
     "ListSnapshot",
     "SnapshotKind",
     "SnapshotRow",

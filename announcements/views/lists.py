@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -186,21 +186,22 @@ def _valid_until(snapshot: ListSnapshot) -> dt.datetime | None:
 
 
 def complaint_row_link(snapshot: ListSnapshot) -> str | None:
-    """The address prefix of the per-row "Ajukan aduan" link while the public test is open.
-
-    The complaints pages provide `announcements:complaint-new` (agency code, kind slug, version),
-    taking the row's number as `?baris=`; until they exist the list has no such column.
-    """
-    try:
-        return reverse(
-            "announcements:complaint-new",
-            args=[snapshot.submission.agency.code, snapshot.slug, snapshot.version],
-        )
-    except NoReverseMatch:
-        return None
+    """The address of the per-row "Ajukan aduan" link while the public test is open: the complaint
+    form of the agency, to which each row adds its record (`?record=<id>`)."""
+    return reverse("complaints:file", args=[snapshot.submission.agency.code])
 
 
-ROW_FIELDS = ("number", "full_name", "masked_nik", "position", "unit", "education_level", "status")
+# The listed record's id comes last: only the complaint link uses it.
+ROW_FIELDS = (
+    "number",
+    "full_name",
+    "masked_nik",
+    "position",
+    "unit",
+    "education_level",
+    "status",
+    "record_id",
+)
 
 
 def rows_html(rows: list[tuple], *, row_link: str | None) -> str:
@@ -210,12 +211,14 @@ def rows_html(rows: list[tuple], *, row_link: str | None) -> str:
     education = {code: escape(str(label)) for code, label in EducationLevel.choices}
     link_label = escape(_("File a complaint"))
     out = []
-    for number, name, nik, position, unit, level, status in rows:
-        link = (
-            f'<td><a class="complaint-link" href="{escape(row_link)}?baris={number}">{link_label}</a></td>'
-            if row_link
-            else ""
-        )
+    for number, name, nik, position, unit, level, status, record_id in rows:
+        link = ""
+        if row_link:
+            link = (
+                f'<td><a class="complaint-link" href="{escape(row_link)}?record={record_id}">{link_label}</a></td>'
+                if record_id
+                else "<td></td>"
+            )
         out.append(
             f'<tr><td>{number}</td><td>{escape(name)}</td><td class="text-nowrap">{escape(nik)}</td>'
             f"<td>{escape(position)}</td><td>{escape(unit)}</td><td>{education.get(level, escape(level))}</td>"

@@ -196,6 +196,16 @@ class Command(BaseCommand):
         # The demo workers' status changes would each send an e-mail (to made-up addresses).
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             lines = self.seed(rng=rng, workers=workers)
+            prefinalised = (
+                AgencySubmission.objects.filter(
+                    period__name=DEMO_PERIOD, phase=AgencySubmission.Phase.PREFINALISED
+                )
+                .select_related("agency")
+                .first()
+            )
+            if prefinalised is not None:
+                records = WorkerRecord.objects.filter(agency=prefinalised.agency, period=prefinalised.period)
+                seed_complaints(agency=prefinalised.agency, records=list(records.order_by("pk")), rng=rng)
         for line in lines:
             self.stdout.write("\t".join(line))
 
@@ -487,3 +497,98 @@ def seed_phases(*, period: Period, rng: random.Random, workers: int) -> None:
     with sptjm.file.open("rb") as fh:
         scan = SimpleUploadedFile("sptjm-ditandatangani.pdf", fh.read(), content_type="application/pdf")
     sptjm_upload_signed(submission_id=submission.pk, upload=scan, actor=national, ip="127.0.0.1")
+
+
+# --- Complaints (announcements app): a few in each state for the prefinalised agency -------------
+# Kept apart from the rest of the demo on purpose; filed and answered through announcements' services.
+DEMO_COMPLAINTS = [
+    # (state, description, answer)
+    ("open", "Yang bersangkutan sudah tidak bekerja di unit ini sejak awal 2021.", ""),
+    ("open", "Jabatan yang tercantum tidak sesuai: sehari-hari bertugas sebagai pengemudi.", ""),
+    (
+        "accepted",
+        "Nama ini tidak pernah bekerja di sekolah kami; mohon diperiksa.",
+        "Setelah pemeriksaan lapangan yang bersangkutan tidak bekerja di unit tersebut; keputusan diubah menjadi TMS.",
+    ),
+    (
+        "rejected",
+        "Saya ragu yang bersangkutan memenuhi masa kerja.",
+        "SK pengangkatan dan daftar gaji menunjukkan masa kerja sejak 2018; data sudah benar.",
+    ),
+]
+
+
+@transaction.atomic
+def seed_complaints(*, agency: Agency, records: list[WorkerRecord], rng: random.Random) -> None:
+    """Complaints open, accepted (the record's decision changed MS → TMS) and rejected, plus one open
+    "not listed" report, for the agency in its public test. Re-running replaces them."""
+    from announcements.models import Complaint
+    from announcements.services.complaints import (
+        Complainant,
+        complaint_answer,
+        complaint_file,
+        complaint_window,
+        public_submission,
+        report_file,
+    )
+
+    for complaint in Complaint.objects.filter(agency=agency):
+        if complaint.evidence:
+            complaint.evidence.delete(save=False)
+    Complaint.objects.filter(agency=agency).delete()
+    if not complaint_window(public_submission(agency)).is_open:
+        return
+    User = get_user_model()
+    operator = User.objects.filter(agency=agency, role="operator").first() or User.objects.get(
+        username="bkn.admin"
+    )
+    records = list(
+        WorkerRecord.objects.filter(pk__in=[r.pk for r in records]).order_by("pk")
+    )  # current statuses
+    listed = [r for r in records if r.status != Status.RELEASED]
+    eligible = [r for r in listed if r.status == Status.ELIGIBLE]
+    used: set[str] = {r.nik for r in records}
+    region = records[0].nik[:6] if records else "340401"
+    for i, (state, description, answer) in enumerate(DEMO_COMPLAINTS):
+        pool = eligible if state == "accepted" and eligible else listed
+        if not pool:
+            return
+        record = pool[i % len(pool)]
+        complaint = complaint_file(
+            agency=agency,
+            record_id=record.pk,
+            complainant=Complainant(*_demo_person(rng, region=region, used=used)),
+            description=description,
+        )
+        if state != "open":
+            complaint_answer(
+                complaint_id=complaint.pk,
+                accepted=state == "accepted",
+                answer=answer,
+                change_to="tms" if state == "accepted" and record.status == Status.ELIGIBLE else "",
+                tms_reason="fake",
+                actor=operator,
+                ip="127.0.0.1",
+            )
+    missing_name, missing_nik, _email, _phone = _demo_person(rng, region=region, used=used)
+    report_file(
+        agency=agency,
+        nik=missing_nik,
+        name=missing_name,
+        complainant=Complainant(*_demo_person(rng, region=region, used=used)),
+        description="Bekerja sebagai tenaga administrasi di Sekretariat Daerah sejak 2017, tetapi tidak ada di daftar.",
+    )
+
+
+def _demo_person(rng: random.Random, *, region: str, used: set[str]) -> tuple[str, str, str, str]:
+    """A made-up member of the public: name, a valid NIK (unused in the demo), e-mail, phone."""
+    sex = rng.choice("MF")
+    name = f"{rng.choice(MEN if sex == 'M' else WOMEN)} {rng.choice(FAMILY)}"
+    while True:
+        day, month, year = rng.randint(1, 28), rng.randint(1, 12), rng.randint(1965, 2000)
+        nik = f"{region}{day + (40 if sex == 'F' else 0):02d}{month:02d}{year % 100:02d}{rng.randint(1, 9999):04d}"
+        if nik not in used:
+            used.add(nik)
+            break
+    email = f"{name.lower().replace(' ', '.')}.{len(used)}@contoh.id"
+    return name, nik, email, f"08{rng.randint(1100000000, 1399999999)}"
