@@ -48,6 +48,13 @@ class CaptchaWidget(CaptchaTextInput):
     template_name = "accounts/widgets/captcha.html"
 
 
+def captcha_field() -> CaptchaField:
+    """The one captcha of the site (Buat Akun, Cek Status, complaints): label, picture, "Ganti gambar"."""
+    return CaptchaField(
+        label=_("Type the characters in the picture"), widget=CaptchaWidget(attrs={"class": "form-control"})
+    )
+
+
 class IdentityCheckForm(forms.Form):
     nik = forms.CharField(
         label=_("NIK (as on the KTP)"),
@@ -70,9 +77,7 @@ class IdentityCheckForm(forms.Form):
     email = forms.EmailField(
         label=_("Active personal e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
-    captcha = CaptchaField(
-        label=_("Type the characters in the picture"), widget=CaptchaWidget(attrs={"class": "form-control"})
-    )
+    captcha = captcha_field()
 
     def clean_nik(self) -> str:
         nik = _digits(self.cleaned_data["nik"])

@@ -64,7 +64,7 @@ def address_key(request: HttpRequest, *parts: object) -> str:
 
 def _enabled() -> bool:
     """ANNOUNCEMENTS_PAGE_CACHE=False renders every page (the benchmark's "uncached" rows)."""
-    return getattr(settings, "ANNOUNCEMENTS_PAGE_CACHE", True)
+    return settings.ANNOUNCEMENTS_PAGE_CACHE
 
 
 def page_by_address(request: HttpRequest, key: str) -> HttpResponse | None:

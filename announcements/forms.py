@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import re
 
-from captcha.fields import CaptchaField
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms_worker import clean_phone
+from accounts.forms_worker import captcha_field, clean_phone
 from announcements.services.complaints import MAX_ANSWER_LENGTH
 from registry.validators import validate_nik
 from verification.services.decisions import Outcome, TmsReason
@@ -67,7 +66,7 @@ class ComplaintForm(_ComplainantFields):
         help_text=_("A photo or scan: JPEG, PNG or PDF, up to 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
-    captcha = CaptchaField(label=_("Type the characters in the picture"))
+    captcha = captcha_field()
 
 
 class MissingReportForm(_ComplainantFields):
@@ -87,7 +86,7 @@ class MissingReportForm(_ComplainantFields):
         ),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    captcha = CaptchaField(label=_("Type the characters in the picture"))
+    captcha = captcha_field()
 
     field_order = ["nik", "name", "description", "complainant_name", "complainant_nik", "email", "phone"]
 
@@ -167,7 +166,7 @@ class StatusCheckForm(forms.Form):
     birth_date = forms.DateField(
         label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    captcha = CaptchaField(label=_("Type the characters in the picture"))
+    captcha = captcha_field()
 
     def clean_nik(self) -> str:
         nik = re.sub(r"[\s.]", "", self.cleaned_data["nik"])

@@ -157,6 +157,22 @@ IDENTITY_CHECK_SLOW_AFTER = 3
 IDENTITY_CHECK_SLOW_STEP_SECONDS = 10
 IDENTITY_CHECK_SLOW_MAX_SECONDS = 60
 
+# --- The public site (announcements) ----------------------------------------------------------
+# Lists of agencies with more records than this are published by the task worker, not inline.
+SNAPSHOT_INLINE_MAX_ROWS = env.int("SNAPSHOT_INLINE_MAX_ROWS", default=5000)
+# Public list pages are cached per published version (keys from its content hash).
+ANNOUNCEMENTS_PAGE_CACHE = env.bool("ANNOUNCEMENTS_PAGE_CACHE", default=True)
+# Cek Status: checks allowed per address and per NIK within the window (then refused with the time).
+STATUS_CHECK_WINDOW = dt.timedelta(minutes=60)
+STATUS_CHECK_MAX_PER_IP = env.int("STATUS_CHECK_MAX_PER_IP", default=20)
+STATUS_CHECK_MAX_PER_NIK = env.int("STATUS_CHECK_MAX_PER_NIK", default=5)
+# Complaints and "Tidak terdaftar" reports: per address (a phone carrier's shared address serves
+# many honest people) and per NIK.
+COMPLAINT_MAX_PER_IP = env.int("COMPLAINT_MAX_PER_IP", default=20)
+COMPLAINT_IP_WINDOW = dt.timedelta(hours=1)
+COMPLAINT_MAX_PER_NIK = env.int("COMPLAINT_MAX_PER_NIK", default=5)
+COMPLAINT_NIK_WINDOW = dt.timedelta(days=1)
+
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]

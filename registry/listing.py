@@ -68,6 +68,8 @@ SORTS: dict[str, tuple[str, bool]] = {
     "submitted": ("submitted_at", False),  # the verification queue
 }
 DEFAULT_SORT = "name"
+# The sorts a person chooses on the worker list (and its export); "submitted" is the queue's own.
+LIST_SORTS: tuple[str, ...] = ("name", "-name", "newest", "oldest")
 # A search of only digits this long or longer looks inside NIKs (trigram index on nik).
 PARTIAL_NIK_MIN = 6
 NIK_LENGTH = 16

@@ -37,17 +37,9 @@ from verification.services.decisions import Outcome, decision_change, decision_r
 
 logger = logging.getLogger(__name__)
 
-# Defaults; settings of the same name override them. Counted over filings of both kinds.
-COMPLAINT_MAX_PER_IP = 20  # a phone carrier's shared address serves many honest people
-COMPLAINT_IP_WINDOW = dt.timedelta(hours=1)
-COMPLAINT_MAX_PER_NIK = 5
-COMPLAINT_NIK_WINDOW = dt.timedelta(days=1)
+# The filing limits are settings (COMPLAINT_*), counted over filings of both kinds.
 MAX_ANSWER_LENGTH = 900  # it becomes the decision reason too (verification allows 1000 characters)
 TICKET_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed from a phone
-
-
-def _setting(name: str, default):
-    return getattr(settings, name, default)
 
 
 # --- The public test window ------------------------------------------------------------------
@@ -175,16 +167,16 @@ def _retry_at(*, ip: str | None, digest: str, now: dt.datetime) -> dt.datetime |
     checks = [
         (
             {"nik_hash": digest},
-            _setting("COMPLAINT_MAX_PER_NIK", COMPLAINT_MAX_PER_NIK),
-            _setting("COMPLAINT_NIK_WINDOW", COMPLAINT_NIK_WINDOW),
+            settings.COMPLAINT_MAX_PER_NIK,
+            settings.COMPLAINT_NIK_WINDOW,
         )
     ]
     if ip:
         checks.append(
             (
                 {"ip": ip},
-                _setting("COMPLAINT_MAX_PER_IP", COMPLAINT_MAX_PER_IP),
-                _setting("COMPLAINT_IP_WINDOW", COMPLAINT_IP_WINDOW),
+                settings.COMPLAINT_MAX_PER_IP,
+                settings.COMPLAINT_IP_WINDOW,
             )
         )
     retry: dt.datetime | None = None

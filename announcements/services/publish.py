@@ -25,14 +25,12 @@ from registry.validators import mask_number_sql
 
 logger = logging.getLogger(__name__)
 
-# Above this many records a version is written by the background task worker.
-INLINE_MAX_ROWS = 5000
-
 ROW_TABLE = SnapshotRow._meta.db_table
 
 
-def _inline_max() -> int:
-    return getattr(settings, "SNAPSHOT_INLINE_MAX_ROWS", INLINE_MAX_ROWS)
+def inline_max_rows() -> int:
+    """Above this many records a version (and its PDF) is written by the background task worker."""
+    return settings.SNAPSHOT_INLINE_MAX_ROWS
 
 
 def _listed_records(submission: AgencySubmission):
@@ -75,7 +73,7 @@ def snapshot_publish(*, submission_id: int, kind: str, actor_id: int | None = No
                 )
         except IntegrityError:  # another request reserved it between our read and write
             return ListSnapshot.objects.filter(submission=submission, kind=kind).order_by("-version").first()
-        large = _listed_records(submission).count() > _inline_max()
+        large = _listed_records(submission).count() > inline_max_rows()
     if large:
         from announcements.tasks import build_snapshot
 
@@ -180,7 +178,7 @@ def snapshot_build(*, snapshot_id: int) -> ListSnapshot:
         )
         raise
     snapshot.refresh_from_db()
-    if snapshot.row_count > _inline_max():
+    if snapshot.row_count > inline_max_rows():
         from announcements.tasks import build_snapshot_pdf
 
         transaction.on_commit(lambda: build_snapshot_pdf.enqueue(snapshot.pk))

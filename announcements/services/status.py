@@ -15,9 +15,6 @@ from announcements.models import StatusCheckAttempt
 from registry.models import Period, Status, WorkerRecord
 
 # Defaults; tests and deployments override them in settings.
-STATUS_CHECK_WINDOW = dt.timedelta(minutes=60)
-STATUS_CHECK_MAX_PER_IP = 20
-STATUS_CHECK_MAX_PER_NIK = 5
 
 
 @dataclass(frozen=True)
@@ -72,18 +69,16 @@ class StatusCheck:
 
 
 def _retry_at(ip: str | None, digest: str, now: dt.datetime) -> dt.datetime | None:
-    window = getattr(settings, "STATUS_CHECK_WINDOW", STATUS_CHECK_WINDOW)
+    window = settings.STATUS_CHECK_WINDOW
     recent = StatusCheckAttempt.objects.filter(created_at__gte=now - window)
     limits = [
         (
             recent.filter(nik_hash=digest),
-            getattr(settings, "STATUS_CHECK_MAX_PER_NIK", STATUS_CHECK_MAX_PER_NIK),
+            settings.STATUS_CHECK_MAX_PER_NIK,
         )
     ]
     if ip:
-        limits.append(
-            (recent.filter(ip=ip), getattr(settings, "STATUS_CHECK_MAX_PER_IP", STATUS_CHECK_MAX_PER_IP))
-        )
+        limits.append((recent.filter(ip=ip), settings.STATUS_CHECK_MAX_PER_IP))
     retry = None
     for attempts, limit in limits:
         times = list(attempts.order_by("-created_at").values_list("created_at", flat=True)[:limit])

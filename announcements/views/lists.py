@@ -32,7 +32,7 @@ from announcements.caching import (
 )
 from announcements.models import SLUG_KINDS, ListSnapshot, SnapshotKind, SnapshotRow
 from announcements.services.downloads import snapshot_csv_lines, snapshot_pdf_ensure
-from announcements.services.publish import INLINE_MAX_ROWS, snapshot_changes
+from announcements.services.publish import inline_max_rows, snapshot_changes
 from registry.models import Agency, AgencySubmission, EducationLevel, Period, Status
 
 PAGE_SIZE = 50
@@ -385,7 +385,7 @@ def download_pdf(request: HttpRequest, code: str, slug: str, version: int) -> Ht
     """The PDF, laid out once per version: at once for a small list, by the task worker for a large one."""
     snapshot = _snapshot(code, slug, version)
     stored = ListSnapshot.objects.filter(pk=snapshot.pk).values_list("pdf", flat=True).first()
-    if not stored and snapshot.row_count <= INLINE_MAX_ROWS:
+    if not stored and snapshot.row_count <= inline_max_rows():
         stored = snapshot_pdf_ensure(snapshot_id=snapshot.pk).pdf.name
     if not stored:
         response = render(

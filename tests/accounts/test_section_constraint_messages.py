@@ -35,7 +35,7 @@ def test_biodata_end_date_before_the_start_date_is_shown_at_the_end_date(worker_
     response = worker_client.post(reverse("worker:biodata"), BIODATA)
     assert response.status_code == 200
     assert "Tanggal" in " ".join(response.context["form"].errors["end_date"])
-    assert "Tanggal berakhir sebelum TMT" in " ".join(response.context["form"].errors["end_date"])
+    assert "Tanggal Berakhir sebelum TMT" in " ".join(response.context["form"].errors["end_date"])
     assert not any(raw in response.content.decode() for raw in RAW)
     assert WorkerRecord.objects.get(pk=worker.worker_record_id).end_date is None
 
@@ -45,7 +45,7 @@ def test_biodata_service_refuses_an_end_before_the_start_at_the_field(worker):
         worker_details_update(
             record_id=worker.worker_record_id, changes={"end_date": dt.date(2010, 1, 1)}, actor=worker
         )
-    assert "Tanggal berakhir sebelum TMT" in caught.value.message_dict["end_date"][0]
+    assert "Tanggal Berakhir sebelum TMT" in caught.value.message_dict["end_date"][0]
 
 
 def test_biodata_past_the_rule_still_gets_the_message_from_the_database(worker, monkeypatch):
@@ -56,7 +56,7 @@ def test_biodata_past_the_rule_still_gets_the_message_from_the_database(worker, 
             changes={"start_date": dt.date(2019, 1, 2), "end_date": dt.date(2010, 1, 1)},
             actor=worker,
         )
-    assert "Tanggal berakhir sebelum TMT" in caught.value.message_dict["end_date"][0]
+    assert "Tanggal Berakhir sebelum TMT" in caught.value.message_dict["end_date"][0]
 
 
 def _history_post(rows: list[dict]) -> dict:

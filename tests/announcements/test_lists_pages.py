@@ -137,10 +137,8 @@ def test_pdf_download_is_made_once_and_holds_the_masked_list_and_hash(client, ag
     assert ListSnapshot.objects.get(pk=published.pk).pdf.name == stored  # not laid out again
 
 
-def test_pdf_of_a_large_list_not_yet_written_says_it_is_being_prepared(
-    client, agency, published, monkeypatch
-):
-    monkeypatch.setattr("announcements.views.lists.INLINE_MAX_ROWS", 2)
+def test_pdf_of_a_large_list_not_yet_written_says_it_is_being_prepared(client, agency, published, settings):
+    settings.SNAPSHOT_INLINE_MAX_ROWS = 2
     response = client.get(f"/pengumuman/{agency.code}/uji-publik/v1/daftar.pdf")
     assert response.status_code == 503 and response["Retry-After"]
     assert 'id="pdf-pending"' in _text(response)
@@ -196,21 +194,29 @@ def test_unknown_agency_kind_or_version_is_404(client, agency, published):
         assert client.get(url).status_code == 404, url
 
 
-def test_list_leaves_a_place_for_complaint_links_while_the_public_test_is_open(
-    client, agency, published, settings
+def test_while_the_public_test_is_open_each_row_links_to_the_complaint_form_and_missing_can_be_reported(
+    client, agency, published
 ):
     response = client.get(f"/pengumuman/{agency.code}/uji-publik/v1/daftar/")
+    body = response.content.decode()
     assert response.context["complaints_open"] is True
-    assert "announcements/_complaint_list_link.html" in [t.name for t in response.templates]
-    assert 'class="complaint-link"' not in response.content.decode()  # no complaint pages yet: no column
+    record_ids = list(published.rows.exclude(record=None).values_list("record_id", flat=True))
+    assert record_ids
+    for record_id in record_ids:
+        assert f'href="/aduan/{agency.code}/?record={record_id}"' in body
+    assert f'href="/aduan/{agency.code}/tidak-terdaftar/"' in body
 
 
-def test_rows_get_the_complaint_link_once_the_complaint_page_exists(published, monkeypatch):
+def test_the_complaint_link_of_a_row_is_escaped_and_skipped_for_a_row_without_record(published):
     from announcements.views import lists
 
-    monkeypatch.setattr(lists, "complaint_row_link", lambda snapshot: "/pengumuman/x/aduan/")
     html = lists.rows_html(
-        [(7, "Budi <b>", "327301********01", "Guru", "Dinas", "S1", "eligible")], row_link="/a/"
+        [
+            (7, "Budi <b>", "327301********01", "Guru", "Dinas", "S1", "eligible", 42),
+            (8, "Sari", "327301********02", "Guru", "Dinas", "S1", "eligible", None),
+        ],
+        row_link="/aduan/A1/",
     )
-    assert 'href="/a/?baris=7"' in html and "Ajukan aduan" in html
+    assert 'href="/aduan/A1/?record=42"' in html and "Ajukan aduan" in html
+    assert "?record=None" not in html
     assert "Budi &lt;b&gt;" in html  # escaped

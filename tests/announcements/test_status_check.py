@@ -22,6 +22,7 @@ def _shape(html: str) -> list[str]:
     html = re.sub(r'<section id="status-result".*?</section>', "", html, flags=re.S)
     html = re.sub(r'value="[^"]*"', "", html)
     html = re.sub(r'src="[^"]*"', "", html)
+    html = re.sub(r'href="/captcha/[^"]*"', "", html)  # the captcha's audio: a new key each time
     return re.findall(r"<[a-zA-Z][^>]*>", html)
 
 

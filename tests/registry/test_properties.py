@@ -197,7 +197,8 @@ def test_masking_never_shows_the_birth_date_digits(value):
     cleaned = (value or "").strip().replace(" ", "")
     assert len(masked) == len(cleaned)
     if len(cleaned) == 16:
-        assert masked[4:12] == "********"
+        # At most the first 6 (region) and the last 2 digits show; the birth date (digits 7-12) never.
+        assert masked[6:14] == "********"
 
 
 @PROPERTY_SETTINGS

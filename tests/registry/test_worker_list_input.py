@@ -95,7 +95,6 @@ def test_partial_nik_search_is_answered_by_the_trigram_index(agency, period, thr
         ("name", "after", token(["Budi", 1, 2])),
         ("name", "after", token(b"\xff\xfe\x00garbage")),
         ("name", "after", "%%%not-base64%%%"),
-        ("name", "before", "\u0000"),
         ("oldest", "after", token([12345, 1])),
     ],
 )
@@ -105,6 +104,12 @@ def test_a_forged_cursor_answers_the_first_page(login, operator, three, sort, pa
     first = login(operator).get(LIST, {"sort": sort})
     assert names(response) == names(first)
     assert len(names(response)) == 3
+
+
+def test_a_nul_in_the_cursor_is_refused_before_the_list(login, operator, three):
+    # A raw NUL anywhere in the address is refused by the site as a whole (nonasn.middleware).
+    response = login(operator).get(LIST, {"sort": "name", "before": "\u0000"})
+    assert response.status_code == 400
 
 
 def test_a_genuine_newest_first_cursor_still_pages(agency, period):
@@ -164,10 +169,13 @@ def test_a_valid_filter_still_exports_only_its_rows(login, operator, three):
 
 def test_listing_sorts_is_the_one_sort_map():
     assert not hasattr(forms, "SORTS")
-    assert [key for key, _label in forms.WorkerFilterForm().fields["sort"].choices] == list(listing.SORTS)
+    assert [key for key, _label in forms.WorkerFilterForm().fields["sort"].choices] == list(
+        listing.LIST_SORTS
+    )
+    assert set(listing.LIST_SORTS) <= set(listing.SORTS)
 
 
-@pytest.mark.parametrize("sort", list(listing.SORTS))
+@pytest.mark.parametrize("sort", listing.LIST_SORTS)
 def test_the_export_orders_rows_as_the_list_does(login, operator, agency, period, sort):
     for i, name in enumerate(["Budi", "Andi", "Citra"]):
         WorkerRecordFactory(
