@@ -71,8 +71,12 @@ valid_niks = st.builds(
     sexes,
     serials,
 )
+# A KK: region, six digits (the issue date), and a serial that is never 0000 (validate_kk's rule).
 valid_kks = st.builds(
-    lambda region, rest: region + rest, region_codes, st.integers(1, 999_999).map("{:010d}".format)
+    lambda region, issued, serial: region + issued + serial,
+    region_codes,
+    st.integers(0, 999_999).map("{:06d}".format),
+    st.integers(1, 9999).map("{:04d}".format),
 )
 
 
