@@ -16,7 +16,6 @@ from urllib.parse import quote, urlencode
 import pytest
 from django.db import DataError, ProgrammingError, transaction
 from django.http import QueryDict
-from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 
@@ -25,6 +24,7 @@ from registry.listing import SORTS
 from registry.models import Document
 from registry.models.records import Category, EducationLevel, Flag, PaySource, Status
 from tests.factories import UserFactory, WorkerRecordFactory
+from tests.security.urlwalk import CONVERTER, GROUP, all_urls
 
 # --- NUL in a path, query string, form field or cookie: 400, never 500 ------------------------
 
@@ -54,23 +54,7 @@ def test_nul_in_the_session_cookie_answers_400(client):
 
 # --- Every URL, arbitrary strings --------------------------------------------------------------
 
-GROUP = re.compile(r"\(\?P<(\w+)>([^)]*)\)")
-CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
-
-
-def all_patterns(resolver=None, prefix=""):
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        route = str(entry.pattern)
-        if route.startswith("^"):
-            route = route[1:].removesuffix("$").replace("\\.", ".")
-        if isinstance(entry, URLResolver):
-            yield from all_patterns(entry, prefix + route)
-        elif isinstance(entry, URLPattern):
-            yield prefix + route
-
-
-PATTERNS = sorted(set(all_patterns()))
+PATTERNS = sorted({url.route for url in all_urls()})
 ADMIN = [p for p in PATTERNS if p.startswith("admin/")]
 SITE = [p for p in PATTERNS if not p.startswith("admin/")]
 WORKER = [p for p in SITE if p.startswith("akun/")]
