@@ -205,7 +205,7 @@ def test_arbitrary_strings_in_paths_and_parameters_are_never_a_server_error(
     client, world, role, pattern, monkeypatch
 ):
     if role != "anonymous":
-        client.force_login(world[role], backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(world[role], backend="accounts.backends.LoginBackend")
     ids = world["ids"]
     real = real_path(pattern, ids[1])
     read = parameters_read_by(client, real, monkeypatch)
