@@ -239,3 +239,22 @@ def test_arbitrary_strings_in_paths_and_parameters_are_never_a_server_error(
 
 def test_every_url_of_the_resolver_is_exercised():
     assert {p for _role, p in CASES} == set(PATTERNS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("login_url", ["/instansi/akun/masuk/", "/akun/masuk/"])
+def test_a_logged_in_user_with_a_bare_word_as_next_is_redirected_not_a_server_error(
+    client, operator, registered_worker, login_url
+):
+    """Found by the walk once its sessions were real: `?next=abc` was resolved as a view name."""
+    user = operator if login_url.startswith("/instansi/") else registered_worker
+    client.force_login(user, backend="accounts.backends.LoginBackend")
+    response = client.get(login_url, {"next": "WyJub3RhdmlldyJd"})
+    assert response.status_code == 302
+    assert response["Location"] == "WyJub3RhdmlldyJd"
+
+
+@pytest.fixture
+def registered_worker(agency, period):
+    record = WorkerRecordFactory(agency=agency, period=period)
+    return UserFactory(role=Role.WORKER, agency=None, worker_record=record, username=record.nik)
