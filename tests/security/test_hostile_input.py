@@ -14,7 +14,7 @@ import re
 from urllib.parse import quote, urlencode
 
 import pytest
-from django.db import DataError, ProgrammingError, transaction
+from django.db import transaction
 from django.http import QueryDict
 from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
@@ -182,21 +182,7 @@ CASES = (
 )
 
 
-# Known and being fixed elsewhere: a forged paging cursor (["Budi", false], a bad date with the
-# "newest" sort) reaches SQL in registry/listing.py (issue 8, point 12, the list's owner). Not strict:
-# once that lands this case passes, and the marker goes.
-FORGED_CURSOR_500 = pytest.mark.xfail(
-    raises=(ProgrammingError, DataError), strict=False, reason="forged paging cursor, registry/listing.py"
-)
-PARAMS = [
-    pytest.param(
-        role,
-        pattern,
-        id=f"{role}:{pattern}",
-        marks=[FORGED_CURSOR_500] if (role, pattern) == ("operator", "instansi/pegawai/") else [],
-    )
-    for role, pattern in CASES
-]
+PARAMS = [pytest.param(role, pattern, id=f"{role}:{pattern}") for role, pattern in CASES]
 
 
 @pytest.mark.django_db
