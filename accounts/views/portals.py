@@ -3,7 +3,8 @@ a link to its own portal, instead of being sent back and forth between two pages
 
 from __future__ import annotations
 
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from accounts.portals import portal_for
@@ -20,7 +21,8 @@ class PortalLoginMixin:
         if user.is_authenticated:
             own = portal_for(user)
             if own is not None and own.key == self.portal:
-                return redirect(self.get_success_url())
+                # A URL, never a view name: `next` is what the visitor typed ("?next=abc" was a 500).
+                return HttpResponseRedirect(self.get_success_url())
             context = {
                 "own_portal": own,
                 "this_portal_name": self.portal_name,

@@ -9,7 +9,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from PIL import Image
 
 from accounts.models import Role
@@ -25,6 +25,7 @@ from registry.models import (
 )
 from tests.factories import UserFactory, WorkerRecordFactory
 from tests.registry.conftest import import_row, worker_fields, xlsx_bytes
+from tests.security.urlwalk import walk
 from tests.verification.phases_support import _tasks_inline, set_phase, submission  # noqa: F401
 from verification.services.phases import submission_finalise, submission_prefinalise
 
@@ -44,22 +45,10 @@ ALLOWED_AFTER_FINALISATION = {
 PREFIXES = ("instansi/", "akun/")
 
 
-def _walk(resolver: URLResolver, prefix: str = "", namespace: str | None = None):
-    for pattern in resolver.url_patterns:
-        route = prefix + str(pattern.pattern).lstrip("^")
-        if isinstance(pattern, URLResolver):
-            ns = pattern.namespace or namespace
-            yield from _walk(pattern, route, ns)
-        elif isinstance(pattern, URLPattern) and pattern.name and namespace:
-            converters = getattr(pattern.pattern, "converters", {})
-            names = list(converters) or list(pattern.pattern.regex.groupindex)
-            yield route, f"{namespace}:{pattern.name}", names
-
-
 def portal_and_worker_urls() -> list[tuple[str, str, list[str]]]:
     return sorted(
         (route, name, kwargs)
-        for route, name, kwargs in _walk(get_resolver())
+        for route, name, kwargs in ((u.route, u.name, list(u.params)) for u in walk() if ":" in u.name)
         if route.startswith(PREFIXES) and name not in ALLOWED_AFTER_FINALISATION
     )
 

@@ -101,3 +101,21 @@ def test_file_downloads_get_the_sandbox_policy_instead(client, operator):
     policy = policy_of(response)
     assert "sandbox" in policy
     assert policy["default-src"] == ["'none'"]
+
+
+@pytest.mark.parametrize("kind", ["public", "worker", "agency portal", "admin"])
+def test_every_page_type_sends_hsts_nosniff_and_referrer_policy_with_production_settings(
+    client, pages, kind, settings
+):
+    settings.SECURE_SSL_REDIRECT = True  # as in production (the suite's conftest turns it off)
+    user, urls = pages[kind]
+    if user is not None:
+        client.force_login(user, backend="accounts.backends.LoginBackend")
+    assert client.get(urls[0]).status_code == 301  # plain HTTP goes to HTTPS
+    for url in urls:
+        response = client.get(url, secure=True)
+        assert response.status_code in (200, 400, 404), (url, response.status_code)
+        assert response["Strict-Transport-Security"].startswith("max-age=31536000"), url
+        assert "includeSubDomains" in response["Strict-Transport-Security"], url
+        assert response["X-Content-Type-Options"] == "nosniff", url
+        assert response["Referrer-Policy"] == "same-origin", url
