@@ -100,6 +100,36 @@ def load_average() -> str:
 
 
 # --- the server -------------------------------------------------------------------------------
+@contextmanager
+def redis_cache():
+    """A throw-away Redis for the server's cache and sessions (production runs with REDIS_URL: the
+    sessions are then read through it, `cached_db`); yields the REDIS_URL, or None without
+    redis-server (BENCH_REDIS=0 measures without)."""
+    binary = shutil.which("redis-server")
+    if binary is None or os.environ.get("BENCH_REDIS") == "0":
+        yield None
+        return
+    port = _free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0", process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 @dataclass
 class Server:
     base: str
@@ -107,6 +137,7 @@ class Server:
     postgres: int | None
     workers: int
     worker_class: str
+    redis: int | None = None
 
 
 @contextmanager
@@ -118,12 +149,34 @@ def serve(
     worker_class: str = "sync",
     env: dict[str, str] | None = None,
     log: Path | None = None,
+    redis: bool = False,
 ):
     """gunicorn with `settings_module` (DEBUG off) on a free loopback port, until the block ends.
 
     `ready` is a path that answers 200 once the server is up (the bare view). Persistent database
     connections, as a production server runs (CONN_MAX_AGE=0 in the environment measures without).
+    `redis=True`: with a Redis of its own as the cache (sessions through it), as production runs.
     """
+    with redis_cache() if redis else _nothing() as cache:
+        with _serve(
+            settings_module,
+            ready=ready,
+            workers=workers,
+            worker_class=worker_class,
+            env={**(env or {}), **({"REDIS_URL": cache[0]} if cache else {})},
+            log=log,
+        ) as server:
+            server.redis = cache[1] if cache else None
+            yield server
+
+
+@contextmanager
+def _nothing():
+    yield None
+
+
+@contextmanager
+def _serve(settings_module, *, ready, workers, worker_class, env, log):
     port = _free_port()
     environment = {
         **os.environ,
@@ -222,9 +275,13 @@ def measure(server: Server, label: str, path: str, *, seconds: int, headers: dic
     ]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
-    before = _tree_cpu(server.pid), _tree_cpu(server.postgres), _children_cpu()
+
+    def db() -> float:  # PostgreSQL, and the Redis of the cache when there is one
+        return _tree_cpu(server.postgres) + _tree_cpu(server.redis)
+
+    before = _tree_cpu(server.pid), db(), _children_cpu()
     output = subprocess.run([*command, server.base + path], capture_output=True, text=True, check=True).stdout
-    after = _tree_cpu(server.pid), _tree_cpu(server.postgres), _children_cpu()
+    after = _tree_cpu(server.pid), db(), _children_cpu()
     if os.environ.get("BENCH_WRK_VERBOSE"):
         print(output)
     rps, p50, p99, requests, errors = _parse_wrk(output)
@@ -239,7 +296,8 @@ def print_table(results: list[Result], *, title: str, server: Server, seconds: i
     cpus = os.cpu_count() or 1
     print(
         f"\n-- {title}\ngunicorn: {server.workers} {server.worker_class} workers, "
-        f"CONN_MAX_AGE={os.environ.get('CONN_MAX_AGE', '60')}; wrk: {THREADS} threads, {CONNECTIONS} "
+        f"CONN_MAX_AGE={os.environ.get('CONN_MAX_AGE', '60')}, "
+        f"cache {'Redis (sessions cached_db)' if server.redis else 'per-process memory'}; wrk: {THREADS} threads, {CONNECTIONS} "
         f"connections, {seconds} s; {cpus} CPUs shared with wrk and PostgreSQL (and other work); "
         f"load average before the run {load}"
     )
@@ -258,7 +316,7 @@ def print_table(results: list[Result], *, title: str, server: Server, seconds: i
         )
     print(
         "÷ bare: req/s ÷ the bare view's (first), measured and idle-CPU; CPU/req: CPU time of gunicorn, "
-        f"PostgreSQL and wrk per request (app/db/wrk: each, in ms); idle-CPU req/s: what the {cpus} CPUs "
+        f"PostgreSQL and wrk per request (app/db/wrk: each, in ms; db includes Redis); idle-CPU req/s: what the {cpus} CPUs "
         "would serve with nothing else running (CPUs ÷ CPU/req).",
         flush=True,
     )

@@ -117,7 +117,7 @@ def main() -> None:
         cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "DEBUG": "0", **env}, check=True,
     )  # fmt: skip
     log = ROOT / "var" / "bench-load-gunicorn.log"
-    with serve(SETTINGS, ready="/bench/ok/", workers=WORKERS, env=env, log=log) as server:
+    with serve(SETTINGS, ready="/bench/ok/", workers=WORKERS, env=env, log=log, redis=True) as server:
         session = Session(server.base)
         session.login(reverse("staff:login"), user.username, password)
         listing = reverse("registry:worker-list")
