@@ -228,19 +228,25 @@ def main() -> None:
         idle = a.capacity / b.capacity if a.capacity and b.capacity else float("nan")
         return f"measured {100 * measured:.0f} %, idle-CPU {100 * idle:.0f} %"
 
+    def at_least(a, b, share: float) -> str:
+        """The verdict by measured req/s and by idle-CPU req/s (the robust one on a shared machine)."""
+        measured = "ok" if a.rps >= share * b.rps else "MISSED"
+        idle = "ok" if a.capacity and b.capacity and a.capacity >= share * b.capacity else "MISSED"
+        return f"{measured}/{idle}"
+
     checks = [
         (
             f"uncached list page >= 50 % of minimal ({share(off('list page 1'), off('minimal Django view'))})",
-            off("list page 1").rps >= 0.5 * off("minimal Django view").rps,
+            at_least(off("list page 1"), off("minimal Django view"), 0.5),
         ),
         (
             f"cached list page >= 95 % of minimal ({share(on('list page 1'), on('minimal Django view'))})",
-            on("list page 1").rps >= 0.95 * on("minimal Django view").rps,
+            at_least(on("list page 1"), on("minimal Django view"), 0.95),
         ),
         *(
             (
                 f"{state} {label} >= 70 % of page 1 ({share(r, results[(cached, 'list page 1')])})",
-                r.rps >= 0.7 * results[(cached, "list page 1")].rps,
+                at_least(r, results[(cached, "list page 1")], 0.7),
             )
             for (cached, label), r in results.items()
             for state in ["cached" if cached else "uncached"]
@@ -248,13 +254,18 @@ def main() -> None:
         ),
         (
             "p99 < 100 ms on every public page",
-            all(r.p99_ms < 100 for (_c, name), r in results.items() if not name.startswith("admin")),
+            "ok"
+            if all(r.p99_ms < 100 for (_c, n), r in results.items() if not n.startswith("admin"))
+            else "MISSED",
         ),
         (
             "no errors",
-            all(r.errors == 0 for (_c, name), r in results.items() if not name.startswith("admin")),
+            "ok"
+            if all(r.errors == 0 for (_c, n), r in results.items() if not n.startswith("admin"))
+            else "MISSED",
         ),
     ]
     print("\nThe CPU (2 cores) is shared with other engineers' work during this run: absolute numbers vary.")
-    for label, ok in checks:
-        print(f"  [{'ok' if ok else 'MISSED'}] {label}")
+    print("Verdicts: measured req/s / idle-CPU req/s.")
+    for label, verdict in checks:
+        print(f"  [{verdict}] {label}")
