@@ -97,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {% fixed_url 'name' %}: argument-less links reversed once per process.
+            "builtins": ["nonasn.template_urls"],
         },
     },
 ]
