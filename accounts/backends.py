@@ -66,6 +66,15 @@ class LoginBackend(ModelBackend):
                 return user
         return None
 
+    def get_user(self, user_id):
+        """The session's user with their agency in the same query: every portal page reads
+        `request.user.agency` (scoping, the header), which would otherwise be a query of its own."""
+        try:
+            user = User._default_manager.select_related("agency").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
 
 class NikOrEmailBackend(LoginBackend):
     """The old workers' backend, kept only so sessions that name it stay valid: it authenticates no one

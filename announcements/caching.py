@@ -4,9 +4,10 @@ A published version never changes, so a page rendered from it can be kept and se
 same address as long as the cache keeps it, and a browser or proxy that already has it gets a 304.
 A new version has a new hash, hence new keys and ETags: it is never answered from the old one.
 
-Pages are rendered for anonymous visitors with a placeholder where the CSRF token goes (the language
-switch in the page header is a POST form); each response gets the visitor's own token put in its
-place. Logged-in visitors (whose header shows their name) get a fresh page, never a shared one.
+A public page holds nothing of its visitor (no CSRF token: the language switch needs none, see
+nonasn/urls.py), so a stored page is the same bytes for everyone, and a numbered version's list
+pages are answered before the session or CSRF machinery runs (CachedListMiddleware, by address).
+Logged-in visitors (whose header shows their name) get a fresh page, never a shared one.
 """
 
 from __future__ import annotations
@@ -18,15 +19,13 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 # Bump when the public templates change in a way that must not be served from old entries.
-PAGE_FORMAT = "1"
+PAGE_FORMAT = "2"
 PAGE_TIMEOUT = 24 * 3600
 MAX_AGE = 60
-CSRF_PLACEHOLDER = "csrf-placeholder-7f1c0e"
 
 
 def page_tag(request: HttpRequest, *parts: object) -> str:
@@ -48,9 +47,9 @@ def _respond(request: HttpRequest, etag: str, body: bytes | None, render=None) -
     if _not_modified(request, etag):
         response = HttpResponseNotModified()
     elif body is not None:
-        response = HttpResponse(body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode()))
+        response = HttpResponse(body)
     else:
-        response = render(None)
+        response = render()
     response["ETag"] = etag
     response["Cache-Control"] = f"public, max-age={MAX_AGE}" if anonymous else "private, max-age=0"
     patch_vary_headers(response, ("Cookie",))
@@ -83,7 +82,7 @@ def page_by_address(request: HttpRequest, key: str) -> HttpResponse | None:
 def cached_page(
     request: HttpRequest,
     tag: str,
-    render: Callable[[str | None], HttpResponse],
+    render: Callable[[], HttpResponse],
     *,
     cacheable: bool = True,
     address: str | None = None,
@@ -91,8 +90,7 @@ def cached_page(
 ) -> HttpResponse:
     """Answer with a 304, the cached rendering, or a fresh one (stored for the next anonymous visitor).
 
-    `render(csrf_token)` renders the page; with a token value it puts that value where the CSRF token
-    goes (None: the usual per-request token). `cacheable=False` (unusual parameters) skips the store.
+    `render()` renders the page. `cacheable=False` (unusual parameters) skips the store.
     `address` (from `address_key`) also stores the page under its address until `valid_until`.
     """
     etag = f'"{tag}"'
@@ -102,7 +100,7 @@ def cached_page(
     key = f"announcements:page:{tag}"
     body = cache.get(key)
     if body is None:
-        rendered = render(CSRF_PLACEHOLDER)
+        rendered = render()
         if rendered.status_code != 200:
             return rendered
         body = rendered.content

@@ -1,9 +1,22 @@
-"""Load driver of the public-list benchmark: a gunicorn server and `wrk` on loopback."""
+"""The one load driver of the benchmarks: gunicorn on loopback, `wrk` from a second process, and the
+CPU each request costs.
+
+bench_load.py (the agency portal) and bench_public_list.py (the public list) both serve the site
+with `serve()`, measure each page with `measure()` and print the same table with `print_table()`:
+requests per second, p50 and p99, the ratio to the bare view (the framework's ceiling: the same
+middleware, no database, no template), errors, the CPU time per request (gunicorn + PostgreSQL +
+wrk) and what the idle CPUs would serve (CPUs ÷ CPU per request).
+
+On a machine shared with other work req/s moves a lot from run to run; the CPU a request costs
+hardly moves, so the idle-CPU estimate (and the ratio of CPU per request to the bare view's) is the
+robust number to compare runs by.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+import resource
 import shutil
 import socket
 import subprocess
@@ -15,16 +28,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+THREADS = 2
+CONNECTIONS = int(os.environ.get("BENCH_LOAD_CONNECTIONS", "50"))
+TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def ensure_wrk() -> str:
+    """wrk, installed with apt-get when missing (as the browser tests install Chromium)."""
     found = shutil.which("wrk")
     if found:
         return found
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, stdout=subprocess.DEVNULL)
+        print("installing wrk with apt-get ...", flush=True)
+        subprocess.run(
+            "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null",
+            shell=True,
+            check=True,
+        )
         return shutil.which("wrk") or "wrk"
-    raise SystemExit("wrk is missing: install it with `apt-get install wrk`")
+    sys.exit("wrk is not installed (Debian/Ubuntu: apt-get install wrk)")
 
 
 def _free_port() -> int:
@@ -33,42 +55,163 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _secret_key() -> str:
-    """The calling process's key, so the sessions it made (the admin's login) are valid on the server."""
-    from django.conf import settings
+# --- CPU accounting ---------------------------------------------------------------------------
+def _stat(pid: int) -> list[str] | None:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return raw[raw.rindex(")") + 2 :].split()  # fields from the state on (the name may hold spaces)
 
-    return settings.SECRET_KEY
+
+def _tree_cpu(root: int | None) -> float:
+    """CPU seconds of a process, its reaped children and its live children."""
+    if root is None or (own := _stat(root)) is None:
+        return 0.0
+    # utime, stime, cutime, cstime are fields 14-17 of /proc/<pid>/stat (11-14 after the state).
+    total = sum(int(v) for v in own[11:15])
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := _stat(int(entry.name))) and int(fields[1]) == root:
+            total += int(fields[11]) + int(fields[12])
+    return total / TICK
+
+
+def postmaster_pid() -> int | None:
+    """The local PostgreSQL server's main process (the parent of this connection's backend)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    fields = _stat(backend)
+    return int(fields[1]) if fields else None  # None: the server runs elsewhere
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+# --- the server -------------------------------------------------------------------------------
+@contextmanager
+def redis_cache():
+    """A throw-away Redis for the server's cache and sessions (production runs with REDIS_URL: the
+    sessions are then read through it, `cached_db`); yields the REDIS_URL, or None without
+    redis-server (BENCH_REDIS=0 measures without)."""
+    binary = shutil.which("redis-server")
+    if binary is None or os.environ.get("BENCH_REDIS") == "0":
+        yield None
+        return
+    port = _free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0", process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@dataclass
+class Server:
+    base: str
+    pid: int
+    postgres: int | None
+    workers: int
+    worker_class: str
+    redis: int | None = None
 
 
 @contextmanager
-def gunicorn(*, workers: int = 2, env: dict[str, str] | None = None):
-    """Serve the site with the benchmark settings; yields the base URL."""
+def serve(
+    settings_module: str,
+    *,
+    ready: str,
+    workers: int = 2,
+    worker_class: str = "sync",
+    env: dict[str, str] | None = None,
+    log: Path | None = None,
+    redis: bool = False,
+):
+    """gunicorn with `settings_module` (DEBUG off) on a free loopback port, until the block ends.
+
+    `ready` is a path that answers 200 once the server is up (the bare view). Persistent database
+    connections, as a production server runs (CONN_MAX_AGE=0 in the environment measures without).
+    `redis=True`: with a Redis of its own as the cache (sessions through it), as production runs.
+    """
+    with redis_cache() if redis else _nothing() as cache:
+        with _serve(
+            settings_module,
+            ready=ready,
+            workers=workers,
+            worker_class=worker_class,
+            env={**(env or {}), **({"REDIS_URL": cache[0]} if cache else {})},
+            log=log,
+        ) as server:
+            server.redis = cache[1] if cache else None
+            yield server
+
+
+@contextmanager
+def _nothing():
+    yield None
+
+
+@contextmanager
+def _serve(settings_module, *, ready, workers, worker_class, env, log):
     port = _free_port()
     environment = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench._public_settings",
-        "SECRET_KEY": _secret_key(),
+        "DJANGO_SETTINGS_MODULE": settings_module,
         "DEBUG": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+        "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
         **(env or {}),
     }
     command = [
         str(Path(sys.executable).with_name("gunicorn")), "nonasn.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "gthread",
-        "--threads", "1", "--keep-alive", "5", "--backlog", "512", "--log-level", "warning",
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", worker_class,
+        "--backlog", "512", "--log-level", "warning",
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=environment)
+    if worker_class == "gthread":
+        command += ["--threads", "1", "--keep-alive", "5"]
+    log = log or ROOT / "var" / "bench-gunicorn.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=environment, stdout=log_file, stderr=subprocess.STDOUT
+        )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while True:
             try:
-                urllib.request.urlopen(base + "/bench/minimal/", timeout=2).read()
+                urllib.request.urlopen(base + ready, timeout=2).read()
                 break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("gunicorn did not start") from None
+                    sys.exit(f"gunicorn did not start:\n{log.read_text()[-3000:]}")
                 time.sleep(0.3)
-        yield base
+        yield Server(base, process.pid, postmaster_pid(), workers, worker_class)
     finally:
         process.terminate()
         try:
@@ -76,8 +219,12 @@ def gunicorn(*, workers: int = 2, env: dict[str, str] | None = None):
         except subprocess.TimeoutExpired:  # workers stuck in long requests (the admin changelist)
             process.kill()
             process.wait()
+    errors = [line for line in log.read_text().splitlines() if "Error" in line or "Traceback" in line]
+    if errors:
+        print(f"\nserver errors (see {log}):\n" + "\n".join(errors[:10]))
 
 
+# --- one page under load ----------------------------------------------------------------------
 @dataclass
 class Result:
     label: str
@@ -86,31 +233,90 @@ class Result:
     p99_ms: float
     requests: int
     errors: int
+    cpu_ms: float | None  # CPU per request: gunicorn + PostgreSQL + wrk
+    split: tuple[float, ...] | None = None  # of which gunicorn, PostgreSQL, wrk
+    note: str = ""  # the caller's own column (one at a time, % of page 1, the target)
+
+    @property
+    def capacity(self) -> float | None:
+        """Requests per second the machine's CPUs would serve with nothing else running."""
+        return (os.cpu_count() or 1) * 1000 / self.cpu_ms if self.cpu_ms else None
 
 
-def _ms(value: str) -> float:
-    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", value)
-    if match is None:
-        raise ValueError(f"unexpected wrk latency {value!r}")
-    number, unit = match.groups()
-    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}[unit]
+def _ms(text: str) -> float:
+    """wrk's durations ("568.12ms", "1.07s", "912.00us") in milliseconds."""
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000}[unit]
 
 
-def wrk(
-    url: str, label: str, *, seconds: int = 10, connections: int = 50, headers: dict | None = None
-) -> Result:
-    command = [ensure_wrk(), "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+def _parse_wrk(output: str) -> tuple[float, float, float, int, int]:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    errors = 0
+    if m := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        errors += int(m.group(1))
+    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output):
+        errors += sum(int(g) for g in m.groups())
+    return rps, p50, p99, requests, errors
+
+
+def measure(server: Server, label: str, path: str, *, seconds: int, headers: dict | None = None) -> Result:
+    """`wrk -t2 -c50` on one address for `seconds`, with the CPU it cost each process."""
+    command = [
+        ensure_wrk(),
+        f"-t{THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{seconds}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
-    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+
+    def db() -> float:  # PostgreSQL, and the Redis of the cache when there is one
+        return _tree_cpu(server.postgres) + _tree_cpu(server.redis)
+
+    before = _tree_cpu(server.pid), db(), _children_cpu()
+    output = subprocess.run([*command, server.base + path], capture_output=True, text=True, check=True).stdout
+    after = _tree_cpu(server.pid), db(), _children_cpu()
     if os.environ.get("BENCH_WRK_VERBOSE"):
-        print(out)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
-    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
-    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    if socket_errors:
-        errors += sum(int(n) for n in socket_errors.groups())
-    return Result(label, rps, p50, p99, requests, errors)
+        print(output)
+    rps, p50, p99, requests, errors = _parse_wrk(output)
+    split = tuple((a - b) * 1000 / max(requests, 1) for a, b in zip(after, before, strict=True))
+    cpu_ms = sum(split) if requests and server.postgres else None
+    return Result(label, rps, p50, p99, requests, errors, cpu_ms, split)
+
+
+def print_table(results: list[Result], *, title: str, server: Server, seconds: int, load: str) -> None:
+    """The table both benchmarks print; the first row is the bare view the ratios refer to."""
+    bare = results[0]
+    cpus = os.cpu_count() or 1
+    print(
+        f"\n-- {title}\ngunicorn: {server.workers} {server.worker_class} workers, "
+        f"CONN_MAX_AGE={os.environ.get('CONN_MAX_AGE', '60')}, "
+        f"cache {'Redis (sessions cached_db)' if server.redis else 'per-process memory'}; wrk: {THREADS} threads, {CONNECTIONS} "
+        f"connections, {seconds} s; {cpus} CPUs shared with wrk and PostgreSQL (and other work); "
+        f"load average before the run {load}"
+    )
+    print(
+        f"{'page':<44} {'req/s':>6} {'p50':>9} {'p99':>9} {'÷ bare':>6} {'err':>4} {'CPU/req':>8} "
+        f"{'app/db/wrk':>14} {'idle-CPU req/s':>14} {'÷ bare':>6}  notes"
+    )
+    for r in results:
+        cpu = f"{r.cpu_ms:6.2f}ms" if r.cpu_ms else "       ?"
+        split = "/".join(f"{x:.1f}" for x in r.split) if r.cpu_ms and r.split else "?"
+        capacity = f"{r.capacity:14.0f}" if r.capacity else f"{'?':>14}"
+        cpu_ratio = f"{r.capacity / bare.capacity:6.3f}" if r.capacity and bare.capacity else f"{'?':>6}"
+        print(
+            f"{r.label:<44} {r.rps:6.0f} {r.p50_ms:7.1f}ms {r.p99_ms:7.1f}ms {r.rps / bare.rps:6.3f} "
+            f"{r.errors:4d} {cpu} {split:>14} {capacity} {cpu_ratio}  {r.note}"
+        )
+    print(
+        "÷ bare: req/s ÷ the bare view's (first), measured and idle-CPU; CPU/req: CPU time of gunicorn, "
+        f"PostgreSQL and wrk per request (app/db/wrk: each, in ms; db includes Redis); idle-CPU req/s: what the {cpus} CPUs "
+        "would serve with nothing else running (CPUs ÷ CPU/req).",
+        flush=True,
+    )

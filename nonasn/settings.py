@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "nonasn.middleware.SandboxDownloadsMiddleware",
     # Before anything reads the session cookie or queries with a parameter.
     "nonasn.middleware.RejectNulMiddleware",
+    # A stored page of a published list version, before any per-visitor work (sessions, CSRF).
+    "announcements.middleware.CachedListMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "nonasn.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -95,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {% fixed_url 'name' %}: argument-less links reversed once per process.
+            "builtins": ["nonasn.template_urls"],
         },
     },
 ]
@@ -349,6 +353,11 @@ if _cache_url:
             "KEY_PREFIX": "nonasn",
         }
     }
+    # Sessions in the database, read through the shared cache: a logged-in page costs no session
+    # query while the cache holds it, and the database keeps every session (a cache flush or a
+    # restart logs no one out). Only with a cache every server shares: with per-process memory a
+    # logout (or a refreshed idle stamp) on one worker would not reach the copies of the others.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

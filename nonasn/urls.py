@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
+from django.views.i18n import set_language
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
@@ -14,7 +16,10 @@ urlpatterns = [
     path("pengumuman/", include("announcements.urls")),
     path("", include("announcements.urls_cards")),
     path("aduan/", include("announcements.urls_complaints")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch in every page's header needs no CSRF token: it only sets the visitor's own
+    # language cookie (and redirects to a `next` on this site). So the public pages carry no token,
+    # and a cached public page is the same bytes for every visitor (announcements/caching.py).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),
 ]

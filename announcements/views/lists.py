@@ -14,7 +14,6 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +22,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from announcements.caching import (
-    CSRF_PLACEHOLDER,
     PAGE_TIMEOUT,
     address_key,
     cached_page,
@@ -82,15 +80,13 @@ def agency(request: HttpRequest, code: str) -> HttpResponse:
     announcements = [current[k] for k in (SnapshotKind.FINAL, SnapshotKind.PUBLIC_TEST) if k in current]
     fingerprint = [submission.phase if submission else "-", *(s.sha256 for s in announcements)]
 
-    def render_page(csrf_token: str | None) -> HttpResponse:
+    def render_page() -> HttpResponse:
         context = {
             "agency": agency,
             "period": period,
             "submission": submission,
             "announcements": announcements,
         }
-        if csrf_token:
-            context["csrf_token"] = csrf_token
         return render(request, "announcements/agency.html", context)
 
     return cached_page(request, page_tag(request, "agency", agency.pk, *fingerprint), render_page)
@@ -139,7 +135,7 @@ def announcement(request: HttpRequest, code: str, slug: str, version: int | None
     snapshot = _snapshot(code, slug, version)
     latest = version is None
 
-    def render_page(csrf_token: str | None) -> HttpResponse:
+    def render_page() -> HttpResponse:
         versions = list(
             ListSnapshot.objects.published()
             .filter(submission_id=snapshot.submission_id, kind=snapshot.kind)
@@ -156,8 +152,6 @@ def announcement(request: HttpRequest, code: str, slug: str, version: int | None
             "is_newest": newest.version == snapshot.version,
             "complaints_open": snapshot.objections_open(),
         }
-        if csrf_token:
-            context["csrf_token"] = csrf_token
         return render(request, "announcements/announcement.html", context)
 
     # The numbered page also says whether a newer version exists: it is keyed by the newest one too.
@@ -287,6 +281,28 @@ def _empty_rows_html(query: str) -> str:
     return f'<tr><td colspan="7" class="text-muted">{escape(message)}</td></tr>'
 
 
+def _list_params(request: HttpRequest) -> tuple[str, int, int | None, bool]:
+    """(search words, after, before, cacheable) of a list address's query string."""
+    query = " ".join(request.GET.get("q", "").split()).lower()[:SEARCH_MAX]
+    after, before = _int(request.GET.get("after")), _int(request.GET.get("before"))
+    page_number = _int(request.GET.get("halaman"))
+    if page_number and not query and after is None and before is None:
+        after = (page_number - 1) * PAGE_SIZE
+    return query, after or 0, before, set(request.GET) <= LIST_PARAMS
+
+
+def list_address(request: HttpRequest, code: str, slug: str, version: int | None) -> str | None:
+    """The cache key of a numbered version's list page by its address (None: not answered by address).
+
+    A numbered version never changes: its pages are answered by address, without the database —
+    here and, before sessions and CSRF, in announcements.middleware.CachedListMiddleware.
+    """
+    query, after, before, cacheable = _list_params(request)
+    if version is None or not cacheable:
+        return None
+    return address_key(request, "list-address", code, slug, version, query, after, before)
+
+
 def snapshot_list(request: HttpRequest, code: str, slug: str, version: int | None = None) -> HttpResponse:
     """ "Daftar Pegawai Honorer": a page of one version's rows, by number, optionally searched by name.
 
@@ -294,19 +310,10 @@ def snapshot_list(request: HttpRequest, code: str, slug: str, version: int | Non
     cache) with this page's rows and links written into it: a page not in the page cache costs one
     indexed query and the writing of its rows.
     """
-    query = " ".join(request.GET.get("q", "").split()).lower()[:SEARCH_MAX]
-    after, before = _int(request.GET.get("after")), _int(request.GET.get("before"))
-    page_number = _int(request.GET.get("halaman"))
-    if page_number and not query and after is None and before is None:
-        after = (page_number - 1) * PAGE_SIZE
-    after = after or 0
-    cacheable = set(request.GET) <= LIST_PARAMS
-    address = None
-    if version is not None and cacheable:
-        # A numbered version never changes: its pages are answered by address, without the database.
-        address = address_key(request, "list-address", code, slug, version, query, after, before)
-        if (response := page_by_address(request, address)) is not None:
-            return response
+    query, after, before, cacheable = _list_params(request)
+    address = list_address(request, code, slug, version)
+    if address is not None and (response := page_by_address(request, address)) is not None:
+        return response
     snapshot = _snapshot(code, slug, version)
     complaints_open = snapshot.objections_open()
     pages = (snapshot.row_count + PAGE_SIZE - 1) // PAGE_SIZE
@@ -323,11 +330,10 @@ def snapshot_list(request: HttpRequest, code: str, slug: str, version: int | Non
             "query": query,
             "pages": pages,
             "complaints_open": complaints_open,
-            "csrf_token": CSRF_PLACEHOLDER,
         }
         return render(request, "announcements/list.html", context).content.decode()
 
-    def render_page(csrf_token: str | None) -> HttpResponse:
+    def render_page() -> HttpResponse:
         anonymous = not request.user.is_authenticated
         frame_key = "announcements:frame:" + page_tag(
             request, "frame", snapshot.pk, snapshot.sha256, query, complaints_open
@@ -341,7 +347,7 @@ def snapshot_list(request: HttpRequest, code: str, slug: str, version: int | Non
         rows = rows_html(page, row_link=row_link) if page else _empty_rows_html(query)
         nav = _nav_html(query=query, page=page, has_previous=has_previous, has_next=has_next, pages=pages)
         body = frame.replace(ROWS_MARK, rows, 1).replace(NAV_MARK, nav, 1)
-        return HttpResponse(body.replace(CSRF_PLACEHOLDER, csrf_token or get_token(request)))
+        return HttpResponse(body)
 
     tag = page_tag(request, "list", snapshot.pk, snapshot.sha256, query, after, before, complaints_open)
     return cached_page(
@@ -353,7 +359,7 @@ def changes(request: HttpRequest, code: str, slug: str, version: int) -> HttpRes
     """What changed since the previous version: added, removed, status changed."""
     snapshot = _snapshot(code, slug, version)
 
-    def render_page(csrf_token: str | None) -> HttpResponse:
+    def render_page() -> HttpResponse:
         context = {
             "snapshot": snapshot,
             "agency": snapshot.submission.agency,
@@ -361,8 +367,6 @@ def changes(request: HttpRequest, code: str, slug: str, version: int) -> HttpRes
             "changes": snapshot_changes(snapshot),
             "limit": 200,
         }
-        if csrf_token:
-            context["csrf_token"] = csrf_token
         return render(request, "announcements/changes.html", context)
 
     return cached_page(request, page_tag(request, "changes", snapshot.pk, snapshot.sha256), render_page)

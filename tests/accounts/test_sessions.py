@@ -102,3 +102,20 @@ def test_logged_in_pages_and_downloads_are_never_stored(worker_client, worker, o
 
 def test_registration_steps_are_never_stored(client):
     assert "no-store" in client.get(reverse("worker:register"))["Cache-Control"]
+
+
+def test_the_sessions_user_is_loaded_with_their_agency_in_one_query(operator, django_assert_num_queries):
+    from accounts.backends import LoginBackend
+
+    with django_assert_num_queries(1):  # every portal page reads request.user.agency
+        user = LoginBackend().get_user(operator.pk)
+        assert user.agency.name == operator.agency.name
+
+
+def test_a_deactivated_account_loses_its_session(operator):
+    from accounts.backends import LoginBackend
+
+    operator.is_active = False
+    operator.save()
+    assert LoginBackend().get_user(operator.pk) is None
+    assert LoginBackend().get_user(987654321) is None

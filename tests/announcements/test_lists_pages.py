@@ -155,17 +155,64 @@ def test_list_pages_are_public_cacheable_and_answer_304_to_their_etag(client, ag
     assert other_page.status_code == 200 and other_page["ETag"] != first["ETag"]
 
 
-def test_a_cached_page_carries_each_visitors_own_csrf_token(client, agency, published):
+def test_a_cached_page_holds_nothing_of_its_visitor_and_its_language_switch_works(client, agency, published):
     from django.test import Client
 
     url = f"/pengumuman/{agency.code}/uji-publik/v1/daftar/"
     client.get(url)  # fills the cache
     other = Client(enforce_csrf_checks=True)
-    page = _text(other.get(url))
-    assert "csrf-placeholder" not in page
-    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
-    switched = other.post("/i18n/setlang/", {"language": "en", "next": url, "csrfmiddlewaretoken": token})
-    assert switched.status_code == 302  # the language switch on a cached page still works
+    response = other.get(url)
+    assert "csrfmiddlewaretoken" not in _text(response) and not response.cookies  # no token, no cookie
+    switched = other.post("/i18n/setlang/", {"language": "en", "next": url})
+    assert switched.status_code == 302 and switched.cookies["django_language"].value == "en"
+    english = _text(other.get(url))
+    assert "List of Honorary Workers" in english and "Daftar Pegawai Honorer" not in english
+
+
+def test_a_stored_list_page_is_answered_before_sessions_with_the_views_headers(
+    client, agency, published, django_assert_num_queries
+):
+    url = f"/pengumuman/{agency.code}/uji-publik/v1/daftar/"
+    first = client.get(url, {"after": 0})  # rendered by the view, and stored
+    with django_assert_num_queries(0):  # no session, no user, no snapshot: the stored page
+        again = client.get(url, {"after": 0})
+    assert again.content == first.content
+    for header in ("ETag", "Cache-Control", "Vary", "Content-Language", "X-Frame-Options"):
+        assert again[header] == first[header], header
+    assert again["Cache-Control"].startswith("public") and not again.cookies
+    with django_assert_num_queries(0):
+        assert client.get(url, {"after": 0}, headers={"if-none-match": first["ETag"]}).status_code == 304
+
+
+def test_the_stored_page_is_answered_without_the_rest_of_the_stack(client, agency, published, rf):
+    from django.http import HttpResponse
+
+    from announcements.middleware import CachedListMiddleware
+
+    url = f"/pengumuman/{agency.code}/uji-publik/v1/daftar/"
+    first = client.get(url)
+
+    def rest_of_the_stack(request):
+        return HttpResponse("view")
+
+    middleware = CachedListMiddleware(rest_of_the_stack)
+    response = middleware(rf.get(url))
+    assert response.content == first.content and response["ETag"] == first["ETag"]
+    assert middleware(rf.get(url, {"q": "budi"})).content == b"view"  # not stored yet: the view
+    with_session = rf.get(url)
+    with_session.COOKIES["sessionid"] = "anything"
+    assert middleware(with_session).content == b"view"
+
+
+def test_a_visitor_with_a_session_never_gets_the_shared_stored_page(client, agency, published, operator):
+    url = f"/pengumuman/{agency.code}/uji-publik/v1/daftar/"
+    client.get(url)  # stored for anonymous visitors
+    client.force_login(operator)
+    page = client.get(url)
+    from django.urls import reverse
+
+    assert page["Cache-Control"].startswith("private")
+    assert f'action="{reverse("staff:logout")}"' in _text(page)  # their own header, with their logout
 
 
 def test_a_new_publication_is_never_served_stale(client, agency, published, submission, listed):
