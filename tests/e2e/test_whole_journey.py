@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import shutil
 from pathlib import Path
@@ -22,7 +23,7 @@ from pypdf import PdfReader, PdfWriter
 from accounts.models import Role
 from registry.models import AgencySubmission, Status, WorkerRecord
 from tests.e2e.quality import assert_accessible
-from tests.factories import PASSWORD, AgencyFactory, UserFactory, make_kk, make_nik
+from tests.factories import PASSWORD, AgencyFactory, UserFactory, WorkerRecordFactory, make_kk, make_nik
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -80,9 +81,13 @@ class Steps:
         self.folder = folder
         self.pages: list = []
         self.count = 0
+        self.phone = False
 
     def done(self, page, name: str, *, accessible: bool = True) -> None:
         self.count += 1
+        if self.phone:
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 361, f"{page.url} scrolls sideways on a phone: {width} px"
         if page not in self.pages:
             self.pages.append(page)
         page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
@@ -97,7 +102,7 @@ def steps(request, tmp_path):
     recorder = Steps(folder)
     yield recorder
     report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
+    if (report is not None and report.failed) or os.environ.get("E2E_SCREENSHOTS"):
         target = RESULTS / re.sub(r"[^\w.-]+", "_", request.node.name)
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(folder, target)
@@ -301,7 +306,11 @@ def worker_completes_every_section(page, steps, folder: Path) -> None:
     page.wait_for_url(re.compile(r"/akun/dokumen/$"))
     steps.done(page, "documents")
     for kind in ("kk", "selfie", "diploma", "sk", "pay_proof"):
-        upload = pdf_file(folder, f"{kind}.pdf") if kind in ("sk", "pay_proof") else jpeg_file(folder, f"{kind}.jpg")
+        upload = (
+            pdf_file(folder, f"{kind}.pdf")
+            if kind in ("sk", "pay_proof")
+            else jpeg_file(folder, f"{kind}.jpg")
+        )
         page.set_input_files(f"#file-{kind}", str(upload))
         page.click(f"#upload-{kind}")
         page.wait_for_url(re.compile(r"/akun/dokumen/"))
@@ -542,3 +551,23 @@ def test_the_whole_journey_through_the_pages(
     }
 
     public_sees_the_final_list_and_verifies_the_card(public, steps, agency, card_url)
+
+
+def test_the_workers_part_on_a_360px_phone(browser, live_server, steps, tmp_path, agency, period):
+    """Registered by the agency (the setup); the rest on a cheap phone, nothing scrolling sideways."""
+    WorkerRecordFactory(
+        agency=agency, period=period, sex="F", position="Tenaga Administrasi",
+        sk_date=dt.date(2016, 2, 1), start_date=dt.date(2016, 2, 1), **WORKER,
+    )  # fmt: skip
+    steps.phone = True
+    phone = new_page(
+        browser, live_server, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+    )
+    worker_creates_the_account(phone, steps, tmp_path)
+    worker_completes_every_section(phone, steps, tmp_path)
+    worker_submits(phone, steps)
+    card_url = worker_downloads_both_cards(phone)
+    assert WorkerRecord.objects.get(nik=WORKER["nik"]).status == Status.SUBMITTED
+    phone.goto(urlparse(card_url).path)
+    assert "Kartu ini asli" in phone.content()
+    steps.done(phone, "card-verified")
