@@ -46,6 +46,9 @@ class CaptchaWidget(CaptchaTextInput):
     """
 
     template_name = "accounts/widgets/captcha.html"
+    # One text box to type in: a plain <label for> it, not a <fieldset>/<legend> around the hidden
+    # key and the box (which left the box without a label for screen readers).
+    use_fieldset = False
 
 
 def captcha_field() -> CaptchaField:
