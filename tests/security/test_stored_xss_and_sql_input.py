@@ -115,3 +115,37 @@ def test_sql_looking_input_in_public_forms_is_refused_or_harmless(client, agency
         assert response.status_code in (200, 302, 400, 403, 429), url
         assert "_auth_user_id" not in client.session
     assert WorkerRecord.objects.count() == 1
+
+
+def test_decision_texts_and_release_reason_are_shown_escaped_to_the_agency_and_the_worker(
+    client, agency, period, operator
+):
+    from accounts.models import Role
+    from registry.services import record_transition, worker_release
+    from tests.factories import UserFactory, WorkerRecordFactory
+
+    record = WorkerRecordFactory(agency=agency, period=period, status=WorkerRecord.Status.SUBMITTED)
+    worker = UserFactory(role=Role.WORKER, agency=None, worker_record=record)
+    # The revision note the worker reads, then a TMS reason typed as "Lainnya".
+    record_transition(
+        record_id=record.pk, to=WorkerRecord.Status.NEEDS_REVISION, actor=operator, reason=SCRIPT
+    )
+    client.force_login(worker, backend="accounts.backends.LoginBackend")
+    home = client.get(reverse("worker:home"))
+    assert_escaped(home)
+    assert b"&lt;script&gt;alert(1)" in home.content  # the note is shown, as text
+    record_transition(record_id=record.pk, to=WorkerRecord.Status.SUBMITTED, actor=worker)
+    record_transition(record_id=record.pk, to=WorkerRecord.Status.INELIGIBLE, actor=operator, reason=IMG)
+    assert_escaped(client.get(reverse("worker:home")))
+    released = WorkerRecordFactory(agency=agency, period=period)
+    worker_release(record_id=released.pk, reason=SCRIPT + IMG, actor=operator)
+    client.force_login(operator, backend="accounts.backends.LoginBackend")
+    for url in (
+        reverse("verify:record", args=[record.pk]),
+        reverse("registry:worker-detail", args=[record.pk]),
+        reverse("registry:worker-detail", args=[released.pk]),
+    ):
+        response = client.get(url)
+        assert_escaped(response)
+        assert b"&lt;script&gt;alert(1)" in response.content or b"&lt;img src=x" in response.content, url
+    assert_escaped(client.get(reverse("verify:queue") + "?status=ineligible"))
