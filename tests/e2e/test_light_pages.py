@@ -13,7 +13,7 @@ from PIL import Image
 from registry.models import AgencySubmission, Document, Status, WorkerRecord
 from tests.accounts.conftest import make_worker
 from tests.announcements.conftest import move_phase
-from tests.e2e.quality import WeightMeter, assert_accessible
+from tests.e2e.quality import WeightMeter
 from tests.factories import PASSWORD, WorkerRecordFactory, make_kk, make_nik
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -154,7 +154,8 @@ def test_the_worker_does_everything_with_javascript_off(browser, live_server, ne
     page.locator("form[action$='/keluar/'] button").click()
     page.wait_for_url(re.compile(r"/akun/masuk/$"))
     log_in(page, newcomer.nik, NEW_PASSWORD)
-    assert_accessible(page)
+    # No axe check here: axe needs the page's timers, which do not run with JavaScript off (it would
+    # wait for ever); the same pages are checked with JavaScript on in the journey tests.
 
     # Every section opens from the step links, and every form submits.
     page.click("text=Lengkapi data saya")
