@@ -22,7 +22,12 @@ def make_run_line(*args: str, **env: str) -> tuple[str, str]:
     environment = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "MAKEFLAGS", "MFLAGS")}
     environment.update(env)
     result = subprocess.run(
-        ["make", "-n", "run", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
+        ["make", "--no-print-directory", "-n", "run", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     match = RUN_DEV.search(result.stdout)

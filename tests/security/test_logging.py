@@ -149,7 +149,12 @@ def free_port() -> int:
 @pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
 def test_make_serve_writes_an_access_log_without_niks_or_tokens():
     port = free_port()
-    result = subprocess.run(["make", "-n", "serve", f"PORT={port}"], cwd=ROOT, capture_output=True, text=True)
+    # Outside any make that runs the tests: a nested make would print "Entering directory" lines.
+    environment = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-n", "serve", f"PORT={port}"],
+        cwd=ROOT, env=environment, capture_output=True, text=True,
+    )  # fmt: skip
     command = result.stdout[result.stdout.index(".venv/bin/gunicorn") :].replace("\\\n", " ")
     environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")}
     environment.update(
