@@ -149,3 +149,48 @@ def test_decision_texts_and_release_reason_are_shown_escaped_to_the_agency_and_t
         assert_escaped(response)
         assert b"&lt;script&gt;alert(1)" in response.content or b"&lt;img src=x" in response.content, url
     assert_escaped(client.get(reverse("verify:queue") + "?status=ineligible"))
+
+
+def test_worker_section_text_is_shown_escaped_to_the_worker_the_agency_and_literal_on_the_card(
+    client, agency, period, operator
+):
+    import datetime as dt
+
+    from accounts.models import Role
+    from registry.services import record_transition
+    from registry.services.worker_data import HistoryEntry, work_history_replace, worker_details_update
+    from tests.factories import UserFactory, WorkerRecordFactory
+
+    record = WorkerRecordFactory(agency=agency, period=period, status=WorkerRecord.Status.ACCOUNT_CREATED)
+    worker = UserFactory(role=Role.WORKER, agency=None, worker_record=record)
+    # Every free-text item the worker fills in their sections.
+    texts = {
+        "address": SCRIPT + " Jl. Merdeka",
+        "sk_number": IMG + " 800/1",
+        "sk_signer_position": SCRIPT + " Kepala",
+        "education_institution": IMG + " Universitas",
+        "education_major": SCRIPT + " Pendidikan",
+        "diploma_number": IMG + " IJ/1",
+    }
+    worker_details_update(record_id=record.pk, changes=texts, actor=worker)
+    entry = HistoryEntry(
+        start_date=dt.date(2019, 1, 2), end_date=None, sk_number=SCRIPT, position=IMG, unit=SCRIPT + " Unit"
+    )
+    work_history_replace(record_id=record.pk, entries=[entry], actor=worker)
+    record_transition(record_id=record.pk, to=WorkerRecord.Status.SUBMITTED, actor=worker)
+
+    client.force_login(worker, backend="accounts.backends.LoginBackend")
+    for name in ("worker:resume", "worker:biodata", "worker:education", "worker:history"):
+        response = client.get(reverse(name))
+        assert_escaped(response)
+        assert b"&lt;script&gt;alert(1)" in response.content or b"&lt;img src=x" in response.content, name
+    card = client.get(reverse("worker:data-card"))
+    assert card.status_code == 200 and card["Content-Type"] == "application/pdf"
+    client.force_login(operator, backend="accounts.backends.LoginBackend")
+    for url in (
+        reverse("registry:worker-detail", args=[record.pk]),
+        reverse("verify:record", args=[record.pk]),
+    ):
+        response = client.get(url)
+        assert_escaped(response)
+        assert b"&lt;script&gt;alert(1)&lt;/script&gt; Jl. Merdeka" in response.content, url
