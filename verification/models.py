@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Agency, AgencySubmission, Period
+from registry.models.imports import JobProgress
 
 Phase = AgencySubmission.Phase
 
@@ -49,7 +50,7 @@ def sptjm_signed_path(instance: SignedSptjm, filename: str) -> str:
     return f"sptjm/signed/{uuid.uuid4().hex}.pdf"
 
 
-class Sptjm(models.Model):
+class Sptjm(JobProgress, models.Model):
     """One generated SPTJM (statement + annexed list) for the agency head to sign; built in the background."""
 
     class Status(models.TextChoices):
@@ -87,18 +88,6 @@ class Sptjm(models.Model):
 
     def __str__(self) -> str:
         return f"SPTJM {self.submission} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
-    def percent(self) -> int:
-        if self.is_finished:
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(99, int(self.processed_rows * 100 / self.total_rows))
 
 
 class SignedSptjm(models.Model):

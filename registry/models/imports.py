@@ -27,7 +27,25 @@ class ImportJobQuerySet(models.QuerySet):
         return self.filter(agency=agency)
 
 
-class ImportJob(models.Model):
+class JobProgress:
+    """Progress of a background job with `status` (Status.DONE / FAILED end it), `total_rows` and
+    `processed_rows`, as its page polls it (imports here; the SPTJM in verification)."""
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        if not self.total_rows:
+            return 0
+        # 100 only once finished: the last rows' work (flags, files) still follows the count.
+        return min(99, int(self.processed_rows * 100 / self.total_rows))
+
+
+class ImportJob(JobProgress, models.Model):
     """One uploaded XLSX file and how its import went (polled by the progress page)."""
 
     class Status(models.TextChoices):
@@ -96,15 +114,3 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.FAILED)
-
-    @property
-    def percent(self) -> int:
-        if self.is_finished:
-            return 100
-        if not self.total_rows:
-            return 0
-        return min(100, int(self.processed_rows * 100 / self.total_rows))

@@ -343,11 +343,6 @@ def _audit_value(name: str, value: Any) -> Any:
     return value
 
 
-def require_input_open(*, agency: Agency, period: Period) -> None:
-    """Adding or changing the agency's entries: the locked guard (kept under this name for the import)."""
-    lock_open_submission(agency_id=agency.pk, period_id=period.pk)
-
-
 @transaction.atomic
 def worker_update(
     *, record_id: int, data: WorkerData, actor: Any, reason: str = "", ip: str | None = None

@@ -46,7 +46,8 @@ from registry.services.imports.parse import (
     text_of,
 )
 from registry.services.imports.template import COLUMN_BY_FIELD, ERROR_HEADER
-from registry.services.records import flag_possible_duplicates, new_registration_number, require_input_open
+from registry.services.phase import lock_open_submission
+from registry.services.records import flag_possible_duplicates, new_registration_number
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +58,8 @@ NIK_CONSTRAINT = "record_one_active_nik_per_period"
 
 
 def _require_open(*, agency: Agency, period: Period) -> None:
-    """The one place the import asks whether the agency may still add records (start and run)."""
-    require_input_open(agency=agency, period=period)
+    """The agency may still add records: the one locked guard (start, run and each batch)."""
+    lock_open_submission(agency_id=agency.pk, period_id=period.pk)
 
 
 def worker_name() -> str:
