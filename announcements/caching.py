@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
@@ -26,6 +28,49 @@ from django.utils.cache import patch_vary_headers
 PAGE_FORMAT = "2"
 PAGE_TIMEOUT = 24 * 3600
 MAX_AGE = 60
+
+
+class Immutable:
+    """A small per-process memory in front of the shared cache, for values that never change under
+    their key (a numbered version's metadata, a frame keyed by the version's content hash).
+
+    What it holds is never stale (the key names the content), so it needs no invalidation; it saves
+    the shared cache's round trip and unpickling on every page that is not answered whole.
+    """
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self.items: OrderedDict[str, object] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+                return value
+        value = cache.get(key)
+        if value is not None:
+            self._keep(key, value)
+        return value
+
+    def set(self, key: str, value: object, timeout: int | None) -> None:
+        cache.set(key, value, timeout)
+        self._keep(key, value)
+
+    def _keep(self, key: str, value: object) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
+
+immutable = Immutable()
 
 
 def page_tag(request: HttpRequest, *parts: object) -> str:
@@ -61,14 +106,14 @@ def address_key(request: HttpRequest, *parts: object) -> str:
     return "announcements:address:" + page_tag(request, *parts)
 
 
-def _enabled() -> bool:
+def page_cache_enabled() -> bool:
     """ANNOUNCEMENTS_PAGE_CACHE=False renders every page (the benchmark's "uncached" rows)."""
     return settings.ANNOUNCEMENTS_PAGE_CACHE
 
 
 def page_by_address(request: HttpRequest, key: str) -> HttpResponse | None:
     """The stored page for this address, without touching the database (None: render it)."""
-    if request.user.is_authenticated or not _enabled():
+    if request.user.is_authenticated or not page_cache_enabled():
         return None
     entry = cache.get(key)
     if entry is None:
@@ -95,7 +140,7 @@ def cached_page(
     """
     etag = f'"{tag}"'
     anonymous = not request.user.is_authenticated
-    if _not_modified(request, etag) or not (anonymous and cacheable and _enabled()):
+    if _not_modified(request, etag) or not (anonymous and cacheable and page_cache_enabled()):
         return _respond(request, etag, None, render)
     key = f"announcements:page:{tag}"
     body = cache.get(key)

@@ -34,6 +34,17 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _forget_immutable_pages():
+    """Each test's database starts again from nothing: an agency code and version seen by an earlier
+    test may name other rows now, so the per-process memory of published versions starts empty."""
+    from announcements.caching import immutable
+
+    immutable.clear()
+    yield
+    immutable.clear()
+
+
 @pytest.fixture
 def period(db):
     return PeriodFactory()

@@ -184,7 +184,9 @@ def test_a_stored_list_page_is_answered_before_sessions_with_the_views_headers(
         assert client.get(url, {"after": 0}, headers={"if-none-match": first["ETag"]}).status_code == 304
 
 
-def test_the_stored_page_is_answered_without_the_rest_of_the_stack(client, agency, published, rf):
+def test_a_public_list_page_is_answered_without_the_rest_of_the_stack(
+    client, agency, published, rf, settings
+):
     from django.http import HttpResponse
 
     from announcements.middleware import CachedListMiddleware
@@ -198,10 +200,48 @@ def test_the_stored_page_is_answered_without_the_rest_of_the_stack(client, agenc
     middleware = CachedListMiddleware(rest_of_the_stack)
     response = middleware(rf.get(url))
     assert response.content == first.content and response["ETag"] == first["ETag"]
-    assert middleware(rf.get(url, {"q": "budi"})).content == b"view"  # not stored yet: the view
+    # Not stored yet: the list view itself answers, as an anonymous visitor, before the rest.
+    searched = middleware(rf.get(url, {"q": "budi"}))
+    assert searched.content == client.get(url, {"q": "budi"}).content
+    # With the page cache off every page is still answered early, rendered from the database.
+    settings.ANNOUNCEMENTS_PAGE_CACHE = False
+    assert middleware(rf.get(url, {"after": 0})).content == client.get(url, {"after": 0}).content
+    # A session (perhaps a logged-in person's), a pin to the primary after a POST, the newest
+    # version's address, an unknown version, another page: the whole stack.
     with_session = rf.get(url)
     with_session.COOKIES["sessionid"] = "anything"
-    assert middleware(with_session).content == b"view"
+    pinned = rf.get(url)
+    pinned.COOKIES["primary_pin"] = "1"
+    others = [
+        with_session,
+        pinned,
+        rf.get(f"/pengumuman/{agency.code}/uji-publik/daftar/"),
+        rf.get(f"/pengumuman/{agency.code}/uji-publik/v9/daftar/"),
+        rf.get(f"/pengumuman/{agency.code}/uji-publik/v1/"),
+        rf.post(url),
+    ]
+    for request in others:
+        assert middleware(request).content == b"view"
+
+
+def test_an_early_answer_has_the_headers_and_language_of_the_whole_stack(client, agency, published, settings):
+    from announcements.caching import immutable
+
+    settings.ANNOUNCEMENTS_PAGE_CACHE = False
+    url = f"/pengumuman/{agency.code}/uji-publik/v1/daftar/"
+    early = client.get(url)
+    assert "Daftar Pegawai Honorer" in _text(early)
+    client.cookies["sessionid"] = "not-a-session"  # through the whole stack, as an anonymous visitor
+    immutable.clear()
+    whole = client.get(url)
+    assert early.content == whole.content
+    for header in ("ETag", "Cache-Control", "Vary", "Content-Language", "X-Frame-Options"):
+        assert early[header] == whole[header], header
+    del client.cookies["sessionid"]
+    client.cookies["django_language"] = "en"
+    english = client.get(url)
+    assert "List of Honorary Workers" in _text(english) and english["Content-Language"] == "en"
+    assert client.get(f"/pengumuman/{agency.code}/uji-publik/v9/daftar/").status_code == 404
 
 
 def test_a_visitor_with_a_session_never_gets_the_shared_stored_page(client, agency, published, operator):
