@@ -99,6 +99,8 @@ TEMPLATES = [
             ],
             # {% fixed_url 'name' %}: argument-less links reversed once per process.
             "builtins": ["nonasn.template_urls"],
+            # {% load i18n %}: Django's, with literal {% translate %} tags rendered once per language.
+            "libraries": {"i18n": "nonasn.template_i18n"},
         },
     },
 ]
@@ -348,7 +350,7 @@ if _cache_url:
         "default": {
             **environ.Env.cache_url_config(
                 _cache_url.replace("valkey://", "redis://", 1),
-                backend="django.core.cache.backends.redis.RedisCache" if _redis else None,
+                backend="nonasn.redis_cache.RedisCache" if _redis else None,
             ),
             "KEY_PREFIX": "nonasn",
         }

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        from registry.services import periods  # noqa: F401  (a saved period renews the pages' memo)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# System libraries the project uses beyond Python: Pango (WeasyPrint's PDFs), fonts, and Debian's
-# Chromium (browser tests). Installs what is missing with apt-get when run as root on Debian/Ubuntu;
+# System libraries the project uses beyond Python: Pango (WeasyPrint's PDFs), fonts, and for the test
+# suite Debian's Chromium (browser tests) and redis-server (the shared cache's test). Installs what is missing with apt-get when run as root on Debian/Ubuntu;
 # otherwise says what to install. Safe to run again: it does nothing when all is there.
 set -u
 missing=()
@@ -10,6 +10,8 @@ have_lib libpangoft2-1.0.so.0 || missing+=(libpangoft2-1.0-0)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ "${1:-}" = "--with-browser" ]; then
   command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
+  # The shared cache's backend is tested against a real Redis (tests/test_redis_cache.py).
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

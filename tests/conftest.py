@@ -35,14 +35,17 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _forget_immutable_pages():
-    """Each test's database starts again from nothing: an agency code and version seen by an earlier
-    test may name other rows now, so the per-process memory of published versions starts empty."""
+def _forget_process_memos():
+    """Each test's database starts again from nothing: an agency code and version, or an active
+    period, seen by an earlier test may name other rows now, so the per-process memos start empty."""
     from announcements.caching import immutable
+    from registry.services.periods import forget_current_period
 
     immutable.clear()
+    forget_current_period()
     yield
     immutable.clear()
+    forget_current_period()
 
 
 @pytest.fixture

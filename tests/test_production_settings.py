@@ -77,16 +77,16 @@ def test_the_cache_is_per_process_memory_by_default():
     assert data["cache"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
-def test_redis_url_selects_djangos_own_redis_cache():
+def test_redis_url_selects_the_redis_cache():
     data = load(REDIS_URL="redis://:rahasia@cache.internal:6379/2")
-    assert data["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert data["cache"] == "nonasn.redis_cache.RedisCache"
     assert data["caches"]["default"]["LOCATION"] == "redis://:rahasia@cache.internal:6379/2"
     assert data["caches"]["default"]["KEY_PREFIX"] == "nonasn"
 
 
-def test_a_redis_cache_url_also_selects_djangos_own_backend():
+def test_a_redis_cache_url_also_selects_the_redis_cache():
     data = load(CACHE_URL="rediss://cache.internal:6380/0")
-    assert data["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert data["cache"] == "nonasn.redis_cache.RedisCache"
 
 
 def test_without_replica_url_there_is_one_database():

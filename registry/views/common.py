@@ -5,10 +5,12 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404
 
 from registry.models import Period
+from registry.services.periods import current_period
 
 
 def active_period() -> Period:
-    period = Period.objects.active()
+    """The active period of a portal page (404 without one), from the per-process memo."""
+    period = current_period()
     if period is None:
         raise Http404("No active period")
     return period

@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.access import agency_staff_required, scoped, user_agency
-from registry.models import Flag, ImportJob, Period, Status, WorkerRecord
+from registry.models import Flag, ImportJob, Status, WorkerRecord
+from registry.services.periods import current_period
 from registry.services.phase import submission_for
 from registry.templatetags.registry_tags import FLAG_SHORT
 
@@ -76,7 +77,7 @@ def _bars(items: list[tuple[str, str, int, str]]) -> list[dict]:
 @agency_staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     agency = user_agency(request.user)
-    period = Period.objects.active()
+    period = current_period()
     context: dict = {"agency": agency, "period": period}
     if period is None:
         return render(request, "registry/dashboard.html", context)

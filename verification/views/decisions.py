@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from accounts.access import agency_staff_required, client_ip, get_for_agency, sc
 from registry.listing import encode_cursor, filter_records, keyset_page
 from registry.models import AuditEvent, Document, Flag, Period, Status, WorkerRecord, WorkUnit
 from registry.services import submission_for
+from registry.views.common import active_period
 from verification.forms_decisions import BulkForm, ChangeForm, DecisionForm, QueueFilterForm, ReopenForm
 from verification.services.decisions import (
     Outcome,
@@ -30,13 +31,6 @@ from verification.services.decisions import (
 )
 
 QUEUE_SORT = "submitted"
-
-
-def _period() -> Period:
-    period = Period.objects.active()
-    if period is None:
-        raise Http404("No active period")
-    return period
 
 
 def _units(user) -> list[WorkUnit]:
@@ -81,7 +75,7 @@ def _next_url(request: HttpRequest, record: WorkerRecord, queue: str) -> str:
 
 @agency_staff_required
 def queue(request: HttpRequest) -> HttpResponse:
-    period = _period()
+    period = active_period()
     form, qs, query = _queue(request.user, request.GET, period)
     page = keyset_page(
         qs.select_related("work_unit"),
