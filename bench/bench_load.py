@@ -8,7 +8,7 @@ page, the ratio to a bare view that returns "ok" (the framework's ceiling), and 
 requests sent one at a time.
 
 Targets (issue 12): >= 250 req/s and p99 < 400 ms for the list (page 1, deepest page, search by
-NIK), the worker detail and the dashboard; >= 120 req/s and p99 < 800 ms for a common-name search;
+NIK), the worker detail, the dashboard and the verification queue (page 1, deepest page); >= 120 req/s and p99 < 800 ms for a common-name search;
 no errors. BENCH_LOAD_WORKERS (2), BENCH_LOAD_CONNECTIONS (50), BENCH_LOAD_SECONDS (12) change the
 run; BENCH_LIST_TOTAL / BENCH_LIST_BIG make the data smaller (see bench_worker_list.py).
 """
@@ -41,6 +41,8 @@ TARGETS = {
     "list, search by full NIK": (250, 400),
     "worker detail": (250, 400),
     "dashboard": (250, 400),
+    "verification queue, page 1": (250, 400),
+    "verification queue, deepest page": (250, 400),
 }
 
 
@@ -98,6 +100,15 @@ def _measure(server, session: Session, label: str, path: str, expect: str) -> Re
     return result
 
 
+def _queue_deep_cursor(records) -> str:
+    """A page link near the end of the agency's verification queue (records waiting for a decision)."""
+    from registry.listing import encode_cursor
+
+    waiting = records.filter(status="submitted", submitted_at__isnull=False).order_by("submitted_at", "id")
+    total = waiting.count()
+    return encode_cursor(*waiting.values_list("submitted_at", "id")[max(0, total - 26)])
+
+
 def main() -> None:
     from django.urls import reverse
 
@@ -122,6 +133,8 @@ def main() -> None:
         session.login(reverse("staff:login"), user.username, password)
         listing = reverse("registry:worker-list")
         deepest = deep_cursor(agency, period, depth=BIG_AGENCY)
+        queue = reverse("verify:queue")
+        queue_deepest = _queue_deep_cursor(records)
         row = 'class="fw-semibold text-decoration-none"'
         pages = [
             ("bare view ('ok')", "/bench/ok/", "ok"),
@@ -131,6 +144,8 @@ def main() -> None:
             ("list, search by full NIK", f"{listing}?q={worker.nik}", worker.full_name),
             ("worker detail", reverse("registry:worker-detail", args=[worker.pk]), worker.nik),
             ("dashboard", reverse("registry:dashboard"), 'data-testid="active-total"'),
+            ("verification queue, page 1", queue, "data-record="),
+            ("verification queue, deepest page", f"{queue}?after={queue_deepest}", "data-record="),
         ]
         results = []
         load = load_average()

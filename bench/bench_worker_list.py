@@ -40,7 +40,7 @@ def _fill(period, big_agency) -> None:
             birth_place, birth_date, sex, category, thk2_number, position, asn_position, pay_source,
             sk_number, sk_signer_position, education_level, education_institution, education_major,
             diploma_number, phone, email, address, flags, revision_note, decision_reason,
-            release_reason, created_at, updated_at, sk_date, start_date
+            release_reason, created_at, updated_at, sk_date, start_date, submitted_at
         )
         SELECT %(period)s,
                CASE WHEN i <= %(big)s THEN %(big_agency)s
@@ -52,7 +52,8 @@ def _fill(period, big_agency) -> None:
                'Bandung', date '1970-01-01' + (i %% 12000), CASE WHEN i %% 2 = 0 THEN 'M' ELSE 'F' END,
                'non_asn', '', 'Guru', '', 'APBD', '', '', 'S1', '', '', '', '', '', '',
                CASE WHEN i %% 17 = 0 THEN ARRAY['age']::varchar[] ELSE '{{}}'::varchar[] END,
-               '', '', '', now() - (i || ' seconds')::interval, now(), date '2019-01-02', date '2019-01-02'
+               '', '', '', now() - (i || ' seconds')::interval, now(), date '2019-01-02', date '2019-01-02',
+               CASE WHEN i %% 5 >= 2 THEN now() - (i || ' seconds')::interval END
         FROM generate_series(1, %(total)s) AS s(i)
     """
     with connection.cursor() as cur:
@@ -129,6 +130,16 @@ def prepare():
     else:
         print(f"reusing {TOTAL:,} generated records")
     with connection.cursor() as cur:
+        # The verification queue's records (submitted, and decided ones) carry their submission time
+        # (data generated before the queue existed is given it here, once).
+        cur.execute(
+            """UPDATE registry_workerrecord SET submitted_at = created_at
+               WHERE period_id = %s AND status IN ('submitted', 'eligible', 'ineligible')
+                 AND submitted_at IS NULL""",
+            [period.pk],
+        )
+        if cur.rowcount:
+            cur.execute("VACUUM ANALYZE registry_workerrecord")
         cur.execute("SELECT count(*) FROM registry_workerrecord")
         print(f"records in the table: {cur.fetchone()[0]:,}")
     return period, agency, user

@@ -99,8 +99,6 @@ TEMPLATES = [
             ],
             # {% fixed_url 'name' %}: argument-less links reversed once per process.
             "builtins": ["nonasn.template_urls"],
-            # {% load i18n %}: Django's, with literal {% translate %} tags rendered once per language.
-            "libraries": {"i18n": "nonasn.template_i18n"},
         },
     },
 ]
