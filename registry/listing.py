@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
 from django.db.models import BooleanField, CharField, Lookup, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.translation import get_language, override
 
 from registry.models import Category, Flag, Status, WorkerRecord
@@ -247,12 +248,13 @@ def keyset_page(
 
 @dataclass(frozen=True, slots=True)
 class ListRow:
-    """One line of the worker list, with every text already looked up.
+    """One line of the worker list or the verification queue, with every text already looked up.
 
-    The list is the portal's busiest page: per-row template includes, `{% url %}` and
-    `get_FOO_display()` (which translates every choice on each call) were most of its time.
+    These are the portal's busiest pages: per-row template includes, `{% url %}` and
+    `get_FOO_display()` (which translates every choice on each call) were most of their time.
     """
 
+    pk: int
     url: str
     name: str
     category: str
@@ -263,6 +265,7 @@ class ListRow:
     status: str
     status_label: str
     flags: tuple[tuple[str, str], ...]  # (short label, full label)
+    submitted: str = ""  # "31-12-2022 14:05" in the site's time zone (the queue's column)
 
 
 # The columns list_rows() shows, and created_at for the page links of the newest/oldest sorts.
@@ -282,11 +285,13 @@ def _row_labels(language: str) -> tuple[dict[str, str], dict[str, str], dict[str
     return statuses, categories, flags
 
 
-def list_rows(records: list[WorkerRecord], *, detail_url: str) -> list[ListRow]:
-    """Rows for the list page; `detail_url` has `{}` where the record's id goes."""
+def list_rows(records: list[WorkerRecord], *, detail_url: str, submitted: bool = False) -> list[ListRow]:
+    """Rows for the list pages; `detail_url` has `{}` where the record's id goes. `submitted`: with
+    the submission time (the records must have submitted_at loaded)."""
     statuses, categories, flags = _row_labels(get_language())
     return [
         ListRow(
+            pk=r.pk,
             url=detail_url.format(r.pk),
             name=r.full_name,
             category=categories.get(r.category, r.category),
@@ -297,6 +302,9 @@ def list_rows(records: list[WorkerRecord], *, detail_url: str) -> list[ListRow]:
             status=r.status,
             status_label=statuses.get(r.status, r.status),
             flags=tuple(flags.get(f, (f, f)) for f in r.flags),
+            submitted=timezone.localtime(r.submitted_at).strftime("%d-%m-%Y %H:%M")
+            if submitted and r.submitted_at
+            else "",
         )
         for r in records
     ]

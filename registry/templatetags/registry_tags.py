@@ -129,24 +129,62 @@ def select_field(bound_field) -> str:
     )
 
 
+def _flags_cell(row) -> str:
+    return "".join(
+        f'<span class="badge flag-badge me-1 mb-1" title="{escape(label)}">{escape(short)}</span>'
+        for short, label in row.flags
+    )
+
+
+def _name_cell(row, second_line: str) -> str:
+    return (
+        f'<td><a class="fw-semibold text-decoration-none" href="{escape(row.url)}">{escape(row.name)}</a>'
+        f'<div class="small text-muted">{escape(row.category)} · {second_line}</div></td>'
+    )
+
+
+def _status_badge(row) -> str:
+    return f'<span class="badge status-badge status-{escape(row.status)}">{escape(row.status_label)}</span>'
+
+
 @register.simple_tag
 def worker_rows(rows) -> str:
     """The table rows of the worker list (registry.listing.ListRow)."""
     out = []
     for r in rows:
-        flags = "".join(
-            f'<span class="badge flag-badge me-1 mb-1" title="{escape(label)}">{escape(short)}</span>'
-            for short, label in r.flags
-        )
         flagged = ' class="row-flagged"' if r.flags else ""
         out.append(
-            f"<tr{flagged}>"
-            f'<td><a class="fw-semibold text-decoration-none" href="{escape(r.url)}">{escape(r.name)}</a>'
-            f'<div class="small text-muted">{escape(r.category)} · {escape(r.birth_date)}</div></td>'
+            f"<tr{flagged}>{_name_cell(r, escape(r.birth_date))}"
             f'<td class="font-monospace small">{escape(r.masked_nik)}</td>'
             f'<td class="d-none d-md-table-cell small">{escape(r.position)}</td>'
             f'<td class="d-none d-lg-table-cell small">{escape(r.unit) or "—"}</td>'
-            f'<td><span class="badge status-badge status-{escape(r.status)}">{escape(r.status_label)}</span></td>'
-            f"<td>{flags}</td></tr>"
+            f"<td>{_status_badge(r)}</td>"
+            f"<td>{_flags_cell(r)}</td></tr>"
+        )
+    return mark_safe("\n".join(out))
+
+
+@register.simple_tag
+def queue_rows(rows, selectable: bool) -> str:
+    """The table rows of the verification queue (registry.listing.ListRow with `submitted`);
+    `selectable`: with the check box of "decide MS for the selected" (not for flagged records)."""
+    one_by_one = escape(str(_("Records with flags are decided one by one.")))
+    out = []
+    for r in rows:
+        select = ""
+        if selectable:
+            disabled = f' disabled title="{one_by_one}"' if r.flags else ""
+            select = (
+                f'<td class="select-col"><input class="form-check-input record-select" type="checkbox" '
+                f'name="records" value="{int(r.pk)}"{disabled} aria-label="{escape(r.name)}"></td>'
+            )
+        flagged = ' class="row-flagged"' if r.flags else ""
+        out.append(
+            f'<tr{flagged} data-record="{int(r.pk)}">{select}{_name_cell(r, _status_badge(r))}'
+            f'<td class="font-monospace small">{escape(r.masked_nik)}</td>'
+            f'<td class="d-none d-md-table-cell small">{escape(r.position)}</td>'
+            f'<td class="d-none d-lg-table-cell small">{escape(r.unit) or "—"}</td>'
+            f'<td class="small text-nowrap">{escape(r.submitted)}</td>'
+            f"<td>{_flags_cell(r)}</td></tr>"
         )
     return mark_safe("\n".join(out))

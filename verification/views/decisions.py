@@ -15,7 +15,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from accounts.access import agency_staff_required, client_ip, get_for_agency, scoped, user_agency
-from registry.listing import encode_cursor, filter_records, keyset_page
+from registry.listing import LIST_COLUMNS, encode_cursor, filter_records, keyset_page, list_rows
 from registry.models import AuditEvent, Document, Flag, Period, Status, WorkerRecord, WorkUnit
 from registry.services import submission_for
 from registry.views.common import active_period
@@ -78,21 +78,26 @@ def queue(request: HttpRequest) -> HttpResponse:
     period = active_period()
     form, qs, query = _queue(request.user, request.GET, period)
     page = keyset_page(
-        qs.select_related("work_unit"),
+        qs.select_related("work_unit").only(*LIST_COLUMNS, "submitted_at"),
         sort=QUEUE_SORT,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
     )
     closed = decisions_closed_reason(submission_for(agency=user_agency(request.user), period=period))
+    can_decide = request.user.can_write_agency_data and closed is None
+    status = form.filters()["status"]
+    record_url = reverse("verify:record", args=[0]).replace("/0/", "/{}/") + (f"?{query}" if query else "")
     return render(
         request,
         "verification/queue.html",
         {
             "form": form,
             "page": page,
+            "rows": list_rows(page.rows, detail_url=record_url, submitted=True),
             "query": query,
-            "status": form.filters()["status"],
-            "can_decide": request.user.can_write_agency_data and closed is None,
+            "status": status,
+            "can_decide": can_decide,
+            "selectable": can_decide and status == Status.SUBMITTED,
             "closed_reason": closed,
         },
     )
