@@ -15,6 +15,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role, User
+from nonasn import rows
 from registry.models import Status
 from registry.validators import SIXTEEN_DIGITS
 
@@ -75,19 +76,15 @@ class LoginBackend(ModelBackend):
 
 
 @functools.cache
-def _session_user_query() -> tuple[str, list[str], list[str]]:
-    """The SQL of session_user() and the attribute names of its columns, built once per process."""
+def _session_user_sql() -> str:
     from registry.models import Agency
 
-    user_fields = list(User._meta.concrete_fields)
-    agency_fields = list(Agency._meta.concrete_fields)
-    columns = ", ".join([f'u."{f.column}"' for f in user_fields] + [f'a."{f.column}"' for f in agency_fields])
-    sql = (
-        f'SELECT {columns} FROM "{User._meta.db_table}" u '  # noqa: S608 - table and column names only
-        f'LEFT JOIN "{Agency._meta.db_table}" a ON a."{Agency._meta.pk.column}" = u."{User._meta.get_field("agency").column}" '
-        f'WHERE u."{User._meta.pk.column}" = %s'
+    agency_fk = User._meta.get_field("agency").column
+    return (
+        f"SELECT {rows.columns(User, 'u')}, {rows.columns(Agency, 'a')} "  # noqa: S608 - names only
+        f'FROM "{User._meta.db_table}" u LEFT JOIN "{Agency._meta.db_table}" a '
+        f'ON a."{Agency._meta.pk.column}" = u."{agency_fk}" WHERE u."{User._meta.pk.column}" = %s'
     )
-    return sql, [f.attname for f in user_fields], [f.attname for f in agency_fields]
 
 
 def session_user(user_id) -> User | None:
@@ -102,16 +99,15 @@ def session_user(user_id) -> User | None:
         pk = int(user_id)
     except (TypeError, ValueError):
         return None
-    sql, user_names, agency_names = _session_user_query()
     using = router.db_for_read(User)
     with connections[using].cursor() as cursor:
-        cursor.execute(sql, [pk])
+        cursor.execute(_session_user_sql(), [pk])
         row = cursor.fetchone()
     if row is None:
         return None
-    user = User.from_db(using, user_names, row[: len(user_names)])
-    agency_values = row[len(user_names) :]
-    agency = Agency.from_db(using, agency_names, agency_values) if agency_values[0] is not None else None
+    split = rows.width(User)
+    user = rows.instance(User, using, row[:split])
+    agency = rows.instance(Agency, using, row[split:]) if row[split] is not None else None
     User._meta.get_field("agency").set_cached_value(user, agency)
     return user
 

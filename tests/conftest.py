@@ -35,6 +35,19 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request with the English cookie leaves English
+    active in the thread (as the language middleware does between requests), which must not reach
+    the next test's service messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _forget_process_memos():
     """Each test's database starts again from nothing: an agency code and version, or an active
     period, seen by an earlier test may name other rows now, so the per-process memos start empty."""

@@ -8,7 +8,13 @@ imports.py    ImportJob
 """
 
 from registry.models.agencies import Agency, AgencySubmission, Period, PeriodQuerySet, WorkUnit
-from registry.models.audit import AuditAction, AuditEvent, audit_action_label, register_audit_actions
+from registry.models.audit import (
+    AuditAction,
+    AuditEvent,
+    audit_action_label,
+    record_timeline,
+    register_audit_actions,
+)
 from registry.models.documents import Document, document_path
 from registry.models.imports import ImportJob, import_refused_path, import_upload_path
 from registry.models.records import (
@@ -31,7 +37,7 @@ from registry.models.records import (
 
 __all__ = [
     "DECIDED", "REASON_REQUIRED", "TRANSITIONS", "Agency", "AgencySubmission", "AuditAction", "AuditEvent",
-    "audit_action_label", "register_audit_actions",
+    "audit_action_label", "record_timeline", "register_audit_actions",
     "Category", "Document", "EducationLevel", "Flag", "ImportJob", "InvalidTransition", "PaySource", "ReasonRequired",
     "Period", "PeriodQuerySet", "Sex", "Status", "WorkHistory", "WorkUnit", "WorkerRecord",
     "WorkerRecordQuerySet", "_new_card_token", "document_path", "import_refused_path", "import_upload_path",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from enum import Enum
 from typing import Any
 
@@ -139,3 +140,46 @@ class AuditEvent(models.Model):
             reason=reason,
             ip=ip,
         )
+
+
+TIMELINE_LENGTH = 200
+_ACTOR_FIELDS = ("id", "username", "first_name", "last_name")
+
+
+@functools.cache
+def _timeline_sql() -> str:
+    from nonasn import rows
+
+    user = AuditEvent._meta.get_field("actor").related_model
+    meta = AuditEvent._meta
+    return (
+        f"SELECT {rows.columns(AuditEvent, 'e')}, {rows.columns(user, 'u', _ACTOR_FIELDS)} "  # noqa: S608
+        f'FROM "{meta.db_table}" e LEFT JOIN "{user._meta.db_table}" u '
+        f'ON u."{user._meta.pk.column}" = e."{meta.get_field("actor").column}" '
+        f'WHERE e."{meta.get_field("record").column}" = %s '
+        f'ORDER BY e."{meta.get_field("created_at").column}" DESC, e."{meta.pk.column}" DESC LIMIT %s'
+    )
+
+
+def record_timeline(record_id: int, limit: int = TIMELINE_LENGTH) -> list[AuditEvent]:
+    """A record's history, newest first, each event with its actor's name loaded (the record pages'
+    "History of this record"). What `AuditEvent.objects.filter(record=…).select_related("actor")`
+    gives, in SQL written once: it is on every record page (nonasn.rows says why)."""
+    from django.db import connections, router
+
+    from nonasn import rows
+
+    user = AuditEvent._meta.get_field("actor").related_model
+    using = router.db_for_read(AuditEvent)
+    with connections[using].cursor() as cursor:
+        cursor.execute(_timeline_sql(), [record_id, limit])
+        found = cursor.fetchall()
+    split = rows.width(AuditEvent)
+    actor_field = AuditEvent._meta.get_field("actor")
+    events = []
+    for row in found:
+        event = rows.instance(AuditEvent, using, row[:split])
+        actor = rows.instance(user, using, row[split:], _ACTOR_FIELDS) if row[split] is not None else None
+        actor_field.set_cached_value(event, actor)
+        events.append(event)
+    return events

@@ -9,19 +9,45 @@ commit after the agency left the open phase.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nonasn import rows
 from registry.models import Agency, AgencySubmission, AuditAction, AuditEvent, Period
 
 
 def submission_for(*, agency: Agency, period: Period) -> AgencySubmission | None:
-    """The agency's row for the period, or None when the agency is not part of it (never created here)."""
-    return AgencySubmission.objects.filter(agency=agency, period=period).first()
+    """The agency's row for the period, or None when the agency is not part of it (never created here).
+
+    Read on most portal pages: its SQL is written once (nonasn.rows), and the row comes back with the
+    agency and period it was asked for (when they were loaded rows), so `submission.period` costs
+    no query of its own.
+    """
+    using = router.db_for_read(AgencySubmission)
+    with connections[using].cursor() as cursor:
+        cursor.execute(_submission_sql(), [agency.pk, period.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    submission = rows.instance(AgencySubmission, using, row)
+    for name, known in (("agency", agency), ("period", period)):
+        if not known._state.adding:  # a loaded row, not a stand-in such as Period(pk=…)
+            AgencySubmission._meta.get_field(name).set_cached_value(submission, known)
+    return submission
+
+
+@functools.cache
+def _submission_sql() -> str:
+    meta = AgencySubmission._meta
+    return (
+        f'SELECT {rows.columns(AgencySubmission, "s")} FROM "{meta.db_table}" s '  # noqa: S608 - names only
+        f'WHERE s."{meta.get_field("agency").column}" = %s AND s."{meta.get_field("period").column}" = %s'
+    )
 
 
 def agency_is_open(*, agency: Agency, period: Period) -> bool:

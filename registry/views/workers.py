@@ -26,7 +26,7 @@ from registry.listing import (
     list_rows,
     ordering,
 )
-from registry.models import AuditEvent, Flag, WorkerRecord, WorkUnit
+from registry.models import Flag, WorkerRecord, WorkUnit, record_timeline
 from registry.rules import possible_duplicates
 from registry.services.exports import export_csv_rows, export_log, export_xlsx
 from registry.services.phase import not_in_period_message, submission_for
@@ -200,7 +200,7 @@ def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "flag_labels": dict(Flag.choices),
             "documents": record.documents.all(),
             "history": record.work_history.all(),
-            "events": AuditEvent.objects.filter(record=record).select_related("actor")[:200],
+            "events": record_timeline(record.pk),
             "has_account": record.has_worker_account,
             "own_duplicates": own_duplicates,
             "other_duplicates": other_duplicates,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import agency_staff_required, client_ip, get_for_agency, scoped, user_agency
 from registry.listing import LIST_COLUMNS, encode_cursor, filter_records, keyset_page, list_rows
-from registry.models import AuditEvent, Document, Flag, Period, Status, WorkerRecord, WorkUnit
+from registry.models import Document, Flag, Period, Status, WorkerRecord, WorkUnit, record_timeline
 from registry.services import submission_for
 from registry.views.common import active_period
 from verification.forms_decisions import BulkForm, ChangeForm, DecisionForm, QueueFilterForm, ReopenForm
@@ -82,6 +82,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         sort=QUEUE_SORT,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
+        # What the count depends on (cached a few seconds for a big queue): the agency, the period
+        # and the filters — named here rather than by compiling the count's SQL on every page.
+        count_key=repr(("queue", request.user.agency_id, period.pk, sorted(form.filters().items()))),
     )
     closed = decisions_closed_reason(submission_for(agency=user_agency(request.user), period=period))
     can_decide = request.user.can_write_agency_data and closed is None
@@ -131,7 +134,7 @@ def _render_record(request: HttpRequest, record: WorkerRecord, **forms) -> HttpR
         "flag_labels": dict(Flag.choices),
         **_documents_beside_data(record),
         "history": list(record.work_history.all()),
-        "events": AuditEvent.objects.filter(record=record).select_related("actor")[:200],
+        "events": record_timeline(record.pk),
         "can_decide": can_decide,
         "closed_reason": closed,
         "decided": record.status in (Status.ELIGIBLE, Status.INELIGIBLE),
