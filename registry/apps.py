@@ -7,4 +7,4 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
-        from registry.services import periods  # noqa: F401  (a saved period renews the pages' memo)
+        from registry.services import memos  # noqa: F401  (a saved period or unit renews the pages' memos)

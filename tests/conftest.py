@@ -52,13 +52,13 @@ def _forget_process_memos():
     """Each test's database starts again from nothing: an agency code and version, or an active
     period, seen by an earlier test may name other rows now, so the per-process memos start empty."""
     from announcements.caching import immutable
-    from registry.services.periods import forget_current_period
+    from registry.services.memos import forget_memos
 
     immutable.clear()
-    forget_current_period()
+    forget_memos()
     yield
     immutable.clear()
-    forget_current_period()
+    forget_memos()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404
 
 from registry.models import Period
-from registry.services.periods import current_period
+from registry.services.memos import current_period
 
 
 def active_period() -> Period:

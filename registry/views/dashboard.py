@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.access import agency_staff_required, scoped, user_agency
 from registry.models import Flag, ImportJob, Status, WorkerRecord
-from registry.services.periods import current_period
+from registry.services.memos import current_period
 from registry.services.phase import submission_for
 from registry.templatetags.registry_tags import FLAG_SHORT
 

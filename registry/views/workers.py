@@ -29,6 +29,7 @@ from registry.listing import (
 from registry.models import Flag, WorkerRecord, WorkUnit, record_timeline
 from registry.rules import possible_duplicates
 from registry.services.exports import export_csv_rows, export_log, export_xlsx
+from registry.services.memos import filter_units
 from registry.services.phase import not_in_period_message, submission_for
 from registry.services.records import (
     EDITABLE_STATUSES,
@@ -40,6 +41,7 @@ from registry.views.common import active_period, add_service_errors
 
 
 def _units(user) -> list[WorkUnit]:
+    """The agency's units, read now: the register and edit forms validate a write against them."""
     return list(scoped(user, WorkUnit.objects.all()).only("id", "name", "is_blu"))
 
 
@@ -50,7 +52,7 @@ def _filtered(request: HttpRequest):
     the list shows the errors and no rows, the export refuses.
     """
     period = active_period()
-    form = WorkerFilterForm(request.GET or None, units=_units(request.user))
+    form = WorkerFilterForm(request.GET or None, units=filter_units(user_agency(request.user).pk))
     if form.is_bound and not form.is_valid():
         return form, {}, None, period
     filters = form.cleaned_data if form.is_bound else {}

@@ -70,3 +70,14 @@ def test_rows_follow_the_chosen_language(login, operator, agency, period, client
     page = client.get(LIST).content.decode()
     assert ">Registered by agency</span>" in page
     assert 'title="Age outside the allowed range on the cut-off date">Age</span>' in page
+
+
+@pytest.mark.parametrize("data", [None, {"q": 'Budi "<b>" & Co'}, {"q": "x" * 101}, {"q": ""}])
+def test_the_search_box_is_what_djangos_widget_renders(data):
+    from registry.forms import WorkerFilterForm
+    from registry.templatetags.registry_tags import input_field
+
+    form = WorkerFilterForm(data, units=[])
+    if data is not None:
+        form.is_valid()  # too long: the box carries its error (aria-invalid), as Django writes it
+    assert input_field(form["q"]) == form["q"].as_widget()

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import agency_staff_required, client_ip, get_for_agency, scoped, user_agency
 from registry.listing import LIST_COLUMNS, encode_cursor, filter_records, keyset_page, list_rows
-from registry.models import Document, Flag, Period, Status, WorkerRecord, WorkUnit, record_timeline
+from registry.models import Document, Flag, Period, Status, WorkerRecord, record_timeline
 from registry.services import submission_for
+from registry.services.memos import filter_units
 from registry.views.common import active_period
 from verification.forms_decisions import BulkForm, ChangeForm, DecisionForm, QueueFilterForm, ReopenForm
 from verification.services.decisions import (
@@ -33,13 +34,9 @@ from verification.services.decisions import (
 QUEUE_SORT = "submitted"
 
 
-def _units(user) -> list[WorkUnit]:
-    return list(scoped(user, WorkUnit.objects.all()).only("id", "name"))
-
-
 def _queue(user, params: QueryDict, period: Period) -> tuple[QueueFilterForm, QuerySet[WorkerRecord], str]:
     """The queue's form, its records (oldest submission first) and its filters as a query string."""
-    form = QueueFilterForm(params or None, units=_units(user))
+    form = QueueFilterForm(params or None, units=filter_units(user_agency(user).pk))
     filters = form.filters()
     qs = scoped(user, WorkerRecord.objects.filter(period=period, submitted_at__isnull=False))
     qs = filter_records(qs, status=filters["status"], flag=filters["flag"], unit=filters["unit"])
