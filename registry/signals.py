@@ -5,6 +5,8 @@ record_status_changed  after the commit of a status change (WorkerRecord.transit
 record_changed         inside the transaction that changes a record's data, so a receiver can keep
                        its own rows in step atomically (accounts: the worker's login):
                        record_id, changes {field: (old, new)}, actor_id, reason
+records_status_changed after the commit of a set-based status change (finalisation moving every
+                       record never submitted to not_completed): record_ids, new, reason
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 record_status_changed = Signal()
 record_changed = Signal()
+records_status_changed = Signal()
 
 # Identity fields: entered by the agency, matched by the worker at step 1, the basis of the login.
 IDENTITY_FIELDS = ("nik", "kk", "full_name", "birth_place", "birth_date", "sex")

@@ -33,11 +33,25 @@ def status_change_notify(*, record_id: int, target: str, reason: str = "") -> No
     if target == Status.REGISTERED:
         return
     record = WorkerRecord.objects.select_related("agency").filter(pk=record_id).first()
-    if record is None:
-        return
+    if record is not None:
+        _status_mail(record, target, reason)
+
+
+def status_change_notify_many(*, record_ids: list[int], target: str, reason: str = "") -> int:
+    """The e-mails of a set-based change (finalisation's not_completed), for the records whose worker
+    has an address; returns how many were sent. Run by a background task, a batch at a time."""
+    records = (
+        WorkerRecord.objects.filter(pk__in=record_ids)
+        .select_related("agency", "account")
+        .order_by("pk")
+    )
+    return sum(_status_mail(record, target, reason) for record in records)
+
+
+def _status_mail(record: WorkerRecord, target: str, reason: str) -> bool:
     to = _recipient(record)
     if not to:
-        return
+        return False
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "record": record,
@@ -52,7 +66,9 @@ def status_change_notify(*, record_id: int, target: str, reason: str = "") -> No
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
     except Exception:  # a mail server outage must not break the worker's or operator's action
-        logger.exception("Status e-mail for record %s failed", record_id)
+        logger.exception("Status e-mail for record %s failed", record.pk)
+        return False
+    return True
 
 
 def identity_change_notify(*, record_id: int, fields: list[str], reason: str) -> None:

@@ -36,7 +36,7 @@ from registry.rules import (
     possible_duplicates,
 )
 from registry.services.phase import lock_open_submission, submission_for  # noqa: F401 (re-exported)
-from registry.signals import IDENTITY_FIELDS, record_changed
+from registry.signals import IDENTITY_FIELDS, record_changed, records_status_changed, send_on_commit
 from registry.validators import mask_number, validate_identity
 
 
@@ -457,7 +457,8 @@ def records_mark_not_completed(*, agency: Agency, period: Period, actor: Any, ip
     """At finalisation: every record never submitted becomes not_completed, with one audit row each.
 
     Set-based (one statement for 140,000 records): the rows are locked, moved and audited together.
-    The caller holds the agency's submission row lock. Returns the number of records moved.
+    The caller holds the agency's submission row lock. Returns the number of records moved; after
+    the commit `records_status_changed` names them (their workers are e-mailed, as for any change).
     """
     from registry.models import TRANSITIONS
 
@@ -480,7 +481,9 @@ def records_mark_not_completed(*, agency: Agency, period: Period, actor: Any, ip
                jsonb_build_object('status', moved.before), jsonb_build_object('status', %(target)s),
                %(reason)s, %(ip)s, now()
         FROM moved
+        RETURNING record_id
     """  # noqa: S608 - table names from the models, values as parameters
+    reason = _("Not completed by the agency's finalisation")
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
@@ -492,8 +495,17 @@ def records_mark_not_completed(*, agency: Agency, period: Period, actor: Any, ip
                 "actor": actor.pk if getattr(actor, "pk", None) else None,
                 "action": f"status:{Status.NOT_COMPLETED.value}",
                 "object_type": WorkerRecord._meta.label_lower,
-                "reason": _("Not completed by the agency's finalisation"),
+                "reason": reason,
                 "ip": ip,
             },
         )
-        return cursor.rowcount
+        moved = [record_id for (record_id,) in cursor.fetchall()]
+    if moved:
+        send_on_commit(
+            records_status_changed,
+            sender=WorkerRecord,
+            record_ids=moved,
+            new=Status.NOT_COMPLETED.value,
+            reason=str(reason),
+        )
+    return len(moved)

@@ -88,10 +88,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     done = sum(counts.get(s, 0) for s in (Status.SUBMITTED, Status.ELIGIBLE, Status.INELIGIBLE))
     decided = sum(counts.get(s, 0) for s in (Status.ELIGIBLE, Status.INELIGIBLE))
     now = timezone.now()
-    span = (period.input_deadline - period.created_at).total_seconds() or 1
+    submission = submission_for(agency=agency, period=period)
+    # The agency's own input deadline: the national admin's extension when it has one.
+    deadline = submission.deadline("input") if submission else period.input_deadline
+    span = (deadline - period.created_at).total_seconds() or 1
     elapsed = min(100, max(0, round((now - period.created_at).total_seconds() * 100 / span)))
     context.update(
-        submission=submission_for(agency=agency, period=period),
+        submission=submission,
+        input_deadline=deadline,
         status_bars=_bars([(s.value, s.label, counts.get(s.value, 0), STATUS_COLOURS[s]) for s in Status]),
         flag_bars=_bars([(f.value, FLAG_SHORT[f], flag_counts.get(f.value, 0), "#c9302c") for f in Flag]),
         status_chart_h=len(Status) * 36 + 4,
@@ -100,7 +104,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         active_total=active_total,
         done_percent=round(done * 100 / active_total) if active_total else 0,
         decided_percent=round(decided * 100 / active_total) if active_total else 0,
-        days_left=(period.input_deadline - now).days,
+        days_left=(deadline - now).days,
         time_percent=elapsed,
         recent_imports=scoped(request.user, ImportJob.objects.all())[:5],
     )

@@ -331,3 +331,27 @@ def test_extension_in_the_past_is_refused_next_to_the_field(client, national_adm
     assert "harus di masa depan" in response.content.decode()
     submission.refresh_from_db()
     assert submission.input_deadline_override is None
+
+
+def test_finalise_emails_every_worker_whose_record_became_not_completed(
+    client, agency_admin, submission, records, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    for status, email in (
+        (Status.REGISTERED, "belum.akun@example.org"),
+        (Status.ACCOUNT_CREATED, "punya.akun@example.org"),
+        (Status.NEEDS_REVISION, ""),  # no address: nothing to send
+        (Status.ELIGIBLE, "ms@example.org"),  # decided: not moved, not mailed
+    ):
+        WorkerRecord.objects.filter(pk=records[status].pk).update(email=email)
+    set_phase(submission, Phase.PREFINALISED)
+    client.force_login(agency_admin)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("phases:finalise")).status_code == 302
+    sent = {message.to[0]: message for message in mail.outbox}
+    assert set(sent) == {"belum.akun@example.org", "punya.akun@example.org"}
+    body = sent["punya.akun@example.org"].body
+    assert sent["punya.akun@example.org"].subject == "Status pendataan Anda: Tidak Lengkap"
+    assert records[Status.ACCOUNT_CREATED].registration_number in body
+    assert "operator instansi" in body
