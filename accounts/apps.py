@@ -9,7 +9,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         import logging
 
-        from accounts import signals  # noqa: F401  (status-change e-mails, login kept in step)
+        from accounts import (
+            middleware,  # noqa: F401  (a login stamps its session's start, always)
+            signals,  # noqa: F401  (status-change e-mails, login kept in step)
+        )
         from accounts.audit import AccountAuditAction
         from registry.models import register_audit_actions
 

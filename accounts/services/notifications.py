@@ -41,9 +41,7 @@ def status_change_notify_many(*, record_ids: list[int], target: str, reason: str
     """The e-mails of a set-based change (finalisation's not_completed), for the records whose worker
     has an address; returns how many were sent. Run by a background task, a batch at a time."""
     records = (
-        WorkerRecord.objects.filter(pk__in=record_ids)
-        .select_related("agency", "account")
-        .order_by("pk")
+        WorkerRecord.objects.filter(pk__in=record_ids).select_related("agency", "account").order_by("pk")
     )
     return sum(_status_mail(record, target, reason) for record in records)
 

@@ -1,16 +1,12 @@
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
-
-from django.core.cache import cache
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.access import agency_staff_required, scoped, user_agency
-from registry.models import Flag, ImportJob, Status, WorkerRecord
+from registry.models import Flag, ImportJob, Status
+from registry.services.counts import agency_counts
 from registry.services.memos import current_period
 from registry.services.phase import submission_for
 from registry.templatetags.registry_tags import FLAG_SHORT
@@ -25,45 +21,6 @@ STATUS_COLOURS = {
     Status.NOT_COMPLETED: "#7f8c8d",
     Status.RELEASED: "#b0b7c0",
 }
-
-
-# A big agency's counts are read from Django's cache for a few seconds: near a deadline many
-# operators open the dashboard at once, and counting 140,000 records is the page's whole cost.
-# Small agencies are counted on every visit (well under a millisecond) and so are always exact.
-COUNTS_CACHE_SECONDS = 10
-COUNTS_CACHE_FROM = 1_000
-
-
-@dataclass(frozen=True)
-class Counts:
-    per_status: dict[str, int]
-    per_flag: dict[str, int]  # active records carrying each flag
-    flagged: int  # active records with at least one flag
-
-
-def _count(records) -> Counts:
-    """Every number of the dashboard from one pass over the agency's records."""
-    per_status: Counter[str] = Counter()
-    per_flag: Counter[str] = Counter()
-    flagged = 0
-    rows = records.values_list("status", "flags").annotate(n=Count("id")).order_by()
-    for status, flags, n in rows:
-        per_status[status] += n
-        if flags and status != Status.RELEASED:
-            flagged += n
-            for flag in set(flags):
-                per_flag[flag] += n
-    return Counts(dict(per_status), dict(per_flag), flagged)
-
-
-def dashboard_counts(records, *, agency_id: int, period_id: int) -> Counts:
-    key = f"dashboard:counts:{agency_id}:{period_id}"
-    counts = cache.get(key)
-    if counts is None:
-        counts = _count(records)
-        if sum(counts.per_status.values()) >= COUNTS_CACHE_FROM:
-            cache.set(key, counts, COUNTS_CACHE_SECONDS)
-    return counts
 
 
 def _bars(items: list[tuple[str, str, int, str]]) -> list[dict]:
@@ -81,8 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict = {"agency": agency, "period": period}
     if period is None:
         return render(request, "registry/dashboard.html", context)
-    records = scoped(request.user, WorkerRecord.objects.filter(period=period))
-    tally = dashboard_counts(records, agency_id=agency.pk, period_id=period.pk)
+    tally = agency_counts(agency_id=agency.pk, period_id=period.pk)
     counts, flag_counts = tally.per_status, tally.per_flag
     active_total = sum(n for s, n in counts.items() if s != Status.RELEASED)
     done = sum(counts.get(s, 0) for s in (Status.SUBMITTED, Status.ELIGIBLE, Status.INELIGIBLE))

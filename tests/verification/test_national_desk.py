@@ -179,3 +179,21 @@ def test_the_desk_reads_no_record_rows(
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("national:desk"))
     assert not [q["sql"] for q in queries if "registry_workerrecord" in q["sql"]]
+
+
+def test_the_tally_gives_each_agency_the_counts_a_fresh_count_gives(desk_data, period):
+    from registry.services.counts import count_records
+    from verification.services.national import tally_agency_counts
+
+    agency, other = desk_data
+    record = WorkerRecord.objects.filter(agency=agency, period=period).first()
+    # Two flags on one record, a flag removed elsewhere, a record released, one deleted.
+    WorkerRecord.objects.filter(pk=record.pk).update(flags=["age", "service"])
+    WorkerRecord.objects.filter(agency=other, period=period).exclude(flags=[]).update(flags=[])
+    released = WorkerRecord.objects.filter(agency=agency, period=period).exclude(pk=record.pk).first()
+    WorkerRecord.objects.filter(pk=released.pk).update(status=Status.RELEASED, flags=["age"])
+    WorkerRecord.objects.filter(agency=other, period=period).last().delete()
+    for each in (agency, other):
+        fresh = count_records(WorkerRecord.objects.filter(agency=each, period=period))
+        assert tally_agency_counts(each.pk, period.pk) == fresh
+    assert tally_agency_counts(agency.pk, period.pk).flagged >= 1

@@ -22,12 +22,15 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from registry.models import Agency, AgencySubmission, Flag, Period, Status
+from registry.services.counts import Counts
 from registry.services.exports import spreadsheet_safe
 from verification.models import RecordTally, SignedSptjm
 
 Phase = AgencySubmission.Phase
 # Compact the tally when it holds this many rows (a few days of changes at national scale).
 TALLY_COMPACT_AT = 20_000
+# The tally's key for "records with at least one flag" (verification migration 0003).
+ANY_FLAG = "*"
 LATE_LABELS = {"input": gettext_lazy("Input deadline"), "finalisation": gettext_lazy("Finalisation deadline")}
 ACTIVE_STATUSES = [s.value for s in Status if s != Status.RELEASED]
 
@@ -54,7 +57,8 @@ def tally_compact(*, period: Period | None = None) -> int:
 
 
 def tally_counts(period: Period) -> dict[int, dict[tuple[str, str], int]]:
-    """{agency_id: {(status, flag): n}} for the period; flag '' is the status's own count."""
+    """{agency_id: {(status, flag): n}} for the period; flag '' is the status's own count, flag
+    ANY_FLAG ('*') the records with at least one flag."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {RecordTally._meta.db_table} WHERE period_id = %s", [period.pk])  # noqa: S608
         if cursor.fetchone()[0] > TALLY_COMPACT_AT:
@@ -71,6 +75,31 @@ def tally_counts(period: Period) -> dict[int, dict[tuple[str, str], int]]:
             if total:
                 out[agency_id][(status, flag)] = total
     return out
+
+
+def tally_agency_counts(agency_id: int, period_id: int) -> Counts:
+    """One agency's dashboard counts from the tally (registered as the registry's counts source)."""
+    per_status: dict[str, int] = {}
+    per_flag: dict[str, int] = defaultdict(int)
+    flagged = 0
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT status, flag, sum(n)::bigint FROM {RecordTally._meta.db_table} "  # noqa: S608
+            "WHERE period_id = %s AND agency_id = %s GROUP BY status, flag",
+            [period_id, agency_id],
+        )
+        for status, flag, total in cursor.fetchall():
+            if not total:
+                continue
+            if flag == "":
+                per_status[status] = total
+            elif status == Status.RELEASED:
+                continue
+            elif flag == ANY_FLAG:
+                flagged += total
+            else:
+                per_flag[flag] += total
+    return Counts(per_status, dict(per_flag), flagged)
 
 
 @dataclass
@@ -137,7 +166,7 @@ def desk_rows(period: Period, *, now: dt.datetime | None = None) -> list[DeskRow
         statuses = {s: n for (s, f), n in agency_counts.items() if f == ""}
         flags: dict[str, int] = defaultdict(int)
         for (s, f), n in agency_counts.items():
-            if f and s != Status.RELEASED:
+            if f and f != ANY_FLAG and s != Status.RELEASED:
                 flags[f] += n
         rows.append(
             DeskRow(
