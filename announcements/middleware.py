@@ -56,15 +56,15 @@ class CachedListMiddleware:
             return None
         if match.view_name != LIST_VIEW:
             return None
-        from announcements.views.lists import list_address
+        from announcements.views.lists import by_address, list_address
 
+        if not by_address(request, match.kwargs.get("version")):
+            return None  # the newest version, or unusual parameters: through the whole stack
         # What the later middleware would set; they set it again if the view runs after all.
         request.user = AnonymousUser()
         request.LANGUAGE_CODE = chosen_language(request)
         address = list_address(request, **match.kwargs)
-        if address is None:
-            return None  # the newest version, or unusual parameters: through the whole stack
-        response = page_by_address(request, address)
+        response = page_by_address(request, address) if address else None
         if response is None:
             request.resolver_match = match
             try:

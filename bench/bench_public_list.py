@@ -1,6 +1,7 @@
 """The public list on announcement day: 2.36 million snapshot rows in 600 agencies, one of 140,000.
 
-Serves the site with gunicorn (DEBUG off, no HTTPS redirect; bench/_public_settings.py) and loads it
+Serves the site with gunicorn (DEBUG off, no HTTPS redirect; bench/_public_settings.py; sync workers,
+2 x CPUs + 1, as deploy/gunicorn.conf.py) and loads it
 with `wrk` from a second process on loopback, 50 connections, 10 s a row: the list's first page, the
 deepest page and name searches, side by side with a minimal Django view on the same server (the
 framework's ceiling) and the stock Django admin changelist over the same rows (what an agency would
@@ -26,6 +27,9 @@ TOTAL = int(os.environ.get("BENCH_PUBLIC_TOTAL", "2360000"))
 BIG = int(os.environ.get("BENCH_PUBLIC_BIG", "140000"))
 AGENCIES = 600
 SECONDS = int(os.environ.get("BENCH_PUBLIC_SECONDS", "10"))
+# As deploy/gunicorn.conf.py runs it: sync workers, 2 x CPUs + 1. (Keep-alive workers let wrk's 50
+# connections pile onto one process by chance, leaving a CPU idle for a whole run.)
+WORKERS = int(os.environ.get("BENCH_PUBLIC_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 PERIOD_NAME = "Benchmark daftar publik"
 BIG_CODE = "PBIG"
 
@@ -179,6 +183,8 @@ def main() -> None:
         (f"list deepest page (after={last_after:,})", f"{page}?after={last_after}", None),
         ("name search, common word 'santoso'", f"{page}?q=santoso", None),
         (f"name search, rare word '{rare_word}'", f"{page}?q={rare_word}", None),
+        # Measured again at the end: the ratios use the faster of the two runs (the stricter one).
+        ("minimal Django view, again", "/bench/minimal/", None),
     ]
     admin_runs = [
         ("admin changelist page 1", admin, {"Cookie": cookie}),
@@ -196,7 +202,7 @@ def main() -> None:
         env = {"BENCH_PAGE_CACHE": "1" if cached else "0", "SECRET_KEY": settings.SECRET_KEY}
         log = ROOT / "var" / "bench-public-gunicorn.log"
         with serve(
-            "bench._public_settings", ready="/bench/minimal/", worker_class="gthread", env=env, log=log
+            "bench._public_settings", ready="/bench/minimal/", workers=WORKERS, env=env, log=log
         ) as server:
             todo = runs + ([] if cached else admin_runs)
             for _label, path, headers in todo:
@@ -221,7 +227,17 @@ def main() -> None:
                     else ""
                 )
             print_table(table, title=title, server=server, seconds=SECONDS, load=load)
-    off, on = (lambda label: results[(False, label)]), (lambda label: results[(True, label)])
+
+    def minimal(cached: bool):
+        return max(
+            (results[(cached, "minimal Django view")], results[(cached, "minimal Django view, again")]),
+            key=lambda r: r.rps,
+        )
+
+    def pick(cached: bool, label: str):
+        return minimal(cached) if label == "minimal Django view" else results[(cached, label)]
+
+    off, on = (lambda label: pick(False, label)), (lambda label: pick(True, label))
 
     def share(a, b) -> str:
         measured = a.rps / b.rps

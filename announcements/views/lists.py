@@ -30,6 +30,7 @@ from announcements.caching import (
     cached_page,
     immutable,
     page_by_address,
+    page_cache_enabled,
     page_tag,
 )
 from announcements.models import SLUG_KINDS, ListSnapshot, SnapshotKind, SnapshotRow
@@ -298,27 +299,44 @@ ROWS_MARK = "<!--rows-7f1c0e-->"
 NAV_MARK = "<!--nav-7f1c0e-->"
 
 
+_NAV_LABELS: dict[str, dict[str, str]] = {}
+
+
+def _nav_labels() -> dict[str, str]:
+    """The page links' words, escaped, once per language."""
+    language = get_language() or ""
+    labels = _NAV_LABELS.get(language)
+    if labels is None:
+        labels = _NAV_LABELS[language] = {
+            "first": _escape(_("First")),
+            "previous": _escape(_("Previous")),
+            "next": _escape(_("Next")),
+            "last": _escape(_("Last")),
+            "page": _("Page %(page)s of %(pages)s"),
+        }
+    return labels
+
+
 def _nav_html(*, query: str, page: list[tuple], has_previous: bool, has_next: bool, pages: int) -> str:
     """First / previous / "page x of y" / next / last, as links by number."""
     if not page:
         return ""
-    q = f"q={escape(quote(query))}&amp;" if query else ""
+    labels = _nav_labels()
+    q = f"q={_escape(quote(query))}&amp;" if query else ""
     button = '<a class="btn btn-outline-secondary btn-sm"{rel} href="?{href}">{label}</a>'
     out = []
     if has_previous:
         if not query:
-            out.append(button.format(rel="", href="after=0", label=escape(_("First"))))
-        out.append(
-            button.format(rel=' rel="prev"', href=f"{q}before={page[0][0]}", label=escape(_("Previous")))
-        )
+            out.append(button.format(rel="", href="after=0", label=labels["first"]))
+        out.append(button.format(rel=' rel="prev"', href=f"{q}before={page[0][0]}", label=labels["previous"]))
     if not query:
-        label = _("Page %(page)s of %(pages)s") % {"page": (page[0][0] - 1) // PAGE_SIZE + 1, "pages": pages}
-        out.append(f'<span class="small">{escape(label)}</span>')
+        label = labels["page"] % {"page": (page[0][0] - 1) // PAGE_SIZE + 1, "pages": pages}
+        out.append(f'<span class="small">{_escape(label)}</span>')
     if has_next:
-        out.append(button.format(rel=' rel="next"', href=f"{q}after={page[-1][0]}", label=escape(_("Next"))))
+        out.append(button.format(rel=' rel="next"', href=f"{q}after={page[-1][0]}", label=labels["next"]))
         if not query:
             last = (pages - 1) * PAGE_SIZE
-            out.append(button.format(rel="", href=f"after={last}", label=escape(_("Last"))))
+            out.append(button.format(rel="", href=f"after={last}", label=labels["last"]))
     return "\n".join(out)
 
 
@@ -328,24 +346,34 @@ def _empty_rows_html(query: str) -> str:
 
 
 def _list_params(request: HttpRequest) -> tuple[str, int, int | None, bool]:
-    """(search words, after, before, cacheable) of a list address's query string."""
-    query = " ".join(request.GET.get("q", "").split()).lower()[:SEARCH_MAX]
-    after, before = _int(request.GET.get("after")), _int(request.GET.get("before"))
-    page_number = _int(request.GET.get("halaman"))
-    if page_number and not query and after is None and before is None:
-        after = (page_number - 1) * PAGE_SIZE
-    return query, after or 0, before, set(request.GET) <= LIST_PARAMS
+    """(search words, after, before, cacheable) of a list address's query string (read once a request)."""
+    params = getattr(request, "_list_params", None)
+    if params is None:
+        query = " ".join(request.GET.get("q", "").split()).lower()[:SEARCH_MAX]
+        after, before = _int(request.GET.get("after")), _int(request.GET.get("before"))
+        page_number = _int(request.GET.get("halaman"))
+        if page_number and not query and after is None and before is None:
+            after = (page_number - 1) * PAGE_SIZE
+        params = request._list_params = (query, after or 0, before, set(request.GET) <= LIST_PARAMS)
+    return params
+
+
+def by_address(request: HttpRequest, version: int | None) -> bool:
+    """Whether this list page is answered by its address: a numbered version (it never changes)
+    and only the list's own parameters."""
+    return version is not None and _list_params(request)[3]
 
 
 def list_address(request: HttpRequest, code: str, slug: str, version: int | None) -> str | None:
-    """The cache key of a numbered version's list page by its address (None: not answered by address).
+    """The cache key of a numbered version's list page by its address (None: not answered by address,
+    or the page cache is off).
 
     A numbered version never changes: its pages are answered by address, without the database —
     here and, before sessions and CSRF, in announcements.middleware.CachedListMiddleware.
     """
-    query, after, before, cacheable = _list_params(request)
-    if version is None or not cacheable:
+    if not by_address(request, version) or not page_cache_enabled():
         return None
+    query, after, before, _cacheable = _list_params(request)
     return address_key(request, "list-address", code, slug, version, query, after, before)
 
 
