@@ -103,8 +103,8 @@ def load_average() -> str:
 @contextmanager
 def redis_cache():
     """A throw-away Redis for the server's cache and sessions (production runs with REDIS_URL: the
-    sessions are then read through it, `cached_db`); yields the REDIS_URL, or None without
-    redis-server (BENCH_REDIS=0 measures without)."""
+    sessions are then read through it, `cached_db`); yields (REDIS_URL, its pid), or None without
+    redis-server (BENCH_REDIS=0 measures without). The shared cache's test starts one too."""
     binary = shutil.which("redis-server")
     if binary is None or os.environ.get("BENCH_REDIS") == "0":
         yield None
