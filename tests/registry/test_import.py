@@ -299,3 +299,22 @@ def test_a_queued_import_that_starts_after_the_deadline_saves_nothing(agency, pe
     assert job.status == ImportJob.Status.FAILED
     assert "Batas waktu input" in job.message
     assert not WorkerRecord.objects.exists()
+
+
+def test_a_re_run_counts_the_rows_its_interrupted_run_saved_as_saved(agency, period, operator):
+    from registry.services.imports import import_rerun
+
+    rows = [import_row(serial=i, full_name=f"Pegawai {i}") for i in range(1, 6)]
+    job = run(agency, period, operator, rows)
+    assert job.valid_rows == 5
+    # As if the run had stopped after its first rows: the last two never reached the database.
+    WorkerRecord.objects.filter(agency=agency, full_name__in=["Pegawai 4", "Pegawai 5"]).delete()
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, can_retry=True)
+    import_rerun(job_id=job.pk, agency=agency, actor=operator)
+    again = import_run(job_id=job.pk)
+    assert (again.valid_rows, again.skipped_rows, again.refused_rows) == (5, 0, 0)
+    assert again.skipped == []
+    assert WorkerRecord.objects.filter(agency=agency).count() == 5
+    # Another upload of the same file is still told the rows are already there.
+    other = run(agency, period, operator, rows)
+    assert (other.valid_rows, other.skipped_rows) == (0, 5)

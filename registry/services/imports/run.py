@@ -247,12 +247,33 @@ class _Run:
             ) % {"agency": holder}
             self.refuse(row, [(COLUMN_BY_FIELD["nik"].header, message)])
 
+    def saved_before(self, niks: list[str]) -> dict[str, int]:
+        """NIK -> record id of the rows this very import saved before it was interrupted (its
+        re-run, "Jalankan lagi", reads the file again from the top): they count as saved, not as
+        "already registered". Known by the audit row each imported record gets."""
+        if not niks:
+            return {}
+        return dict(
+            WorkerRecord.objects.filter(
+                period=self.period,
+                agency=self.agency,
+                nik__in=niks,
+                audit_events__action="record:register",
+                audit_events__after__import=self.job.pk,
+            ).values_list("nik", "id")
+        )
+
     def batch(self, rows: list[RowResult]) -> None:
         """Settle NIKs held in the period, write the rest; the batch commits with the progress."""
         holders = self.holders([r.data["nik"] for r in rows])
+        ours = self.saved_before([nik for nik, holder in holders.items() if holder == self.agency.name])
         to_create: list[RowResult] = []
         for row in rows:
             holder = holders.get(row.data["nik"])
+            if row.data["nik"] in ours:
+                self.valid += 1
+                self.created_ids.append(ours[row.data["nik"]])
+                continue
             if holder is not None:
                 self.settle_held(row, holder)
                 continue
