@@ -6,7 +6,7 @@ A new version has a new hash, hence new keys and ETags: it is never answered fro
 
 A public page holds nothing of its visitor (no CSRF token: the language switch needs none, see
 nonasn/urls.py), so a stored page is the same bytes for everyone, and a numbered version's list
-pages are answered before the session or CSRF machinery runs (CachedListMiddleware, by address).
+pages are answered before the session or CSRF machinery runs (PublicListMiddleware, by address).
 Logged-in visitors (whose header shows their name) get a fresh page, never a shared one.
 """
 

@@ -32,7 +32,7 @@ from nonasn.middleware import chosen_language
 LIST_VIEW = "announcements:version-list"
 
 
-class CachedListMiddleware:
+class PublicListMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.prefix: str | None = None

@@ -66,8 +66,8 @@ MIDDLEWARE = [
     "nonasn.middleware.SandboxDownloadsMiddleware",
     # Before anything reads the session cookie or queries with a parameter.
     "nonasn.middleware.RejectNulMiddleware",
-    # A stored page of a published list version, before any per-visitor work (sessions, CSRF).
-    "announcements.middleware.CachedListMiddleware",
+    # An anonymous page of a published list version, before any per-visitor work (sessions, CSRF).
+    "announcements.middleware.PublicListMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "nonasn.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

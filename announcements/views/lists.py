@@ -369,7 +369,7 @@ def list_address(request: HttpRequest, code: str, slug: str, version: int | None
     or the page cache is off).
 
     A numbered version never changes: its pages are answered by address, without the database —
-    here and, before sessions and CSRF, in announcements.middleware.CachedListMiddleware.
+    here and, before sessions and CSRF, in announcements.middleware.PublicListMiddleware.
     """
     if not by_address(request, version) or not page_cache_enabled():
         return None

@@ -189,7 +189,7 @@ def test_a_public_list_page_is_answered_without_the_rest_of_the_stack(
 ):
     from django.http import HttpResponse
 
-    from announcements.middleware import CachedListMiddleware
+    from announcements.middleware import PublicListMiddleware
 
     url = f"/pengumuman/{agency.code}/uji-publik/v1/daftar/"
     first = client.get(url)
@@ -197,7 +197,7 @@ def test_a_public_list_page_is_answered_without_the_rest_of_the_stack(
     def rest_of_the_stack(request):
         return HttpResponse("view")
 
-    middleware = CachedListMiddleware(rest_of_the_stack)
+    middleware = PublicListMiddleware(rest_of_the_stack)
     response = middleware(rf.get(url))
     assert response.content == first.content and response["ETag"] == first["ETag"]
     # Not stored yet: the list view itself answers, as an anonymous visitor, before the rest.

@@ -250,7 +250,7 @@ def test_foreign_users_see_nothing_of_agency_a_and_change_nothing(client, world,
 
 
 # POSTs deliberately without CSRF: the language switch only sets the visitor's own language cookie,
-# so cached public pages carry no token (announcements.middleware.CachedListMiddleware).
+# so cached public pages carry no token (announcements.middleware.PublicListMiddleware).
 CSRF_EXEMPT = {"set_language"}
 
 
