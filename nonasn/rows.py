@@ -34,8 +34,10 @@ def width(model: type[models.Model], names: Sequence[str] | None = None) -> int:
 
 
 @functools.cache
-def _converters(model: type[models.Model], names: tuple[str, ...] | None, vendor_alias: str):
-    connection = connections[vendor_alias]
+def _converters(model: type[models.Model], names: tuple[str, ...] | None, using: str):
+    """Each field with the converters Django applies to its column (e.g. JSONField's json.loads),
+    looked up once; they are called with the calling thread's own connection."""
+    connection = connections[using]
     out = []
     for field in _fields(model, names):
         found = field.get_db_converters(connection) + connection.ops.get_db_converters(field.cached_col)
@@ -49,9 +51,10 @@ def instance(
     """The instance the ORM builds from `values` (the columns of `columns(model, …, names)`, in order);
     fields not in `names` are deferred, as with `.only()`."""
     key = tuple(names) if names else None
+    connection = connections[using]
     converted = []
     for (field, converters), value in zip(_converters(model, key, using), values, strict=True):
         for convert in converters:
-            value = convert(value, field.cached_col, connections[using])
+            value = convert(value, field.cached_col, connection)
         converted.append(value)
     return model.from_db(using, [f.attname for f in _fields(model, key)], converted)
