@@ -268,14 +268,11 @@ def complaint_file(
             record=record,
             subject_name=record.full_name,
             subject_nik_masked=mask_nik(record.nik),
-            complainant_name=complainant.name.strip(),
-            complainant_nik_masked=mask_nik(complainant.nik),
             nik_hash=digest,
-            email=complainant.email.strip(),
-            phone=complainant.phone.strip(),
             description=description.strip(),
             ip=ip,
             created_at=now,
+            **_complainant_fields(complainant),
         )
         if checked is not None:
             complaint.evidence_content_type = checked.content_type
@@ -289,6 +286,16 @@ def complaint_file(
             raise
         _after_filing(complaint, action=ComplaintAuditAction.COMPLAINT_FILED, ip=ip)
     return complaint
+
+
+def _complainant_fields(complainant: Complainant) -> dict[str, str]:
+    """Who filed a complaint or report, as stored: the NIK only masked (and hashed, for the limit)."""
+    return {
+        "complainant_name": complainant.name.strip(),
+        "complainant_nik_masked": mask_nik(complainant.nik),
+        "email": complainant.email.strip(),
+        "phone": complainant.phone.strip(),
+    }
 
 
 def report_file(
@@ -315,14 +322,11 @@ def report_file(
             subject_name=name.strip(),
             subject_nik_masked=mask_nik(nik),
             reported_nik=nik,
-            complainant_name=complainant.name.strip(),
-            complainant_nik_masked=mask_nik(complainant.nik),
             nik_hash=digest,
-            email=complainant.email.strip(),
-            phone=complainant.phone.strip(),
             description=description.strip(),
             ip=ip,
             created_at=now,
+            **_complainant_fields(complainant),
         )
         _after_filing(complaint, action=ComplaintAuditAction.REPORT_FILED, ip=ip)
     return complaint

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 
 from announcements.caching import (
@@ -208,20 +208,15 @@ ROW_FIELDS = (
 )
 
 
-_LABELS: dict[str, tuple[dict[str, str], dict[str, str], str]] = {}
-
-
-def _row_labels() -> tuple[dict[str, str], dict[str, str], str]:
+@functools.lru_cache(maxsize=4)
+def _row_labels(language: str) -> tuple[dict[str, str], dict[str, str], str]:
     """The status and education labels and the complaint link's text (not escaped), once per language."""
-    language = get_language() or ""
-    labels = _LABELS.get(language)
-    if labels is None:
-        labels = _LABELS[language] = (
+    with override(language):
+        return (
             {code: str(label) for code, label in Status.choices},
             {code: str(label) for code, label in EducationLevel.choices},
             _("File a complaint"),
         )
-    return labels
 
 
 # rows_html writes a page's cells as plain text between these control characters, escapes the whole
@@ -235,7 +230,7 @@ _DROP_CONTROL = str.maketrans("", "", "".join(map(chr, range(9))))
 def rows_html(rows: list[tuple], *, row_link: str | None) -> str:
     """The table rows, written directly: on the busiest page of the site a template loop over 50 rows
     costs more than everything else together. Every value is escaped."""
-    statuses, education, link_label = _row_labels()
+    statuses, education, link_label = _row_labels(get_language())
     parts = []
     marks = 0  # how many control characters this function wrote
     for number, name, nik, position, unit, level, status, record_id in rows:
@@ -299,29 +294,24 @@ ROWS_MARK = "<!--rows-7f1c0e-->"
 NAV_MARK = "<!--nav-7f1c0e-->"
 
 
-_NAV_LABELS: dict[str, dict[str, str]] = {}
-
-
-def _nav_labels() -> dict[str, str]:
+@functools.lru_cache(maxsize=4)
+def _nav_labels(language: str) -> dict[str, str]:
     """The page links' words, escaped, once per language."""
-    language = get_language() or ""
-    labels = _NAV_LABELS.get(language)
-    if labels is None:
-        labels = _NAV_LABELS[language] = {
+    with override(language):
+        return {
             "first": _escape(_("First")),
             "previous": _escape(_("Previous")),
             "next": _escape(_("Next")),
             "last": _escape(_("Last")),
             "page": _("Page %(page)s of %(pages)s"),
         }
-    return labels
 
 
 def _nav_html(*, query: str, page: list[tuple], has_previous: bool, has_next: bool, pages: int) -> str:
     """First / previous / "page x of y" / next / last, as links by number."""
     if not page:
         return ""
-    labels = _nav_labels()
+    labels = _nav_labels(get_language())
     q = f"q={_escape(quote(query))}&amp;" if query else ""
     button = '<a class="btn btn-outline-secondary btn-sm"{rel} href="?{href}">{label}</a>'
     out = []

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import BinaryIO
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
 
 from registry.models import Period
 from registry.services.memos import current_period
@@ -24,3 +28,25 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         return
     for name, errors in exc.error_dict.items():
         form.add_error(name if name in form.fields and name != NON_FIELD_ERRORS else None, errors)
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_download(
+    file_format: str,
+    basename: str,
+    *,
+    csv_lines: Callable[[], Iterable[str]],
+    xlsx_file: Callable[[], BinaryIO],
+) -> HttpResponse:
+    """A list export as a download named `<basename>-<YYYYmmdd-HHMM>.csv|.xlsx` (local time):
+    CSV streamed line by line, XLSX as a file. Only the chosen format is built."""
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if file_format == "csv":
+        response = StreamingHttpResponse(csv_lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{basename}-{stamp}.csv"'
+        return response
+    return FileResponse(
+        xlsx_file(), as_attachment=True, filename=f"{basename}-{stamp}.xlsx", content_type=XLSX_TYPE
+    )

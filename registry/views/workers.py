@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,7 +36,7 @@ from registry.services.records import (
     worker_release,
     worker_update,
 )
-from registry.views.common import active_period, add_service_errors
+from registry.views.common import active_period, add_service_errors, export_download
 
 
 def _units(user) -> list[WorkUnit]:
@@ -122,16 +121,11 @@ def worker_export(request: HttpRequest, file_format: str) -> HttpResponse:
         filters={k: str(v) for k, v in filters.items() if v},
         ip=client_ip(request),
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if file_format == "csv":
-        response = StreamingHttpResponse(export_csv_rows(qs), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="tenaga-non-asn-{stamp}.csv"'
-        return response
-    return FileResponse(
-        export_xlsx(qs),
-        as_attachment=True,
-        filename=f"tenaga-non-asn-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return export_download(
+        file_format,
+        "tenaga-non-asn",
+        csv_lines=lambda: export_csv_rows(qs),
+        xlsx_file=lambda: export_xlsx(qs),
     )
 
 

@@ -162,6 +162,17 @@ def test_a_valid_filter_still_exports_only_its_rows(login, operator, three):
     response = login(operator).get(reverse("registry:worker-export", args=["csv"]), {"q": "Budi"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert [r[3] for r in rows[1:]] == ["Budi Santoso"]
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="tenaga-non-asn-')
+
+
+def test_the_xlsx_export_is_a_named_workbook(login, operator, three):
+    response = login(operator).get(reverse("registry:worker-export", args=["xlsx"]), {"q": "Budi"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    assert response["Content-Disposition"].startswith('attachment; filename="tenaga-non-asn-')
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
+    assert [row[3] for row in ws.iter_rows(min_row=2, values_only=True)] == ["Budi Santoso"]
 
 
 # --- One sort map ------------------------------------------------------------------------------

@@ -148,6 +148,10 @@ def test_export_is_formula_safe_and_audited(client, national_admin, desk_data, f
     header = rows[0]
     assert alpha[header.index(str(Status.SUBMITTED.label))] == "3"
     assert AuditEvent.objects.filter(action=f"national:export:{file_format}", actor=national_admin).exists()
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="instansi-') and disposition.endswith(
+        f'.{file_format}"'
+    )
 
 
 @pytest.mark.parametrize("role", [Role.AGENCY_ADMIN, Role.OPERATOR, Role.HELPDESK])

@@ -8,7 +8,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from accounts.access import client_ip
 from accounts.models import AGENCY_ROLES, Role
 from registry.models import Agency, AgencySubmission, AuditEvent, Flag, Status
 from registry.templatetags.registry_tags import FLAG_SHORT
-from registry.views.common import active_period
+from registry.views.common import active_period, export_download
 from verification.audit import VerificationAuditAction
 from verification.forms_phases import (
     DeskFilterForm,
@@ -172,16 +172,8 @@ def export(request: HttpRequest, file_format: str) -> HttpResponse:
         after={"filters": request.GET.dict()},
         ip=client_ip(request),
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if file_format == "csv":
-        response = StreamingHttpResponse(desk_csv(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="instansi-{stamp}.csv"'
-        return response
-    return FileResponse(
-        desk_xlsx(rows),
-        as_attachment=True,
-        filename=f"instansi-{stamp}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return export_download(
+        file_format, "instansi", csv_lines=lambda: desk_csv(rows), xlsx_file=lambda: desk_xlsx(rows)
     )
 
 
