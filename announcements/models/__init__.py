@@ -9,7 +9,6 @@ from announcements.models.snapshots import (
     SnapshotKind,
     SnapshotRow,
     canonical_line,
-    public_test_window,
 )
 from announcements.models.status_checks import StatusCheckAttempt
 
@@ -25,5 +24,4 @@ __all__ = [
     "SnapshotRow",
     "StatusCheckAttempt",
     "canonical_line",
-    "public_test_window",
 ]

@@ -114,14 +114,6 @@ class ListSnapshot(models.Model):
         return bool(self.added_count or self.removed_count or self.changed_count)
 
 
-def public_test_window(submission: AgencySubmission) -> tuple[dt.datetime, dt.datetime] | None:
-    """The public test (and complaints) window: from prefinalisation for the period's public-test days."""
-    if submission.prefinalised_at is None:
-        return None
-    days = submission.period.public_test_days
-    return submission.prefinalised_at, submission.prefinalised_at + dt.timedelta(days=days)
-
-
 class SnapshotRow(models.Model):
     """One listed person of one published version; copied once, never updated."""
 

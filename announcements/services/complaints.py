@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from announcements.models import Complaint, ComplaintAuditAction, public_test_window
+from announcements.models import Complaint, ComplaintAuditAction
 from registry.documents import check_upload
 from registry.models import DECIDED, Agency, AgencySubmission, AuditEvent, Period, Status, WorkerRecord
 from registry.validators import mask_nik
@@ -54,7 +54,7 @@ class Window(NamedTuple):
 def complaint_window(submission: AgencySubmission | None, now: dt.datetime | None = None) -> Window:
     """When the public may file complaints and reports for this agency: from prefinalisation for the
     period's public-test days, while the agency is still prefinalised."""
-    dates = public_test_window(submission) if submission is not None else None
+    dates = submission.public_test_dates() if submission is not None else None
     if dates is None:
         return Window(None, None, False)
     now = now or timezone.now()

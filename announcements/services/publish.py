@@ -19,7 +19,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from announcements.models import ListSnapshot, SnapshotKind, SnapshotRow, public_test_window
+from announcements.models import ListSnapshot, SnapshotKind, SnapshotRow
 from registry.models import AgencySubmission, Status, WorkerRecord, WorkUnit
 from registry.validators import mask_number_sql
 
@@ -60,7 +60,7 @@ def snapshot_publish(*, submission_id: int, kind: str, actor_id: int | None = No
         if unfinished is not None:
             return unfinished
         last = ListSnapshot.objects.filter(submission=submission, kind=kind).aggregate(v=Max("version"))["v"]
-        window = public_test_window(submission) if kind == SnapshotKind.PUBLIC_TEST else None
+        window = submission.public_test_dates() if kind == SnapshotKind.PUBLIC_TEST else None
         try:
             with transaction.atomic():
                 snapshot = ListSnapshot.objects.create(

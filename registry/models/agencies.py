@@ -180,5 +180,12 @@ class AgencySubmission(models.Model):
             raise ValueError(f"Unknown deadline kind {kind!r}")
         return getattr(self, f"{kind}_deadline_override") or getattr(self.period, f"{kind}_deadline")
 
+    def public_test_dates(self) -> tuple[dt.datetime, dt.datetime] | None:
+        """The public test (objection, complaints) window: from prefinalisation for the period's
+        public-test days; None before prefinalisation. The one place the window's dates come from."""
+        if self.prefinalised_at is None:
+            return None
+        return self.prefinalised_at, self.prefinalised_at + dt.timedelta(days=self.period.public_test_days)
+
     def before_deadline(self, kind: str, now: dt.datetime | None = None) -> bool:
         return (now or timezone.now()) <= self.deadline(kind)
