@@ -11,8 +11,3 @@ class VerificationConfig(AppConfig):
         from verification.audit import VerificationAuditAction
 
         register_audit_actions(VerificationAuditAction)
-        # The agency dashboard reads its counts from the tally the database triggers keep.
-        from registry.services.counts import register_counts_source
-        from verification.services.national import tally_agency_counts
-
-        register_counts_source(tally_agency_counts)

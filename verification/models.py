@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import Agency, AgencySubmission, Period
+from registry.models import AgencySubmission
 from registry.models.imports import JobProgress
 
 Phase = AgencySubmission.Phase
@@ -119,27 +119,3 @@ class SignedSptjm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.sha256[:12]})"
-
-
-class RecordTally(models.Model):
-    """Records per (agency, status) and per (agency, status, flag), kept by database triggers.
-
-    Every insert, update and delete of worker records appends its net change here (one row per
-    changed key and statement); the national desk sums these few thousand rows instead of scanning
-    2.36 million records. Rows are compacted from time to time (verification.services.tally).
-    flag is '' for the count of the status itself.
-    """
-
-    period = models.ForeignKey(Period, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    agency = models.ForeignKey(Agency, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    status = models.CharField(max_length=20)
-    flag = models.CharField(max_length=20, blank=True)
-    n = models.BigIntegerField()
-
-    class Meta:
-        verbose_name = _("record tally")
-        verbose_name_plural = _("record tallies")
-        indexes = [models.Index(fields=["period", "agency"], name="recordtally_period_agency")]
-
-    def __str__(self) -> str:
-        return f"{self.agency_id} {self.status} {self.flag or '-'}: {self.n:+d}"

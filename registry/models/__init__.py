@@ -5,6 +5,7 @@ records.py    WorkerRecord, its states and transition table, flags, WorkHistory
 documents.py  Document
 audit.py      AuditEvent
 imports.py    ImportJob
+tally.py      RecordTally (counts per agency, status, category and flag, kept by triggers)
 """
 
 from registry.models.agencies import Agency, AgencySubmission, Period, PeriodQuerySet, WorkUnit
@@ -34,9 +35,10 @@ from registry.models.records import (
     WorkHistory,
     _new_card_token,
 )
+from registry.models.tally import ANY_FLAG, RecordTally
 
 __all__ = [
-    "DECIDED", "REASON_REQUIRED", "TRANSITIONS", "Agency", "AgencySubmission", "AuditAction", "AuditEvent",
+    "ANY_FLAG", "DECIDED", "REASON_REQUIRED", "RecordTally", "TRANSITIONS", "Agency", "AgencySubmission", "AuditAction", "AuditEvent",
     "audit_action_label", "record_timeline", "register_audit_actions",
     "Category", "Document", "EducationLevel", "Flag", "ImportJob", "InvalidTransition", "PaySource", "ReasonRequired",
     "Period", "PeriodQuerySet", "Sex", "Status", "WorkHistory", "WorkUnit", "WorkerRecord",

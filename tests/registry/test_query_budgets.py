@@ -86,35 +86,6 @@ def test_the_dashboards_counts_are_exact_on_every_visit(login, operator, many, a
     assert 'data-testid="flagged-total">27<' in page  # two flags, one flagged record
 
 
-def test_without_a_tally_a_big_agencys_counts_come_from_the_cache_for_a_few_seconds(
-    login, operator, many, agency, period, monkeypatch, django_assert_max_num_queries
-):
-    from registry.services import counts
-
-    monkeypatch.setattr(counts, "_source", None)  # no app keeps a tally: the records are counted
-    monkeypatch.setattr(counts, "COUNTS_CACHE_FROM", 10)  # "big" from 10 records here
-    client = login(operator)
-    client.get(reverse("registry:dashboard"))
-    WorkerRecordFactory(agency=agency, period=period)
-    # The counts are not read again: 1 session, 2 user and agency, 3 period, 4 submission, 5 imports.
-    with django_assert_max_num_queries(5):
-        page = client.get(reverse("registry:dashboard")).content.decode()
-    assert 'data-testid="active-total">40<' in page  # a few seconds behind, by design
-
-
-def test_without_a_tally_a_small_agencys_dashboard_is_always_exact(
-    login, operator, many, agency, period, monkeypatch
-):
-    from registry.services import counts
-
-    monkeypatch.setattr(counts, "_source", None)
-    client = login(operator)
-    client.get(reverse("registry:dashboard"))
-    WorkerRecordFactory(agency=agency, period=period)
-    page = client.get(reverse("registry:dashboard")).content.decode()
-    assert 'data-testid="active-total">41<' in page
-
-
 def test_a_big_lists_count_is_kept_for_a_few_seconds(login, operator, many, agency, period, monkeypatch):
     from registry import listing
 

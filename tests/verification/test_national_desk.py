@@ -18,8 +18,9 @@ from registry.models import Agency, AgencySubmission, AuditEvent, Flag, Status, 
 from registry.services.records import record_transition
 from tests.factories import AgencyFactory, SubmissionFactory, UserFactory, WorkerRecordFactory
 from tests.verification.phases_support import _tasks_inline, set_phase, submission  # noqa: F401
-from verification.models import RecordTally
-from verification.services.national import desk_rows, tally_compact, tally_counts
+from registry.models import RecordTally
+from registry.services.counts import period_counts, tally_compact
+from verification.services.national import desk_rows
 
 pytestmark = pytest.mark.django_db
 Phase = AgencySubmission.Phase
@@ -44,10 +45,10 @@ def desk_data(agency, other_agency, period):
 
 def test_tally_follows_inserts_updates_and_deletes(desk_data, period, operator):
     agency, other = desk_data
-    counts = tally_counts(period)
-    assert counts[agency.pk][(Status.SUBMITTED, "")] == 3
-    assert counts[agency.pk][(Status.ELIGIBLE, Flag.AGE)] == 1
-    assert counts[other.pk][(Status.REGISTERED, Flag.PAY_SOURCE)] == 1
+    counts = period_counts(period_id=period.pk)
+    assert counts[agency.pk].per_status[Status.SUBMITTED] == 3
+    assert counts[agency.pk].per_flag[Flag.AGE] == 1  # the released record's flag is not counted
+    assert counts[other.pk].per_flag[Flag.PAY_SOURCE] == 1
     record = WorkerRecord.objects.filter(agency=agency, status=Status.SUBMITTED).first()
     record_transition(record_id=record.pk, to=Status.INELIGIBLE, actor=operator, reason="Usia")
     WorkerRecord.objects.filter(agency=other).update(flags=[Flag.AGE])
@@ -55,18 +56,18 @@ def test_tally_follows_inserts_updates_and_deletes(desk_data, period, operator):
     rows_before = RecordTally.objects.count()
     WorkerRecord.objects.filter(agency=agency).update(full_name="Nama Sama")  # moves no count
     assert RecordTally.objects.count() == rows_before
-    counts = tally_counts(period)
-    assert counts[agency.pk][(Status.SUBMITTED, "")] == 2
-    assert counts[agency.pk][(Status.INELIGIBLE, "")] == 1
-    assert (Status.RELEASED, "") not in counts[agency.pk]
-    assert (Status.REGISTERED, Flag.PAY_SOURCE) not in counts[other.pk]
+    counts = period_counts(period_id=period.pk)
+    assert counts[agency.pk].per_status[Status.SUBMITTED] == 2
+    assert counts[agency.pk].per_status[Status.INELIGIBLE] == 1
+    assert Status.RELEASED not in counts[agency.pk].per_status
+    assert Flag.PAY_SOURCE not in counts[other.pk].per_flag
     # Compaction keeps the sums and leaves one row per key.
-    tally_compact(period=period)
-    assert tally_counts(period) == counts
+    tally_compact(period_id=period.pk)
+    assert period_counts(period_id=period.pk) == counts
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM verification_recordtally GROUP BY period_id, agency_id, status, flag"
-            " HAVING count(*) > 1) d"
+            "SELECT count(*) FROM (SELECT 1 FROM registry_recordtally"
+            " GROUP BY period_id, agency_id, status, category, flag HAVING count(*) > 1) d"
         )
         assert cursor.fetchone()[0] == 0
 
@@ -75,8 +76,8 @@ def test_tally_equals_a_fresh_count(desk_data, period):
     exact = {}
     for agency_id, status in WorkerRecord.objects.filter(period=period).values_list("agency_id", "status"):
         exact[(agency_id, status)] = exact.get((agency_id, status), 0) + 1
-    counts = tally_counts(period)
-    tallied = {(a, s): n for a, keys in counts.items() for (s, f), n in keys.items() if f == ""}
+    counts = period_counts(period_id=period.pk)
+    tallied = {(a, s): n for a, c in counts.items() for s, n in c.per_status.items()}
     assert tallied == exact
 
 
@@ -186,8 +187,7 @@ def test_the_desk_reads_no_record_rows(
 
 
 def test_the_tally_gives_each_agency_the_counts_a_fresh_count_gives(desk_data, period):
-    from registry.services.counts import count_records
-    from verification.services.national import tally_agency_counts
+    from registry.services.counts import agency_counts, count_records, counts_from_keys
 
     agency, other = desk_data
     record = WorkerRecord.objects.filter(agency=agency, period=period).first()
@@ -198,6 +198,6 @@ def test_the_tally_gives_each_agency_the_counts_a_fresh_count_gives(desk_data, p
     WorkerRecord.objects.filter(pk=released.pk).update(status=Status.RELEASED, flags=["age"])
     WorkerRecord.objects.filter(agency=other, period=period).last().delete()
     for each in (agency, other):
-        fresh = count_records(WorkerRecord.objects.filter(agency=each, period=period))
-        assert tally_agency_counts(each.pk, period.pk) == fresh
-    assert tally_agency_counts(agency.pk, period.pk).flagged >= 1
+        fresh = count_records(WorkerRecord.objects.filter(agency=each, period=period)).get(each.pk, {})
+        assert agency_counts(agency_id=each.pk, period_id=period.pk) == counts_from_keys(fresh)
+    assert agency_counts(agency_id=agency.pk, period_id=period.pk).flagged >= 1

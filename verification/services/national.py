@@ -1,7 +1,7 @@
 """The national admin's desk: every agency's phase, counts, SPTJM and deadlines, and the exports.
 
-Counts come from RecordTally (kept by database triggers, see the 0002 migration): summing a few
-thousand tally rows instead of grouping 2.36 million records on every page view.
+Counts come from registry's record tally (registry.services.counts, kept by database triggers):
+summing a few thousand tally rows instead of grouping 2.36 million records on every page view.
 """
 
 from __future__ import annotations
@@ -15,91 +15,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from registry.models import Agency, AgencySubmission, Flag, Period, Status
-from registry.services.counts import Counts
+from registry.services.counts import period_counts
 from registry.services.exports import spreadsheet_safe
-from verification.models import RecordTally, SignedSptjm
+from verification.models import SignedSptjm
 
 Phase = AgencySubmission.Phase
-# Compact the tally when it holds this many rows (a few days of changes at national scale).
-TALLY_COMPACT_AT = 20_000
-# The tally's key for "records with at least one flag" (verification migration 0003).
-ANY_FLAG = "*"
 LATE_LABELS = {"input": gettext_lazy("Input deadline"), "finalisation": gettext_lazy("Finalisation deadline")}
 ACTIVE_STATUSES = [s.value for s in Status if s != Status.RELEASED]
-
-
-def tally_compact(*, period: Period | None = None) -> int:
-    """Fold the tally's change rows into one row per key. Safe beside concurrent writers: only
-    the rows this statement saw are deleted and summed; newer ones stay as they are."""
-    table = RecordTally._meta.db_table
-    where, params = ("WHERE period_id = %s", [period.pk]) if period else ("", [])
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext('verification.tally_compact'))")
-        if not cursor.fetchone()[0]:
-            return 0  # another compaction is running
-        cursor.execute(
-            f"""
-            WITH gone AS (DELETE FROM {table} {where} RETURNING period_id, agency_id, status, flag, n)
-            INSERT INTO {table} (period_id, agency_id, status, flag, n)
-            SELECT period_id, agency_id, status, flag, sum(n) FROM gone
-            GROUP BY period_id, agency_id, status, flag HAVING sum(n) <> 0
-            """,  # noqa: S608 - table name from the model
-            params,
-        )
-        return cursor.rowcount
-
-
-def tally_counts(period: Period) -> dict[int, dict[tuple[str, str], int]]:
-    """{agency_id: {(status, flag): n}} for the period; flag '' is the status's own count, flag
-    ANY_FLAG ('*') the records with at least one flag."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {RecordTally._meta.db_table} WHERE period_id = %s", [period.pk])  # noqa: S608
-        if cursor.fetchone()[0] > TALLY_COMPACT_AT:
-            tally_compact(period=period)
-    out: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
-    # Raw SQL: sum(bigint) is numeric in PostgreSQL, and converting 6,000 Decimals costs more than the query.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT agency_id, status, flag, sum(n)::bigint FROM {RecordTally._meta.db_table} "  # noqa: S608
-            "WHERE period_id = %s GROUP BY agency_id, status, flag",
-            [period.pk],
-        )
-        for agency_id, status, flag, total in cursor.fetchall():
-            if total:
-                out[agency_id][(status, flag)] = total
-    return out
-
-
-def tally_agency_counts(agency_id: int, period_id: int) -> Counts:
-    """One agency's dashboard counts from the tally (registered as the registry's counts source)."""
-    per_status: dict[str, int] = {}
-    per_flag: dict[str, int] = defaultdict(int)
-    flagged = 0
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT status, flag, sum(n)::bigint FROM {RecordTally._meta.db_table} "  # noqa: S608
-            "WHERE period_id = %s AND agency_id = %s GROUP BY status, flag",
-            [period_id, agency_id],
-        )
-        for status, flag, total in cursor.fetchall():
-            if not total:
-                continue
-            if flag == "":
-                per_status[status] = total
-            elif status == Status.RELEASED:
-                continue
-            elif flag == ANY_FLAG:
-                flagged += total
-            else:
-                per_flag[flag] += total
-    return Counts(per_status, dict(per_flag), flagged)
 
 
 @dataclass
@@ -145,7 +73,7 @@ def late_reasons(submission: AgencySubmission, now: dt.datetime) -> list[str]:
 
 def desk_rows(period: Period, *, now: dt.datetime | None = None) -> list[DeskRow]:
     now = now or timezone.now()
-    counts = tally_counts(period)
+    counts = period_counts(period_id=period.pk)
     signed = dict(
         SignedSptjm.objects.filter(submission__period=period, superseded_at__isnull=True).values_list(
             "submission_id", "uploaded_at"
@@ -162,17 +90,12 @@ def desk_rows(period: Period, *, now: dt.datetime | None = None) -> list[DeskRow
 
     for submission in AgencySubmission.objects.filter(period=period).select_related("agency"):
         submission.period = period
-        agency_counts = counts.get(submission.agency_id, {})
-        statuses = {s: n for (s, f), n in agency_counts.items() if f == ""}
-        flags: dict[str, int] = defaultdict(int)
-        for (s, f), n in agency_counts.items():
-            if f and f != ANY_FLAG and s != Status.RELEASED:
-                flags[f] += n
+        agency_counts = counts.get(submission.agency_id)
         rows.append(
             DeskRow(
                 submission=submission,
-                statuses=statuses,
-                flags=dict(flags),
+                statuses=agency_counts.per_status if agency_counts else {},
+                flags=agency_counts.per_flag if agency_counts else {},
                 signed_at=signed.get(submission.pk) if submission.phase == Phase.COMPLETED else None,
                 days={k: days(submission.deadline(k)) for k in AgencySubmission.DEADLINE_KINDS},
                 late=late_reasons(submission, now),
