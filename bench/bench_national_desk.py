@@ -27,7 +27,7 @@ def main() -> None:
     use_bench_database()
     from accounts.models import Role, User
     from registry.models import AgencySubmission, Period, WorkerRecord
-    from verification.services.national import tally_compact
+    from registry.services.counts import tally_compact
 
     settings.ALLOWED_HOSTS = ["testserver"]
     _plain_static_files(settings)
@@ -43,7 +43,7 @@ def main() -> None:
         )
     agencies = AgencySubmission.objects.filter(period=period).count()
     t0 = time.perf_counter()
-    rows = tally_compact(period=period)
+    rows = tally_compact(period_id=period.pk)
     print(
         f"{agencies} agencies; tally compacted to {rows:,} rows in {(time.perf_counter() - t0) * 1000:.0f} ms"
     )
