@@ -1,4 +1,5 @@
-"""The public site's data: published lists (snapshots), the status check's attempts, complaints."""
+"""The public site's data: published lists (snapshots), the status check's attempts, complaints,
+the open statistics' daily snapshots."""
 
 from announcements.models.complaints import Complaint, ComplaintAuditAction, ComplaintQuerySet
 from announcements.models.snapshots import (
@@ -10,6 +11,7 @@ from announcements.models.snapshots import (
     SnapshotRow,
     canonical_line,
 )
+from announcements.models.statistics import StatisticsDay
 from announcements.models.status_checks import StatusCheckAttempt
 
 __all__ = [
@@ -22,6 +24,7 @@ __all__ = [
     "ListSnapshot",
     "SnapshotKind",
     "SnapshotRow",
+    "StatisticsDay",
     "StatusCheckAttempt",
     "canonical_line",
 ]

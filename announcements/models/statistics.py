@@ -1,0 +1,35 @@
+"""The daily snapshot of the counts behind the open statistics (/statistik/).
+
+One row per (period, day, agency): the agency's phase, whether its list was public, and its tally
+(registry's RecordTally summed per key) as it stood when `statistics_snapshot` last ran that day
+(Asia/Jakarta). The page compares today's figures with the latest earlier day ("change since the
+previous day"); everything it publishes from a snapshot goes through the same suppression.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Agency, Period
+
+
+class StatisticsDay(models.Model):
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    phase = models.CharField(_("phase"), max_length=15)
+    list_public = models.BooleanField(_("list public"))
+    # {"status|category|flag": n}, the tally's non-zero keys.
+    counts = models.JSONField(_("counts"))
+    taken_at = models.DateTimeField(_("taken at"))
+
+    class Meta:
+        verbose_name = _("daily statistics snapshot")
+        verbose_name_plural = _("daily statistics snapshots")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "day", "agency"], name="statisticsday_one_per_agency_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.agency_id}"

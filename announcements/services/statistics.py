@@ -1,0 +1,507 @@
+"""The open national statistics (/statistik/): counts without personal data, as tables.
+
+Everything is read from registry's record tally (registry.services.counts) and the agencies'
+phases, never from the records themselves, and built at most once per REFRESH_SECONDS per period
+(kept in the cache): the page and every download read the same built tables.
+
+What is published, and what is not:
+- only counts (and shares of counts); released records (moved to another agency) are not counted;
+- an agency's records per status, category and eligibility flag only once its list is public (a
+  published public-test or final list); before that only its progress (STAGES), which says how
+  far the work is and nothing of any decision;
+- small cells: a count of 1 to 4 is shown as "<5" (SUPPRESSED), and so is any other count that
+  would let one work such a cell out from a total it adds up to (complementary suppression, below).
+  0 is shown: it names no one.
+
+Complementary suppression, the rule: every published sum is a relation "total = sum of parts"
+(an agency's records = its stages = its statuses = its categories; a stage = its statuses; a
+group's cell = the sum of its agencies' cells, for the nation, each kind and each province; the
+nation's cell = the sum of the kinds' = the sum of the provinces'). A relation with exactly one
+hidden member gives it away, so one more member (the smallest published non-zero one) is hidden,
+until no relation has exactly one. Shares are shown only when both counts they divide are, and a
+change since the previous day only when the count is published both days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from announcements.models import ListSnapshot, StatisticsDay
+from registry.models import ANY_FLAG, Agency, AgencySubmission, Category, Flag, Period, Status
+from registry.regions import PROVINCES, province_of
+from registry.services.counts import AgencyTally, period_tally
+
+SMALL = 5
+SUPPRESSED = "<5"
+REFRESH_SECONDS = 300  # figures at most this old on the server; browsers keep them the rest of it
+FORMAT = "1"  # bump when the tables' shape changes: old cache entries are not read again
+LICENCE_NAME = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+STATUSES = [s for s in Status.values if s != Status.RELEASED]
+STAGES: dict[str, tuple[str, ...]] = {
+    "in_progress": (Status.REGISTERED, Status.ACCOUNT_CREATED, Status.NEEDS_REVISION),
+    "submitted": (Status.SUBMITTED,),
+    "decided": (Status.ELIGIBLE, Status.INELIGIBLE),
+    "not_completed": (Status.NOT_COMPLETED,),
+}
+CATEGORIES = list(Category.values)
+FLAGS = list(Flag.values)
+
+# The count columns of an agency and of a group (kind, province, nation). "listed_records" are the
+# records of agencies whose list is public: the base of every status, category and flag count.
+PROGRESS_COLUMNS = ["records", *(f"stage_{k}" for k in STAGES)]
+LISTED_COLUMNS = [
+    "listed_records",
+    *(f"status_{s}" for s in STATUSES),
+    *(f"category_{c}" for c in CATEGORIES),
+    *(f"flag_{f}" for f in FLAGS),
+    "flagged",
+]
+COUNT_COLUMNS = PROGRESS_COLUMNS + LISTED_COLUMNS
+SHARE_COLUMNS = [f"share_{f}" for f in FLAGS]
+
+Cell = tuple[str, str, str]  # (table, row key, column)
+
+
+@dataclass(frozen=True)
+class AgencyFigures:
+    """One agency as the statistics see it (from the live tally or a day's snapshot)."""
+
+    code: str
+    name: str
+    kind: str
+    province: str
+    phase: str
+    public: bool
+    tally: AgencyTally
+
+
+@dataclass
+class Statistics:
+    period_id: int
+    period_name: str
+    taken_at: dt.datetime
+    baseline_day: dt.date | None  # the earlier day the changes compare with
+    tables: dict[str, list[dict[str, Any]]]
+    digest: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# --- From the tally to per-agency numbers -----------------------------------------------------------
+
+
+def agency_numbers(figures: AgencyFigures) -> dict[str, int]:
+    """An agency's count columns (the listed ones only when its list is public)."""
+    per_status: dict[str, int] = defaultdict(int)
+    per_category: dict[str, int] = defaultdict(int)
+    per_flag: dict[str, int] = defaultdict(int)
+    for (status, category, flag), n in figures.tally.items():
+        if status == Status.RELEASED:
+            continue
+        if flag == "":
+            per_status[status] += n
+            per_category[category] += n
+        else:
+            per_flag[flag] += n
+    records = sum(per_status.values())
+    out = {"records": records}
+    for stage, members in STAGES.items():
+        out[f"stage_{stage}"] = sum(per_status[s] for s in members)
+    if figures.public:
+        out["listed_records"] = records
+        out.update({f"status_{s}": per_status[s] for s in STATUSES})
+        out.update({f"category_{c}": per_category[c] for c in CATEGORIES})
+        out.update({f"flag_{f}": per_flag[f] for f in FLAGS})
+        out["flagged"] = per_flag[ANY_FLAG]
+    return out
+
+
+# --- Suppression ------------------------------------------------------------------------------------
+
+
+class Cells:
+    """Count cells, the sums that tie them together, and which are hidden."""
+
+    def __init__(self) -> None:
+        self.values: dict[Cell, int] = {}
+        self.relations: list[tuple[Cell, list[Cell]]] = []
+        self.hidden: set[Cell] = set()
+
+    def add_relation(self, total: Cell, parts: Iterable[Cell]) -> None:
+        parts = [p for p in parts if p in self.values]
+        if total in self.values and parts:
+            self.relations.append((total, parts))
+
+    def suppress(self) -> None:
+        self.hidden = {cell for cell, n in self.values.items() if 0 < n < SMALL}
+        changed = True
+        while changed:
+            changed = False
+            for total, parts in self.relations:
+                members = [total, *parts]
+                hidden = [m for m in members if m in self.hidden]
+                if len(hidden) != 1:
+                    continue
+                shown = [m for m in members if m not in self.hidden]
+                candidates = [m for m in shown if self.values[m] > 0] or shown
+                if candidates:
+                    self.hidden.add(min(candidates, key=lambda m: (self.values[m], m)))
+                    changed = True
+
+    def shown(self, cell: Cell) -> int | str | None:
+        if cell not in self.values:
+            return None
+        return SUPPRESSED if cell in self.hidden else self.values[cell]
+
+
+def _group_rows(agencies: list[AgencyFigures]) -> dict[str, dict[str, list[AgencyFigures]]]:
+    kinds: dict[str, list[AgencyFigures]] = {k: [] for k in Agency.Kind.values}
+    provinces: dict[str, list[AgencyFigures]] = defaultdict(list)
+    for a in agencies:
+        kinds[a.kind].append(a)
+        provinces[a.province].append(a)
+    ordered = {code: provinces[code] for code in [*PROVINCES, ""] if code in provinces}
+    return {"national": {"all": agencies}, "kinds": kinds, "provinces": ordered}
+
+
+def _cells(agencies: list[AgencyFigures]) -> tuple[Cells, dict[str, dict[str, list[AgencyFigures]]]]:
+    cells = Cells()
+    for a in agencies:
+        for column, n in agency_numbers(a).items():
+            cells.values[("agencies", a.code, column)] = n
+    groups = _group_rows(agencies)
+    for table, rows in groups.items():
+        for key, members in rows.items():
+            for column in COUNT_COLUMNS:
+                parts = [("agencies", a.code, column) for a in members if ("agencies", a.code, column) in cells.values]
+                if column in PROGRESS_COLUMNS or parts:
+                    cells.values[(table, key, column)] = sum(cells.values[p] for p in parts)
+    for table, rows in [("agencies", {a.code: None for a in agencies}), *groups.items()]:
+        for key in rows:
+            row = lambda column, t=table, k=key: (t, k, column)  # noqa: E731
+            cells.add_relation(row("records"), [row(f"stage_{s}") for s in STAGES])
+            cells.add_relation(row("listed_records"), [row(f"status_{s}") for s in STATUSES])
+            cells.add_relation(row("listed_records"), [row(f"category_{c}") for c in CATEGORIES])
+            if table == "agencies":  # a group's stages count every agency, its statuses the listed ones
+                for stage, members in STAGES.items():
+                    cells.add_relation(row(f"stage_{stage}"), [row(f"status_{s}") for s in members])
+    for table, rows in groups.items():
+        for key, members in rows.items():
+            for column in COUNT_COLUMNS:
+                cells.add_relation((table, key, column), [("agencies", a.code, column) for a in members])
+    for table in ("kinds", "provinces"):
+        for column in COUNT_COLUMNS:
+            cells.add_relation(("national", "all", column), [(table, key, column) for key in groups[table]])
+    cells.suppress()
+    return cells, groups
+
+
+def _share(part: int | str | None, whole: int | str | None) -> float | None:
+    if isinstance(part, int) and isinstance(whole, int) and whole > 0:
+        return round(part * 100 / whole, 1)
+    return None
+
+
+def build_tables(agencies: list[AgencyFigures]) -> dict[str, list[dict[str, Any]]]:
+    """Every published table from the agencies' figures, suppression applied."""
+    cells, groups = _cells(agencies)
+
+    def counts(table: str, key: str) -> dict[str, Any]:
+        row = {column: cells.shown((table, key, column)) for column in COUNT_COLUMNS}
+        row.update({f"share_{f}": _share(row[f"flag_{f}"], row["listed_records"]) for f in FLAGS})
+        return row
+
+    national = counts("national", "all")
+    tables: dict[str, list[dict[str, Any]]] = {}
+    phases: dict[str, int] = dict.fromkeys(AgencySubmission.Phase.values, 0)
+    for a in agencies:
+        phases[a.phase] += 1
+    tables["phases"] = [{"phase": p, "agencies": n} for p, n in phases.items()]
+    tables["progress"] = [{"stage": s, "records": national[f"stage_{s}"]} for s in STAGES] + [
+        {"stage": "total", "records": national["records"]}
+    ]
+    tables["statuses"] = [{"status": s, "records": national[f"status_{s}"]} for s in STATUSES] + [
+        {"status": "total", "records": national["listed_records"]}
+    ]
+    tables["categories"] = [{"category": c, "records": national[f"category_{c}"]} for c in CATEGORIES] + [
+        {"category": "total", "records": national["listed_records"]}
+    ]
+    tables["flags"] = [
+        {"flag": f, "records": national[f"flag_{f}"], "share": national[f"share_{f}"]} for f in FLAGS
+    ] + [{"flag": "any", "records": national["flagged"], "share": _share(national["flagged"], national["listed_records"])}]
+    tables["kinds"] = [
+        {"kind": k, "agencies": len(members), "listed_agencies": sum(a.public for a in members), **counts("kinds", k)}
+        for k, members in groups["kinds"].items()
+    ]
+    tables["provinces"] = [
+        {
+            "province_code": code,
+            "province": PROVINCES.get(code, ""),
+            "agencies": len(members),
+            "listed_agencies": sum(a.public for a in members),
+            **counts("provinces", code),
+        }
+        for code, members in groups["provinces"].items()
+    ]
+    tables["agencies"] = [
+        {
+            "code": a.code,
+            "agency": a.name,
+            "kind": a.kind,
+            "province_code": a.province,
+            "province": PROVINCES.get(a.province, ""),
+            "phase": a.phase,
+            "list_public": a.public,
+            **counts("agencies", a.code),
+        }
+        for a in sorted(agencies, key=lambda a: (a.name.lower(), a.code))
+    ]
+    return tables
+
+
+# Which column of each table says what its rows are, and which counts get a change column.
+ROW_KEYS = {
+    "phases": "phase", "progress": "stage", "statuses": "status", "categories": "category", "flags": "flag",
+    "kinds": "kind", "provinces": "province_code", "agencies": "code",
+}  # fmt: skip
+CHANGED = {
+    "phases": "agencies", "progress": "records", "statuses": "records", "categories": "records",
+    "flags": "records", "kinds": "records", "provinces": "records", "agencies": "records",
+}  # fmt: skip
+
+
+def add_changes(tables: dict[str, list[dict]], previous: dict[str, list[dict]] | None) -> None:
+    """Each row's change since the previous day, where the count is published both days."""
+    for name, rows in tables.items():
+        column, key = CHANGED[name], ROW_KEYS[name]
+        before = {r[key]: r[column] for r in (previous or {}).get(name, [])}
+        for row in rows:
+            now, then = row[column], before.get(row[key])
+            row["change"] = now - then if isinstance(now, int) and isinstance(then, int) else None
+
+
+# --- Reading the figures ------------------------------------------------------------------------------
+
+
+def live_figures(period: Period) -> list[AgencyFigures]:
+    """Every active agency of the period with its tally as it stands (a few thousand tally rows)."""
+    tally = period_tally(period_id=period.pk)
+    public = set(
+        ListSnapshot.objects.published().filter(submission__period=period).values_list("submission_id", flat=True)
+    )
+    rows = AgencySubmission.objects.filter(period=period, agency__is_active=True).values_list(
+        "pk", "agency_id", "agency__code", "agency__name", "agency__kind", "phase"
+    )
+    return [
+        AgencyFigures(
+            code=code,
+            name=name,
+            kind=kind,
+            province=province_of(code=code, kind=kind),
+            phase=phase,
+            public=pk in public,
+            tally=tally.get(agency_id, {}),
+        )
+        for pk, agency_id, code, name, kind, phase in rows
+    ]
+
+
+def _key_text(key: tuple[str, str, str]) -> str:
+    return "|".join(key)
+
+
+def day_figures(period: Period, day: dt.date) -> list[AgencyFigures]:
+    rows = StatisticsDay.objects.filter(period=period, day=day, agency__is_active=True).values_list(
+        "agency__code", "agency__name", "agency__kind", "phase", "list_public", "counts"
+    )
+    return [
+        AgencyFigures(
+            code=code,
+            name=name,
+            kind=kind,
+            province=province_of(code=code, kind=kind),
+            phase=phase,
+            public=public,
+            tally={tuple(k.split("|")): n for k, n in counts.items()},
+        )
+        for code, name, kind, phase, public, counts in rows
+    ]
+
+
+def build_statistics(*, period: Period, now: dt.datetime | None = None) -> Statistics:
+    """The tables as they stand now, with the change since the latest earlier day's snapshot."""
+    now = now or timezone.now()
+    tables = build_tables(live_figures(period))
+    today = timezone.localdate(now)
+    baseline = (
+        StatisticsDay.objects.filter(period=period, day__lt=today).order_by("-day").values_list("day", flat=True).first()
+    )
+    add_changes(tables, build_tables(day_figures(period, baseline)) if baseline else None)
+    stats = Statistics(period.pk, period.name, now, baseline, tables)
+    raw = json.dumps([FORMAT, stats.period_name, stats.baseline_day, tables], default=str, sort_keys=True)
+    stats.digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return stats
+
+
+def current_statistics(*, period: Period) -> Statistics:
+    """The built tables of the period, from the cache while they are younger than REFRESH_SECONDS."""
+    key = f"statistics:{FORMAT}:{period.pk}"
+    stats = cache.get(key)
+    if stats is None:
+        stats = build_statistics(period=period)
+        cache.set(key, stats, REFRESH_SECONDS)
+    return stats
+
+
+# --- The daily snapshot ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def statistics_snapshot(*, period: Period, now: dt.datetime | None = None) -> int:
+    """Record today's figures (Asia/Jakarta) of every agency; again the same day replaces them, so
+    running it more than once a day (or again after a failure) leaves one snapshot per day."""
+    now = now or timezone.now()
+    day = timezone.localdate(now)
+    figures = live_figures(period)
+    agency_ids = dict(Agency.objects.filter(code__in=[f.code for f in figures]).values_list("code", "pk"))
+    rows = [
+        StatisticsDay(
+            period=period,
+            day=day,
+            agency_id=agency_ids[f.code],
+            phase=f.phase,
+            list_public=f.public,
+            counts={_key_text(k): n for k, n in f.tally.items()},
+            taken_at=now,
+        )
+        for f in figures
+    ]
+    StatisticsDay.objects.filter(period=period, day=day).exclude(agency_id__in=agency_ids.values()).delete()
+    StatisticsDay.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["period", "day", "agency"],
+        update_fields=["phase", "list_public", "counts", "taken_at"],
+    )
+    return len(rows)
+
+
+# --- Labels and the column dictionary (the downloads' and the page's) ---------------------------------
+
+STAGE_LABELS = {
+    "in_progress": _("Being completed (registered, account created, needs revision)"),
+    "submitted": _("Submitted, awaiting a decision"),
+    "decided": _("Decided (MS or TMS)"),
+    "not_completed": _("Not completed"),
+}
+
+
+def row_label(table: str, value: str) -> str:
+    """The readable name of a row's key (a phase, a status, a stage ...), in the active language."""
+    if value == "total":
+        return str(_("Total"))
+    if table == "flags" and value == "any":
+        return str(_("At least one flag"))
+    choices = {
+        "phases": AgencySubmission.Phase,
+        "statuses": Status,
+        "categories": Category,
+        "flags": Flag,
+        "kinds": Agency.Kind,
+    }.get(table)
+    if choices is not None:
+        return str(choices(value).label)
+    if table == "progress":
+        return str(STAGE_LABELS[value])
+    if table == "provinces":
+        return PROVINCES.get(value) or str(_("Central agencies (no province)"))
+    return value
+
+
+COUNT = "count"  # an integer, or "<5" when suppressed; empty where not published
+TEXT, SHARE, CHANGE, FLAG_TYPE = "text", "percent", "change", "boolean"
+
+_COUNT_DOCS: dict[str, Any] = {
+    "records": _("Active records (every agency; released records not counted)"),
+    **{f"stage_{s}": label for s, label in STAGE_LABELS.items()},
+    "listed_records": _("Active records of agencies whose list is public"),
+    **{f"status_{s}": Status(s).label for s in STATUSES},
+    **{f"category_{c}": Category(c).label for c in CATEGORIES},
+    **{f"flag_{f}": Flag(f).label for f in FLAGS},
+    "flagged": _("Records with at least one eligibility flag"),
+}
+_SHARE_DOCS = {f"share_{f}": _("Share of listed records with this flag, in percent") for f in FLAGS}
+_GROUP_COLUMNS: list[tuple[str, str, Any]] = [
+    ("agencies", COUNT, _("Agencies (a count of agencies: never suppressed)")),
+    ("listed_agencies", COUNT, _("Agencies whose list is public")),
+    *[(c, COUNT, doc) for c, doc in _COUNT_DOCS.items()],
+    *[(c, SHARE, doc) for c, doc in _SHARE_DOCS.items()],
+]
+_CHANGE = ("change", CHANGE, _("Change of the count since the previous day's snapshot (empty: none, or not published both days)"))
+_LABEL = ("label", TEXT, _("Name of the row, in the language of the download"))
+
+TABLES: dict[str, tuple[Any, list[tuple[str, str, Any]]]] = {
+    "phases": (
+        _("Agencies per phase"),
+        [("phase", TEXT, _("Phase code")), _LABEL, ("agencies", COUNT, _("Agencies")), _CHANGE],
+    ),
+    "progress": (
+        _("Records per stage of the work (every agency)"),
+        [("stage", TEXT, _("Stage code")), _LABEL, ("records", COUNT, _("Records")), _CHANGE],
+    ),
+    "statuses": (
+        _("Records per status (agencies whose list is public)"),
+        [("status", TEXT, _("Status code")), _LABEL, ("records", COUNT, _("Records")), _CHANGE],
+    ),
+    "categories": (
+        _("Records per category (agencies whose list is public)"),
+        [("category", TEXT, _("Category code")), _LABEL, ("records", COUNT, _("Records")), _CHANGE],
+    ),
+    "flags": (
+        _("Records per eligibility flag (agencies whose list is public)"),
+        [
+            ("flag", TEXT, _("Flag code")),
+            _LABEL,
+            ("records", COUNT, _("Records")),
+            ("share", SHARE, _("Share of listed records, in percent")),
+            _CHANGE,
+        ],
+    ),
+    "kinds": (_("Per kind of agency"), [("kind", TEXT, _("Kind code")), _LABEL, *_GROUP_COLUMNS, _CHANGE]),
+    "provinces": (
+        _("Per province"),
+        [
+            ("province_code", TEXT, _("Two-digit region code of the province (empty: central agencies)")),
+            ("province", TEXT, _("Province")),
+            *_GROUP_COLUMNS,
+            _CHANGE,
+        ],
+    ),
+    "agencies": (
+        _("Per agency"),
+        [
+            ("code", TEXT, _("Agency code")),
+            ("agency", TEXT, _("Agency")),
+            ("kind", TEXT, _("Kind code")),
+            ("province_code", TEXT, _("Two-digit region code of the province (empty: central agency)")),
+            ("province", TEXT, _("Province")),
+            ("phase", TEXT, _("Phase code")),
+            ("list_public", FLAG_TYPE, _("Whether the agency's list is public (statuses, categories and flags are published only then)")),
+            *[(c, COUNT, doc) for c, doc in _COUNT_DOCS.items()],
+            *[(c, SHARE, doc) for c, doc in _SHARE_DOCS.items()],
+            _CHANGE,
+        ],
+    ),
+}
