@@ -28,7 +28,9 @@ class StatisticsDay(models.Model):
         verbose_name = _("daily statistics snapshot")
         verbose_name_plural = _("daily statistics snapshots")
         constraints = [
-            models.UniqueConstraint(fields=["period", "day", "agency"], name="statisticsday_one_per_agency_day")
+            models.UniqueConstraint(
+                fields=["period", "day", "agency"], name="statisticsday_one_per_agency_day"
+            )
         ]
 
     def __str__(self) -> str:

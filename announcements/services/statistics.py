@@ -17,8 +17,8 @@ Complementary suppression, the rule: every published sum is a relation "total = 
 (an agency's records = its stages = its statuses = its categories; a stage = its statuses; a
 group's cell = the sum of its agencies' cells, for the nation, each kind and each province; the
 nation's cell = the sum of the kinds' = the sum of the provinces'). A relation with exactly one
-hidden member gives it away, so one more member (the smallest published non-zero one) is hidden,
-until no relation has exactly one. Shares are shown only when both counts they divide are, and a
+hidden member gives it away, so one more member is hidden (a part rather than the total, the
+smallest non-zero one first), until no relation has exactly one. Shares are shown only when both counts they divide are, and a
 change since the previous day only when the count is published both days.
 """
 
@@ -154,11 +154,12 @@ class Cells:
                 hidden = [m for m in members if m in self.hidden]
                 if len(hidden) != 1:
                     continue
-                shown = [m for m in members if m not in self.hidden]
-                candidates = [m for m in shown if self.values[m] > 0] or shown
-                if candidates:
-                    self.hidden.add(min(candidates, key=lambda m: (self.values[m], m)))
-                    changed = True
+                # Another part rather than the total (an agency's or a group's records are the
+                # figure most read), the smallest non-zero one first.
+                shown = [m for m in parts if m not in self.hidden]
+                candidates = [m for m in shown if self.values[m] > 0] or shown or [total]
+                self.hidden.add(min(candidates, key=lambda m: (self.values[m], m)))
+                changed = True
 
     def shown(self, cell: Cell) -> int | str | None:
         if cell not in self.values:
@@ -177,30 +178,62 @@ def _group_rows(agencies: list[AgencyFigures]) -> dict[str, dict[str, list[Agenc
 
 
 def _cells(agencies: list[AgencyFigures]) -> tuple[Cells, dict[str, dict[str, list[AgencyFigures]]]]:
+    """The count cells and the sums that tie them. A listed agency's records are its listed records
+    (one cell, not two that could be hidden apart); the groups' cells are sums of the agencies'."""
     cells = Cells()
+
+    def own(a: AgencyFigures, column: str) -> Cell:
+        return ("agencies", a.code, column)
+
     for a in agencies:
-        for column, n in agency_numbers(a).items():
-            cells.values[("agencies", a.code, column)] = n
+        numbers = agency_numbers(a)
+        columns = PROGRESS_COLUMNS + (
+            [c for c in LISTED_COLUMNS if c != "listed_records"] if a.public else []
+        )
+        for column in columns:
+            cells.values[own(a, column)] = numbers[column]
+        cells.add_relation(own(a, "records"), [own(a, f"stage_{s}") for s in STAGES])
+        if a.public:
+            cells.add_relation(own(a, "records"), [own(a, f"status_{s}") for s in STATUSES])
+            cells.add_relation(own(a, "records"), [own(a, f"category_{c}") for c in CATEGORIES])
+            for stage, statuses in STAGES.items():
+                cells.add_relation(own(a, f"stage_{stage}"), [own(a, f"status_{s}") for s in statuses])
     groups = _group_rows(agencies)
     for table, rows in groups.items():
         for key, members in rows.items():
+            listed = [a for a in members if a.public]
+            unlisted = [a for a in members if not a.public]
+
+            def group(column: str, t: str = table, k: str = key) -> Cell:
+                return (t, k, column)
+
+            def parts(column: str, members=members, listed=listed, unlisted=unlisted) -> list[Cell]:
+                if column == "records":
+                    return [own(a, "records") for a in members]
+                if column == "listed_records":
+                    return [own(a, "records") for a in listed]
+                if column.startswith("stage_"):
+                    return [own(a, column) for a in members]
+                return [own(a, column) for a in listed]
+
             for column in COUNT_COLUMNS:
-                parts = [("agencies", a.code, column) for a in members if ("agencies", a.code, column) in cells.values]
-                if column in PROGRESS_COLUMNS or parts:
-                    cells.values[(table, key, column)] = sum(cells.values[p] for p in parts)
-    for table, rows in [("agencies", {a.code: None for a in agencies}), *groups.items()]:
-        for key in rows:
-            row = lambda column, t=table, k=key: (t, k, column)  # noqa: E731
-            cells.add_relation(row("records"), [row(f"stage_{s}") for s in STAGES])
-            cells.add_relation(row("listed_records"), [row(f"status_{s}") for s in STATUSES])
-            cells.add_relation(row("listed_records"), [row(f"category_{c}") for c in CATEGORIES])
-            if table == "agencies":  # a group's stages count every agency, its statuses the listed ones
-                for stage, members in STAGES.items():
-                    cells.add_relation(row(f"stage_{stage}"), [row(f"status_{s}") for s in members])
-    for table, rows in groups.items():
-        for key, members in rows.items():
-            for column in COUNT_COLUMNS:
-                cells.add_relation((table, key, column), [("agencies", a.code, column) for a in members])
+                if column in PROGRESS_COLUMNS or listed:
+                    cells.values[group(column)] = sum(cells.values[p] for p in parts(column))
+                    cells.add_relation(group(column), parts(column))
+            cells.add_relation(group("records"), [group(f"stage_{s}") for s in STAGES])
+            cells.add_relation(group("listed_records"), [group(f"status_{s}") for s in STATUSES])
+            cells.add_relation(group("listed_records"), [group(f"category_{c}") for c in CATEGORIES])
+            cells.add_relation(
+                group("records"), [group("listed_records"), *(own(a, "records") for a in unlisted)]
+            )
+            for stage, statuses in STAGES.items():
+                cells.add_relation(
+                    group(f"stage_{stage}"),
+                    [
+                        *(group(f"status_{s}") for s in statuses),
+                        *(own(a, f"stage_{stage}") for a in unlisted),
+                    ],
+                )
     for table in ("kinds", "provinces"):
         for column in COUNT_COLUMNS:
             cells.add_relation(("national", "all", column), [(table, key, column) for key in groups[table]])
@@ -220,6 +253,8 @@ def build_tables(agencies: list[AgencyFigures]) -> dict[str, list[dict[str, Any]
 
     def counts(table: str, key: str) -> dict[str, Any]:
         row = {column: cells.shown((table, key, column)) for column in COUNT_COLUMNS}
+        if table == "agencies" and row["status_eligible"] is not None:  # a listed agency
+            row["listed_records"] = row["records"]
         row.update({f"share_{f}": _share(row[f"flag_{f}"], row["listed_records"]) for f in FLAGS})
         return row
 
@@ -240,9 +275,20 @@ def build_tables(agencies: list[AgencyFigures]) -> dict[str, list[dict[str, Any]
     ]
     tables["flags"] = [
         {"flag": f, "records": national[f"flag_{f}"], "share": national[f"share_{f}"]} for f in FLAGS
-    ] + [{"flag": "any", "records": national["flagged"], "share": _share(national["flagged"], national["listed_records"])}]
+    ] + [
+        {
+            "flag": "any",
+            "records": national["flagged"],
+            "share": _share(national["flagged"], national["listed_records"]),
+        }
+    ]
     tables["kinds"] = [
-        {"kind": k, "agencies": len(members), "listed_agencies": sum(a.public for a in members), **counts("kinds", k)}
+        {
+            "kind": k,
+            "agencies": len(members),
+            "listed_agencies": sum(a.public for a in members),
+            **counts("kinds", k),
+        }
         for k, members in groups["kinds"].items()
     ]
     tables["provinces"] = [
@@ -299,7 +345,9 @@ def live_figures(period: Period) -> list[AgencyFigures]:
     """Every active agency of the period with its tally as it stands (a few thousand tally rows)."""
     tally = period_tally(period_id=period.pk)
     public = set(
-        ListSnapshot.objects.published().filter(submission__period=period).values_list("submission_id", flat=True)
+        ListSnapshot.objects.published()
+        .filter(submission__period=period)
+        .values_list("submission_id", flat=True)
     )
     rows = AgencySubmission.objects.filter(period=period, agency__is_active=True).values_list(
         "pk", "agency_id", "agency__code", "agency__name", "agency__kind", "phase"
@@ -346,7 +394,10 @@ def build_statistics(*, period: Period, now: dt.datetime | None = None) -> Stati
     tables = build_tables(live_figures(period))
     today = timezone.localdate(now)
     baseline = (
-        StatisticsDay.objects.filter(period=period, day__lt=today).order_by("-day").values_list("day", flat=True).first()
+        StatisticsDay.objects.filter(period=period, day__lt=today)
+        .order_by("-day")
+        .values_list("day", flat=True)
+        .first()
     )
     add_changes(tables, build_tables(day_figures(period, baseline)) if baseline else None)
     stats = Statistics(period.pk, period.name, now, baseline, tables)
@@ -449,7 +500,11 @@ _GROUP_COLUMNS: list[tuple[str, str, Any]] = [
     *[(c, COUNT, doc) for c, doc in _COUNT_DOCS.items()],
     *[(c, SHARE, doc) for c, doc in _SHARE_DOCS.items()],
 ]
-_CHANGE = ("change", CHANGE, _("Change of the count since the previous day's snapshot (empty: none, or not published both days)"))
+_CHANGE = (
+    "change",
+    CHANGE,
+    _("Change of the count since the previous day's snapshot (empty: none, or not published both days)"),
+)
 _LABEL = ("label", TEXT, _("Name of the row, in the language of the download"))
 
 TABLES: dict[str, tuple[Any, list[tuple[str, str, Any]]]] = {
@@ -498,7 +553,13 @@ TABLES: dict[str, tuple[Any, list[tuple[str, str, Any]]]] = {
             ("province_code", TEXT, _("Two-digit region code of the province (empty: central agency)")),
             ("province", TEXT, _("Province")),
             ("phase", TEXT, _("Phase code")),
-            ("list_public", FLAG_TYPE, _("Whether the agency's list is public (statuses, categories and flags are published only then)")),
+            (
+                "list_public",
+                FLAG_TYPE,
+                _(
+                    "Whether the agency's list is public (statuses, categories and flags are published only then)"
+                ),
+            ),
             *[(c, COUNT, doc) for c, doc in _COUNT_DOCS.items()],
             *[(c, SHARE, doc) for c, doc in _SHARE_DOCS.items()],
             _CHANGE,

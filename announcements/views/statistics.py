@@ -7,9 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from urllib.parse import urlencode
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -53,10 +53,14 @@ def _period() -> Period:
 
 def _not_modified(request: HttpRequest, etag: str) -> bool:
     header = request.headers.get("If-None-Match", "")
-    return any(value.strip().removeprefix("W/") == etag for value in header.split(",")) or header.strip() == "*"
+    return (
+        any(value.strip().removeprefix("W/") == etag for value in header.split(",")) or header.strip() == "*"
+    )
 
 
-def _answer(request: HttpRequest, stats: Statistics, parts: tuple, build: Callable[[], HttpResponse]) -> HttpResponse:
+def _answer(
+    request: HttpRequest, stats: Statistics, parts: tuple, build: Callable[[], HttpResponse]
+) -> HttpResponse:
     """A 304, the stored answer or a fresh one; kept (and cacheable by browsers and proxies) until the
     figures are due to be built again, so nothing anyone sees is older than twice REFRESH_SECONDS."""
     etag = f'"{page_tag(request, "statistik", stats.digest, *parts)}"'
@@ -101,7 +105,7 @@ def _change(value: int | None) -> str:
 
 
 def _share(value: float | None) -> str:
-    return "" if value is None else number_format(value, decimal_pos=1) + " %"
+    return "" if value is None else number_format(value, decimal_pos=1) + "\u00a0%"
 
 
 def _bars(table: str, rows: list[dict], key: str, column: str = "records") -> list[dict]:
@@ -144,7 +148,9 @@ def _agency_rows(rows: list[dict], *, query: str, sort: str) -> list[dict]:
     column = sort.removeprefix("-")
     if column == "phase":
         order = {p: i for i, p in enumerate(AgencySubmission.Phase.values)}
-        return sorted(rows, key=lambda r: (order[r["phase"]], r["agency"].lower()), reverse=sort.startswith("-"))
+        return sorted(
+            rows, key=lambda r: (order[r["phase"]], r["agency"].lower()), reverse=sort.startswith("-")
+        )
     return sorted(rows, key=_sort_key(column), reverse=sort.startswith("-"))
 
 
@@ -302,7 +308,8 @@ def statistics_download(request: HttpRequest, table: str, fmt: str) -> HttpRespo
                 meta["title"],
                 _("Period: %(p)s") % {"p": meta["period"]},
                 _("Taken at: %(t)s") % {"t": meta["taken_at"]},
-                _("Licence: %(n)s %(u)s. %(a)s") % {"n": LICENCE_NAME, "u": LICENCE_URL, "a": meta["licence"]["attribution"]},
+                _("Licence: %(n)s %(u)s. %(a)s")
+                % {"n": LICENCE_NAME, "u": LICENCE_URL, "a": meta["licence"]["attribution"]},
                 meta["suppression"],
                 *[f"{c['name']} ({c['type']}): {c['description']}" for c in meta["columns"]],
             ]

@@ -41,6 +41,7 @@ PUBLIC = {
     "announcements:list", "announcements:version", "announcements:version-list", "announcements:changes",
     "announcements:csv", "announcements:pdf", "card:verify",
     "complaints:track", "complaints:ticket", "complaints:file", "complaints:report-missing",
+    "statistics:page", "statistics:csv", "statistics:json",
 }  # fmt: skip
 PORTAL = {
     "staff:password-change", "staff:password-change-done", "staff:user-list", "staff:user-create",
@@ -135,7 +136,7 @@ def world(agency, period, other_agency, operator, agency_admin):
         "code": agency.code, "slug": snapshot.slug, "version": snapshot.version, "ticket": complaint.ticket,
         "token": record.card_token, "uidb64": urlsafe_base64_encode(force_bytes(operator.pk)),
         "document_pk": document.pk, "sptjm_pk": sptjm.pk, "signed_pk": signed.pk, "file_format": "csv",
-        "key": "abc", "object_id": record.pk, "id": record.pk, "content_type_id": 1, "app_label": "registry",
+        "key": "abc", "table": "agencies", "object_id": record.pk, "id": record.pk, "content_type_id": 1, "app_label": "registry",
         "url": f"registry/workerrecord/{record.pk}/change/",
     }  # fmt: skip
     pks = {
