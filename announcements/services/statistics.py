@@ -145,21 +145,31 @@ class Cells:
             self.relations.append((total, parts))
 
     def suppress(self) -> None:
+        """Hide the small cells, then one more part of every sum left with exactly one hidden
+        member, until none is. A work list: hiding a cell revisits only the sums it is in."""
         self.hidden = {cell for cell, n in self.values.items() if 0 < n < SMALL}
-        changed = True
-        while changed:
-            changed = False
-            for total, parts in self.relations:
-                members = [total, *parts]
-                hidden = [m for m in members if m in self.hidden]
-                if len(hidden) != 1:
-                    continue
-                # Another part rather than the total (an agency's or a group's records are the
-                # figure most read), the smallest non-zero one first.
-                shown = [m for m in parts if m not in self.hidden]
-                candidates = [m for m in shown if self.values[m] > 0] or shown or [total]
-                self.hidden.add(min(candidates, key=lambda m: (self.values[m], m)))
-                changed = True
+        members = [[total, *parts] for total, parts in self.relations]
+        containing: dict[Cell, list[int]] = defaultdict(list)
+        for index, cells in enumerate(members):
+            for cell in cells:
+                containing[cell].append(index)
+        hidden_count = [sum(1 for c in cells if c in self.hidden) for cells in members]
+        todo = [index for index, n in enumerate(hidden_count) if n == 1]
+        while todo:
+            index = todo.pop()
+            if hidden_count[index] != 1:
+                continue
+            total, parts = self.relations[index]
+            # Another part rather than the total (an agency's or a group's records are the figure
+            # most read), the smallest non-zero one first.
+            shown = [m for m in parts if m not in self.hidden]
+            candidates = [m for m in shown if self.values[m] > 0] or shown or [total]
+            cell = min(candidates, key=lambda m: (self.values[m], m))
+            self.hidden.add(cell)
+            for other in containing[cell]:
+                hidden_count[other] += 1
+                if hidden_count[other] == 1:
+                    todo.append(other)
 
     def shown(self, cell: Cell) -> int | str | None:
         if cell not in self.values:

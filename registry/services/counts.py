@@ -25,10 +25,12 @@ from registry.models import ANY_FLAG, RecordTally, Status
 # (status, category, flag): flag '' is the record itself, ANY_FLAG a record carrying any flag.
 TallyKey = tuple[str, str, str]
 AgencyTally = dict[TallyKey, int]
-# Fold the tally's change rows into one per key when a period holds this many (a few days of
-# changes at national scale); summing stays a few milliseconds either way.
+# Fold the tally's change rows into one per key when a period holds this many, and twice as many as
+# the last compaction in this process left (at national scale the folded tally itself holds some
+# 40,000 keys: it is not folded again on every read).
 TALLY_COMPACT_AT = 20_000
 TABLE = RecordTally._meta.db_table
+_compacted_rows: dict[int, int] = {}
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,8 @@ def period_tally(*, period_id: int) -> dict[int, AgencyTally]:
     """{agency_id: {(status, category, flag): n}} for the period, zero keys left out."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE period_id = %s", [period_id])  # noqa: S608
-        if cursor.fetchone()[0] > TALLY_COMPACT_AT:
-            tally_compact(period_id=period_id)
+        if cursor.fetchone()[0] > max(TALLY_COMPACT_AT, 2 * _compacted_rows.get(period_id, 0)):
+            _compacted_rows[period_id] = tally_compact(period_id=period_id)
     out: dict[int, AgencyTally] = defaultdict(dict)
     # Raw SQL: sum(bigint) is numeric in PostgreSQL, and converting thousands of Decimals costs more
     # than the query.
