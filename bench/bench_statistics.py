@@ -81,7 +81,7 @@ def _fill(period) -> None:
     sizes[-1] += TOTAL - sum(sizes)
     statuses = [s for s in Status.values if s != Status.RELEASED]
     rows = []
-    for agency, size, sub in zip(agencies, sizes, subs, strict=True):
+    for agency, size in zip(agencies, sizes, strict=True):
         mix = [rng.random() for _ in statuses]
         for status, share in zip(statuses, mix, strict=True):
             n_status = int(size * share / sum(mix))

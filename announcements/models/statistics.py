@@ -1,7 +1,8 @@
 """The daily snapshot of the counts behind the open statistics (/statistik/).
 
-One row per (period, day, agency): the agency's phase, whether its list was public, and its tally
-(registry's RecordTally summed per key) as it stood when `statistics_snapshot` last ran that day
+One row per (period, day, agency): the agency's phase, whether its list was public, and its active
+records per status, category and flag (registry.services.counts.period_summary, from the tally) as
+they stood when `statistics_snapshot` last ran that day
 (Asia/Jakarta). The page compares today's figures with the latest earlier day ("change since the
 previous day"); everything it publishes from a snapshot goes through the same suppression.
 """
@@ -20,7 +21,7 @@ class StatisticsDay(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
     phase = models.CharField(_("phase"), max_length=15)
     list_public = models.BooleanField(_("list public"))
-    # {"status|category|flag": n}, the tally's non-zero keys.
+    # {"status": {status: n}, "category": {category: n}, "flag": {flag: n}}
     counts = models.JSONField(_("counts"))
     taken_at = models.DateTimeField(_("taken at"))
 

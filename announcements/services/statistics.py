@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from announcements.models import ListSnapshot, StatisticsDay
 from registry.models import ANY_FLAG, Agency, AgencySubmission, Category, Flag, Period, Status
 from registry.regions import PROVINCES, province_of
-from registry.services.counts import AgencyTally, period_tally
+from registry.services.counts import period_summary
 
 SMALL = 5
 SUPPRESSED = "<5"
@@ -77,7 +77,8 @@ Cell = tuple[str, str, str]  # (table, row key, column)
 
 @dataclass(frozen=True)
 class AgencyFigures:
-    """One agency as the statistics see it (from the live tally or a day's snapshot)."""
+    """One agency as the statistics see it (from the live tally or a day's snapshot). summary:
+    its active records per "status", "category" and "flag" (registry.services.counts.period_summary)."""
 
     code: str
     name: str
@@ -85,7 +86,7 @@ class AgencyFigures:
     province: str
     phase: str
     public: bool
-    tally: AgencyTally
+    summary: dict[str, dict[str, int]]
 
 
 @dataclass
@@ -104,27 +105,17 @@ class Statistics:
 
 def agency_numbers(figures: AgencyFigures) -> dict[str, int]:
     """An agency's count columns (the listed ones only when its list is public)."""
-    per_status: dict[str, int] = defaultdict(int)
-    per_category: dict[str, int] = defaultdict(int)
-    per_flag: dict[str, int] = defaultdict(int)
-    for (status, category, flag), n in figures.tally.items():
-        if status == Status.RELEASED:
-            continue
-        if flag == "":
-            per_status[status] += n
-            per_category[category] += n
-        else:
-            per_flag[flag] += n
-    records = sum(per_status.values())
-    out = {"records": records}
+    per_status = figures.summary.get("status", {})
+    out = {"records": sum(per_status.values())}
     for stage, members in STAGES.items():
-        out[f"stage_{stage}"] = sum(per_status[s] for s in members)
+        out[f"stage_{stage}"] = sum(per_status.get(s, 0) for s in members)
     if figures.public:
-        out["listed_records"] = records
-        out.update({f"status_{s}": per_status[s] for s in STATUSES})
-        out.update({f"category_{c}": per_category[c] for c in CATEGORIES})
-        out.update({f"flag_{f}": per_flag[f] for f in FLAGS})
-        out["flagged"] = per_flag[ANY_FLAG]
+        per_category, per_flag = figures.summary.get("category", {}), figures.summary.get("flag", {})
+        out["listed_records"] = out["records"]
+        out.update({f"status_{s}": per_status.get(s, 0) for s in STATUSES})
+        out.update({f"category_{c}": per_category.get(c, 0) for c in CATEGORIES})
+        out.update({f"flag_{f}": per_flag.get(f, 0) for f in FLAGS})
+        out["flagged"] = per_flag.get(ANY_FLAG, 0)
     return out
 
 
@@ -132,49 +123,58 @@ def agency_numbers(figures: AgencyFigures) -> dict[str, int]:
 
 
 class Cells:
-    """Count cells, the sums that tie them together, and which are hidden."""
+    """Count cells (numbered), the sums that tie them together, and which are hidden. A row is a
+    table's row ((table, key)); row(...)[column] is the number of its cell in that column."""
 
     def __init__(self) -> None:
-        self.values: dict[Cell, int] = {}
-        self.relations: list[tuple[Cell, list[Cell]]] = []
-        self.hidden: set[Cell] = set()
+        self.rows: dict[tuple[str, str], dict[str, int]] = {}
+        self.values: list[int] = []
+        self.relations: list[list[int]] = []  # [total, *parts]
+        self.hidden: list[bool] = []
 
-    def add_relation(self, total: Cell, parts: Iterable[Cell]) -> None:
-        parts = [p for p in parts if p in self.values]
-        if total in self.values and parts:
-            self.relations.append((total, parts))
+    def add(self, table: str, key: str, column: str, value: int) -> int:
+        self.values.append(value)
+        self.rows.setdefault((table, key), {})[column] = len(self.values) - 1
+        return len(self.values) - 1
+
+    def relate(self, total: int | None, parts: Iterable[int | None]) -> None:
+        members = [p for p in parts if p is not None]
+        if total is not None and members:
+            self.relations.append([total, *members])
 
     def suppress(self) -> None:
         """Hide the small cells, then one more part of every sum left with exactly one hidden
         member, until none is. A work list: hiding a cell revisits only the sums it is in."""
-        self.hidden = {cell for cell, n in self.values.items() if 0 < n < SMALL}
-        members = [[total, *parts] for total, parts in self.relations]
-        containing: dict[Cell, list[int]] = defaultdict(list)
-        for index, cells in enumerate(members):
-            for cell in cells:
+        values = self.values
+        hidden = self.hidden = [0 < n < SMALL for n in values]
+        containing: list[list[int]] = [[] for _ in values]
+        for index, members in enumerate(self.relations):
+            for cell in members:
                 containing[cell].append(index)
-        hidden_count = [sum(1 for c in cells if c in self.hidden) for cells in members]
+        hidden_count = [sum(hidden[c] for c in members) for members in self.relations]
         todo = [index for index, n in enumerate(hidden_count) if n == 1]
         while todo:
             index = todo.pop()
             if hidden_count[index] != 1:
                 continue
-            total, parts = self.relations[index]
+            total, *parts = self.relations[index]
             # Another part rather than the total (an agency's or a group's records are the figure
             # most read), the smallest non-zero one first.
-            shown = [m for m in parts if m not in self.hidden]
-            candidates = [m for m in shown if self.values[m] > 0] or shown or [total]
-            cell = min(candidates, key=lambda m: (self.values[m], m))
-            self.hidden.add(cell)
+            shown = [m for m in parts if not hidden[m]]
+            candidates = [m for m in shown if values[m] > 0] or shown or [total]
+            cell = min(candidates, key=lambda m: (values[m], m))
+            hidden[cell] = True
             for other in containing[cell]:
                 hidden_count[other] += 1
                 if hidden_count[other] == 1:
                     todo.append(other)
 
-    def shown(self, cell: Cell) -> int | str | None:
-        if cell not in self.values:
-            return None
-        return SUPPRESSED if cell in self.hidden else self.values[cell]
+    def row(self, table: str, key: str) -> dict[str, int | str]:
+        """A row's published counts: the number, or SUPPRESSED."""
+        return {
+            column: SUPPRESSED if self.hidden[cell] else self.values[cell]
+            for column, cell in self.rows.get((table, key), {}).items()
+        }
 
 
 def _group_rows(agencies: list[AgencyFigures]) -> dict[str, dict[str, list[AgencyFigures]]]:
@@ -191,62 +191,55 @@ def _cells(agencies: list[AgencyFigures]) -> tuple[Cells, dict[str, dict[str, li
     """The count cells and the sums that tie them. A listed agency's records are its listed records
     (one cell, not two that could be hidden apart); the groups' cells are sums of the agencies'."""
     cells = Cells()
-
-    def own(a: AgencyFigures, column: str) -> Cell:
-        return ("agencies", a.code, column)
-
+    values = cells.values
+    own: dict[str, dict[str, int]] = {}
     for a in agencies:
         numbers = agency_numbers(a)
         columns = PROGRESS_COLUMNS + (
             [c for c in LISTED_COLUMNS if c != "listed_records"] if a.public else []
         )
-        for column in columns:
-            cells.values[own(a, column)] = numbers[column]
-        cells.add_relation(own(a, "records"), [own(a, f"stage_{s}") for s in STAGES])
+        ids = own[a.code] = {
+            column: cells.add("agencies", a.code, column, numbers[column]) for column in columns
+        }
+        cells.relate(ids["records"], [ids[f"stage_{s}"] for s in STAGES])
         if a.public:
-            cells.add_relation(own(a, "records"), [own(a, f"status_{s}") for s in STATUSES])
-            cells.add_relation(own(a, "records"), [own(a, f"category_{c}") for c in CATEGORIES])
+            cells.relate(ids["records"], [ids[f"status_{s}"] for s in STATUSES])
+            cells.relate(ids["records"], [ids[f"category_{c}"] for c in CATEGORIES])
             for stage, statuses in STAGES.items():
-                cells.add_relation(own(a, f"stage_{stage}"), [own(a, f"status_{s}") for s in statuses])
+                cells.relate(ids[f"stage_{stage}"], [ids[f"status_{s}"] for s in statuses])
     groups = _group_rows(agencies)
+    group_ids: dict[tuple[str, str], dict[str, int]] = {}
     for table, rows in groups.items():
         for key, members in rows.items():
-            listed = [a for a in members if a.public]
-            unlisted = [a for a in members if not a.public]
-
-            def group(column: str, t: str = table, k: str = key) -> Cell:
-                return (t, k, column)
-
-            def parts(column: str, members=members, listed=listed, unlisted=unlisted) -> list[Cell]:
-                if column == "records":
-                    return [own(a, "records") for a in members]
-                if column == "listed_records":
-                    return [own(a, "records") for a in listed]
-                if column.startswith("stage_"):
-                    return [own(a, column) for a in members]
-                return [own(a, column) for a in listed]
-
+            listed = [own[a.code] for a in members if a.public]
+            unlisted = [own[a.code] for a in members if not a.public]
+            everyone = [own[a.code] for a in members]
+            ids = group_ids[(table, key)] = {}
             for column in COUNT_COLUMNS:
-                if column in PROGRESS_COLUMNS or listed:
-                    cells.values[group(column)] = sum(cells.values[p] for p in parts(column))
-                    cells.add_relation(group(column), parts(column))
-            cells.add_relation(group("records"), [group(f"stage_{s}") for s in STAGES])
-            cells.add_relation(group("listed_records"), [group(f"status_{s}") for s in STATUSES])
-            cells.add_relation(group("listed_records"), [group(f"category_{c}") for c in CATEGORIES])
-            cells.add_relation(
-                group("records"), [group("listed_records"), *(own(a, "records") for a in unlisted)]
-            )
+                if column == "records" or column.startswith("stage_"):
+                    parts = [a[column] for a in everyone]
+                elif not listed:
+                    continue
+                elif column == "listed_records":
+                    parts = [a["records"] for a in listed]
+                else:
+                    parts = [a[column] for a in listed]
+                ids[column] = cells.add(table, key, column, sum(values[p] for p in parts))
+                cells.relate(ids[column], parts)
+            get = ids.get
+            cells.relate(ids["records"], [ids[f"stage_{s}"] for s in STAGES])
+            cells.relate(get("listed_records"), [get(f"status_{s}") for s in STATUSES])
+            cells.relate(get("listed_records"), [get(f"category_{c}") for c in CATEGORIES])
+            cells.relate(ids["records"], [get("listed_records"), *(a["records"] for a in unlisted)])
             for stage, statuses in STAGES.items():
-                cells.add_relation(
-                    group(f"stage_{stage}"),
-                    [
-                        *(group(f"status_{s}") for s in statuses),
-                        *(own(a, f"stage_{stage}") for a in unlisted),
-                    ],
+                cells.relate(
+                    ids[f"stage_{stage}"],
+                    [*(get(f"status_{s}") for s in statuses), *(a[f"stage_{stage}"] for a in unlisted)],
                 )
+    national = group_ids[("national", "all")]
     for table in ("kinds", "provinces"):
         for column in COUNT_COLUMNS:
-            cells.add_relation(("national", "all", column), [(table, key, column) for key in groups[table]])
+            cells.relate(national.get(column), [group_ids[(table, key)].get(column) for key in groups[table]])
     cells.suppress()
     return cells, groups
 
@@ -262,7 +255,8 @@ def build_tables(agencies: list[AgencyFigures]) -> dict[str, list[dict[str, Any]
     cells, groups = _cells(agencies)
 
     def counts(table: str, key: str) -> dict[str, Any]:
-        row = {column: cells.shown((table, key, column)) for column in COUNT_COLUMNS}
+        shown = cells.row(table, key)
+        row = {column: shown.get(column) for column in COUNT_COLUMNS}
         if table == "agencies" and row["status_eligible"] is not None:  # a listed agency
             row["listed_records"] = row["records"]
         row.update({f"share_{f}": _share(row[f"flag_{f}"], row["listed_records"]) for f in FLAGS})
@@ -352,8 +346,8 @@ def add_changes(tables: dict[str, list[dict]], previous: dict[str, list[dict]] |
 
 
 def live_figures(period: Period) -> list[AgencyFigures]:
-    """Every active agency of the period with its tally as it stands (a few thousand tally rows)."""
-    tally = period_tally(period_id=period.pk)
+    """Every active agency of the period with its counts as they stand (summed from the tally)."""
+    summary = period_summary(period_id=period.pk)
     public = set(
         ListSnapshot.objects.published()
         .filter(submission__period=period)
@@ -370,14 +364,10 @@ def live_figures(period: Period) -> list[AgencyFigures]:
             province=province_of(code=code, kind=kind),
             phase=phase,
             public=pk in public,
-            tally=tally.get(agency_id, {}),
+            summary=summary.get(agency_id, {}),
         )
         for pk, agency_id, code, name, kind, phase in rows
     ]
-
-
-def _key_text(key: tuple[str, str, str]) -> str:
-    return "|".join(key)
 
 
 def day_figures(period: Period, day: dt.date) -> list[AgencyFigures]:
@@ -392,7 +382,7 @@ def day_figures(period: Period, day: dt.date) -> list[AgencyFigures]:
             province=province_of(code=code, kind=kind),
             phase=phase,
             public=public,
-            tally={tuple(k.split("|")): n for k, n in counts.items()},
+            summary=counts,
         )
         for code, name, kind, phase, public, counts in rows
     ]
@@ -444,7 +434,7 @@ def statistics_snapshot(*, period: Period, now: dt.datetime | None = None) -> in
             agency_id=agency_ids[f.code],
             phase=f.phase,
             list_public=f.public,
-            counts={_key_text(k): n for k, n in f.tally.items()},
+            counts=f.summary,
             taken_at=now,
         )
         for f in figures

@@ -99,12 +99,16 @@ def tally_compact(*, period_id: int | None = None) -> int:
         return cursor.rowcount
 
 
-def period_tally(*, period_id: int) -> dict[int, AgencyTally]:
-    """{agency_id: {(status, category, flag): n}} for the period, zero keys left out."""
+def _fold_when_long(period_id: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE period_id = %s", [period_id])  # noqa: S608
         if cursor.fetchone()[0] > max(TALLY_COMPACT_AT, 2 * _compacted_rows.get(period_id, 0)):
             _compacted_rows[period_id] = tally_compact(period_id=period_id)
+
+
+def period_tally(*, period_id: int) -> dict[int, AgencyTally]:
+    """{agency_id: {(status, category, flag): n}} for the period, zero keys left out."""
+    _fold_when_long(period_id)
     out: dict[int, AgencyTally] = defaultdict(dict)
     # Raw SQL: sum(bigint) is numeric in PostgreSQL, and converting thousands of Decimals costs more
     # than the query.
@@ -136,3 +140,31 @@ def agency_counts(*, agency_id: int, period_id: int) -> Counts:
             [period_id, agency_id],
         )
         return counts_from_keys({(s, c, f): n for s, c, f, n in cursor.fetchall()})
+
+
+# What period_summary sums: active records (released ones moved to another agency) per status and
+# per category (flag ''), and per flag (ANY_FLAG: with at least one).
+SUMMARY_SQL = f"""
+    SELECT agency_id, 'status', status, sum(n)::bigint FROM {TABLE}
+     WHERE period_id = %(p)s AND flag = '' AND status <> %(released)s GROUP BY agency_id, status
+    UNION ALL
+    SELECT agency_id, 'category', category, sum(n)::bigint FROM {TABLE}
+     WHERE period_id = %(p)s AND flag = '' AND status <> %(released)s GROUP BY agency_id, category
+    UNION ALL
+    SELECT agency_id, 'flag', flag, sum(n)::bigint FROM {TABLE}
+     WHERE period_id = %(p)s AND flag <> '' AND status <> %(released)s GROUP BY agency_id, flag
+"""  # noqa: S608 - table name from the model
+
+
+def period_summary(*, period_id: int) -> dict[int, dict[str, dict[str, int]]]:
+    """{agency_id: {"status": {status: n}, "category": {...}, "flag": {flag: n}}}: every agency's
+    active records of the period, summed in the database (some ten thousand numbers at national
+    scale, where the tally holds some forty thousand keys)."""
+    _fold_when_long(period_id)
+    out: dict[int, dict[str, dict[str, int]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(SUMMARY_SQL, {"p": period_id, "released": Status.RELEASED.value})
+        for agency_id, what, key, total in cursor.fetchall():
+            if total:
+                out.setdefault(agency_id, {"status": {}, "category": {}, "flag": {}})[what][key] = total
+    return out

@@ -198,7 +198,7 @@ def test_the_snapshot_twice_the_same_day_keeps_one_per_agency_with_the_later_fig
     statistics_snapshot(period=period, now=morning + dt.timedelta(hours=12))
     rows = StatisticsDay.objects.filter(period=period, agency=other_agency)
     assert rows.count() == 1
-    assert rows.get().counts[f"{Status.REGISTERED}|non_asn|"] == 6
+    assert rows.get().counts["status"][Status.REGISTERED] == 6
 
 
 def test_the_daily_command_records_today(unlisted, period):

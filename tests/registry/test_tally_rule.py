@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from registry.models import Category, Flag, RecordTally, Status, WorkerRecord
-from registry.services.counts import count_records, period_tally, record_keys, tally_compact
+from registry.services.counts import count_records, period_summary, period_tally, record_keys, tally_compact
 from tests.factories import AgencyFactory, WorkerRecordFactory
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +75,22 @@ def test_the_triggers_and_the_python_rule_give_the_same_counts(period, agencies,
             chosen.update(**{what: value})
     fresh = count_records(WorkerRecord.objects.filter(period=period))
     assert period_tally(period_id=period.pk) == {a: keys for a, keys in fresh.items() if keys}
+    assert period_summary(period_id=period.pk) == _summary(fresh)
+
+
+def _summary(fresh: dict) -> dict:
+    """What period_summary must say, from the fresh count: active records per status, category, flag."""
+    out: dict = {}
+    for agency_id, keys in fresh.items():
+        for (status, category, flag), n in keys.items():
+            if status == Status.RELEASED or not n:
+                continue
+            summary = out.setdefault(agency_id, {"status": {}, "category": {}, "flag": {}})
+            for what, key in (
+                (("status", status), ("category", category)) if flag == "" else (("flag", flag),)
+            ):
+                summary[what][key] = summary[what].get(key, 0) + n
+    return out
 
 
 def test_an_edit_that_moves_no_count_appends_no_tally_row(period, agency):
