@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -332,11 +331,17 @@ CHANGED = {
 }  # fmt: skip
 
 
-def add_changes(tables: dict[str, list[dict]], previous: dict[str, list[dict]] | None) -> None:
-    """Each row's change since the previous day, where the count is published both days."""
+def changed_counts(tables: dict[str, list[dict]]) -> dict[str, dict[str, Any]]:
+    """Each table's counts that changes are computed from, by row: what a day's snapshot is kept as."""
+    return {name: {r[ROW_KEYS[name]]: r[CHANGED[name]] for r in rows} for name, rows in tables.items()}
+
+
+def add_changes(tables: dict[str, list[dict]], previous: dict[str, dict[str, Any]] | None) -> None:
+    """Each row's change since the previous day (`changed_counts` of that day's tables), where the
+    count is published both days."""
     for name, rows in tables.items():
         column, key = CHANGED[name], ROW_KEYS[name]
-        before = {r[key]: r[column] for r in (previous or {}).get(name, [])}
+        before = (previous or {}).get(name, {})
         for row in rows:
             now, then = row[column], before.get(row[key])
             row["change"] = now - then if isinstance(now, int) and isinstance(then, int) else None
@@ -388,10 +393,21 @@ def day_figures(period: Period, day: dt.date) -> list[AgencyFigures]:
     ]
 
 
+def _previous_day(period: Period, day: dt.date) -> dict[str, dict[str, Any]]:
+    """A day's published counts, built once (a past day's snapshot does not change)."""
+    key = f"statistics:{FORMAT}:{period.pk}:day:{day.isoformat()}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = changed_counts(build_tables(day_figures(period, day)))
+        cache.set(key, counts, 24 * 3600)
+    return counts
+
+
 def build_statistics(*, period: Period, now: dt.datetime | None = None) -> Statistics:
     """The tables as they stand now, with the change since the latest earlier day's snapshot."""
     now = now or timezone.now()
-    tables = build_tables(live_figures(period))
+    figures = live_figures(period)
+    tables = build_tables(figures)
     today = timezone.localdate(now)
     baseline = (
         StatisticsDay.objects.filter(period=period, day__lt=today)
@@ -399,9 +415,12 @@ def build_statistics(*, period: Period, now: dt.datetime | None = None) -> Stati
         .values_list("day", flat=True)
         .first()
     )
-    add_changes(tables, build_tables(day_figures(period, baseline)) if baseline else None)
+    add_changes(tables, _previous_day(period, baseline) if baseline else None)
     stats = Statistics(period.pk, period.name, now, baseline, tables)
-    raw = json.dumps([FORMAT, stats.period_name, stats.baseline_day, tables], default=str, sort_keys=True)
+    # The tables follow from these (hashing them is cheaper than hashing the tables).
+    raw = repr([FORMAT, period.name, baseline, sorted((f.code, f.name, f.kind, f.phase, f.public,
+                                                         sorted((k, sorted(v.items())) for k, v in f.summary.items()))
+                                                        for f in figures)])  # fmt: skip
     stats.digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return stats
 

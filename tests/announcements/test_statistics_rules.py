@@ -17,6 +17,7 @@ from announcements.services.statistics import (
     AgencyFigures,
     add_changes,
     build_tables,
+    changed_counts,
 )
 
 
@@ -96,7 +97,7 @@ def test_change_is_the_difference_where_both_days_publish_the_count():
     now = build_tables(
         [figures("C1", {"ineligible": 30, "submitted": 32}), figures("C2", {"eligible": 8, "ineligible": 9})]
     )
-    add_changes(now, before)
+    add_changes(now, changed_counts(before))
     assert row(now, "agencies", "code", "C1")["change"] == 12
     assert row(now, "progress", "stage", "total")["change"] == 17
     assert row(now, "statuses", "status", "eligible")["records"] == 8
