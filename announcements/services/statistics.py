@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -358,8 +359,10 @@ def live_figures(period: Period) -> list[AgencyFigures]:
         .filter(submission__period=period)
         .values_list("submission_id", flat=True)
     )
-    rows = AgencySubmission.objects.filter(period=period, agency__is_active=True).values_list(
-        "pk", "agency_id", "agency__code", "agency__name", "agency__kind", "phase"
+    rows = (
+        AgencySubmission.objects.filter(period=period, agency__is_active=True)
+        .order_by("agency__code")
+        .values_list("pk", "agency_id", "agency__code", "agency__name", "agency__kind", "phase")
     )
     return [
         AgencyFigures(
@@ -418,9 +421,15 @@ def build_statistics(*, period: Period, now: dt.datetime | None = None) -> Stati
     add_changes(tables, _previous_day(period, baseline) if baseline else None)
     stats = Statistics(period.pk, period.name, now, baseline, tables)
     # The tables follow from these (hashing them is cheaper than hashing the tables).
-    raw = repr([FORMAT, period.name, baseline, sorted((f.code, f.name, f.kind, f.phase, f.public,
-                                                         sorted((k, sorted(v.items())) for k, v in f.summary.items()))
-                                                        for f in figures)])  # fmt: skip
+    raw = json.dumps(
+        [
+            FORMAT,
+            period.name,
+            str(baseline),
+            [(f.code, f.name, f.kind, f.phase, f.public, f.summary) for f in figures],
+        ],
+        sort_keys=True,
+    )
     stats.digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return stats
 
