@@ -95,12 +95,12 @@ class Migration(migrations.Migration):
                     name="RecordTally",
                     fields=[
                         ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                        ("status", models.CharField(max_length=20)),
-                        ("category", models.CharField(blank=True, max_length=10)),
-                        ("flag", models.CharField(blank=True, max_length=20)),
-                        ("n", models.BigIntegerField()),
-                        ("agency", models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name="+", to="registry.agency")),
-                        ("period", models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name="+", to="registry.period")),
+                        ("status", models.CharField(max_length=20, verbose_name="status")),
+                        ("category", models.CharField(blank=True, max_length=10, verbose_name="category")),
+                        ("flag", models.CharField(blank=True, max_length=20, verbose_name="eligibility flag")),
+                        ("n", models.BigIntegerField(verbose_name="change in the count")),
+                        ("agency", models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name="+", to="registry.agency", verbose_name="agency")),
+                        ("period", models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name="+", to="registry.period", verbose_name="period")),
                     ],
                     options={
                         "verbose_name": "record tally",

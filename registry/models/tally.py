@@ -25,12 +25,16 @@ class RecordTally(models.Model):
     changed key and statement); readers sum per key. Rows are folded into one per key from time to
     time (registry.services.counts.tally_compact)."""
 
-    period = models.ForeignKey(Period, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    agency = models.ForeignKey(Agency, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
-    status = models.CharField(max_length=20)
-    category = models.CharField(max_length=10, blank=True)
-    flag = models.CharField(max_length=20, blank=True)
-    n = models.BigIntegerField()
+    period = models.ForeignKey(
+        Period, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=_("period")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=_("agency")
+    )
+    status = models.CharField(_("status"), max_length=20)
+    category = models.CharField(_("category"), max_length=10, blank=True)
+    flag = models.CharField(_("eligibility flag"), max_length=20, blank=True)
+    n = models.BigIntegerField(_("change in the count"))
 
     class Meta:
         verbose_name = _("record tally")
