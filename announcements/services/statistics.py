@@ -29,7 +29,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
@@ -97,7 +97,6 @@ class Statistics:
     baseline_day: dt.date | None  # the earlier day the changes compare with
     tables: dict[str, list[dict[str, Any]]]
     digest: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 # --- From the tally to per-agency numbers -----------------------------------------------------------
