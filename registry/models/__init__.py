@@ -5,6 +5,7 @@ records.py    WorkerRecord, its states and transition table, flags, WorkHistory
 documents.py  Document
 audit.py      AuditEvent
 imports.py    ImportJob
+limits.py     LimitHit (the rate limits' counted attempts)
 """
 
 from registry.models.agencies import Agency, AgencySubmission, Period, PeriodQuerySet, WorkUnit
@@ -17,6 +18,7 @@ from registry.models.audit import (
 )
 from registry.models.documents import Document, document_path
 from registry.models.imports import ImportJob, import_refused_path, import_upload_path
+from registry.models.limits import LimitHit
 from registry.models.records import (
     DECIDED,
     REASON_REQUIRED,
@@ -38,7 +40,7 @@ from registry.models.records import (
 __all__ = [
     "DECIDED", "REASON_REQUIRED", "TRANSITIONS", "Agency", "AgencySubmission", "AuditAction", "AuditEvent",
     "audit_action_label", "record_timeline", "register_audit_actions",
-    "Category", "Document", "EducationLevel", "Flag", "ImportJob", "InvalidTransition", "PaySource", "ReasonRequired",
+    "Category", "Document", "EducationLevel", "Flag", "ImportJob", "InvalidTransition", "LimitHit", "PaySource", "ReasonRequired",
     "Period", "PeriodQuerySet", "Sex", "Status", "WorkHistory", "WorkUnit", "WorkerRecord",
     "WorkerRecordQuerySet", "_new_card_token", "document_path", "import_refused_path", "import_upload_path",
 ]  # fmt: skip
