@@ -16,6 +16,7 @@ from nonasn.client_ip import limit_address
 from registry.limits import Limit, LimitReached, limits_take
 from registry.models import Period, Status, WorkerRecord
 
+
 @dataclass(frozen=True)
 class PublicStatus:
     full_name: str
