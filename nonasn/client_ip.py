@@ -1,7 +1,8 @@
 """The one answer to "which address did this request come from?".
 
-Used by the audit trail (accounts.access.client_ip), the identity-check limits and django-axes
-(AXES_CLIENT_IP_CALLABLE), so a lockout, a rate limit and an audit row name the same address.
+Used by the audit trail (accounts.access.client_ip), the rate limits and django-axes
+(AXES_CLIENT_IP_CALLABLE), so a lockout, a rate limit and an audit row name the same client; the
+limits count an IPv6 client by its /64 (`limit_address`).
 
 X-Forwarded-For is a list each proxy appends to: "client-claimed, …, seen-by-proxy-1, seen-by-proxy-2".
 Only the entries our own proxies wrote can be trusted: with TRUSTED_PROXY_HOPS = N the client is the

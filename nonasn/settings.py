@@ -145,8 +145,8 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # Workers log in with their NIK: axes stores it only hashed (accounts/backends.py).
 AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
-# The same client address as the audit trail and the identity-check limits (nonasn/client_ip.py).
-AXES_CLIENT_IP_CALLABLE = "nonasn.client_ip.client_ip"
+# The client address as every limit counts it: an IPv6 address as its /64 (nonasn/client_ip.py).
+AXES_CLIENT_IP_CALLABLE = "nonasn.client_ip.limit_client_ip"
 
 # The worker's identity check ("Buat Akun", step 1; accounts/services/registration.py). Failures are
 # counted per (NIK, address): low, so guessing one person's data from one place stops soon; per NIK

@@ -73,12 +73,20 @@ class Taken:
     hit_ids: tuple[int, ...]
 
 
-def _lock(limits: Sequence[Limit]) -> None:
-    names = sorted({f"{limit.scope}:{limit.key}" for limit in limits})
+def lock_keys(names: Sequence[str]) -> None:
+    """Wait for, then hold until the transaction ends, one lock per name: the serialisation every
+    limit relies on (also django-axes' login lockout, accounts.backends.login_serialised)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("lock_keys needs a transaction: the locks last until it ends")
+    names = sorted(set(names))
     # One statement, the locks taken left to right in sorted order: the same order for everyone.
     columns = ", ".join("pg_advisory_xact_lock(hashtextextended(%s, 0))" for _ in names)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns}", names)  # noqa: S608 - placeholders only
+
+
+def _lock(limits: Sequence[Limit]) -> None:
+    lock_keys([f"{limit.scope}:{limit.key}" for limit in limits])
 
 
 @transaction.atomic
