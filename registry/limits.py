@@ -131,3 +131,10 @@ def limits_clear(*, scope: str, key: str = "", key_prefix: str = "") -> int:
     hits = hits.filter(key__startswith=key_prefix) if key_prefix else hits.filter(key=key)
     cleared, _ = hits.delete()
     return cleared
+
+
+def limits_prune(*, before: dt.datetime) -> int:
+    """Forget hits older than every window (a key's own old hits go as it is counted again; this
+    is for keys never seen again). Run daily: `python manage.py prune_limit_hits`."""
+    deleted, _ = LimitHit.objects.filter(at__lt=before).delete()
+    return deleted
