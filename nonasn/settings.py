@@ -209,24 +209,25 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10  # no form takes more than two files
 # The largest request body per kind of form, by URL prefix (the longest matching prefix wins, as
 # nginx picks its location): refused with 413 before it is read (nonasn/body_limits.py). The ONE
 # list: deploy/nginx.conf sets the same sizes as client_max_body_size per location. A form with
-# files gets its files' documented limits plus 1 MB for the rest of the form.
+# files gets its files' documented limits plus 5 MB: a file a little over its limit is still read
+# and refused next to its field, with the form's own message; only far larger bodies stop here.
 _KB, _MB = 1024, 1024 * 1024
 REQUEST_BODY_LIMITS = {
     "/": 256 * _KB,  # every form without a file: searches, Cek Status, logins, Buat Akun step 1
-    "/aduan/": 11 * _MB,  # a complaint's evidence (JPEG, PNG or PDF up to 10 MB); reports, tracking
+    "/aduan/": 15 * _MB,  # a complaint's evidence (JPEG, PNG or PDF up to 10 MB); reports, tracking
     "/akun/": 5 * _MB,  # the worker's own forms (text), as DATA_UPLOAD_MAX_MEMORY_SIZE
     "/akun/buat/": 256 * _KB,  # Buat Akun step 1 (anonymous)
-    "/akun/buat/langkah-2/": 21 * _MB,  # KTP and passport photo, 10 MB each
-    "/akun/dokumen/": 11 * _MB,  # one document, up to 10 MB
+    "/akun/buat/langkah-2/": 25 * _MB,  # KTP and passport photo, 10 MB each
+    "/akun/dokumen/": 15 * _MB,  # one document, up to 10 MB
     "/akun/masuk/": 256 * _KB,
     "/akun/lupa-sandi/": 256 * _KB,
     "/instansi/": 5 * _MB,  # agency forms (text; bulk decisions)
     "/instansi/akun/masuk/": 256 * _KB,
     "/instansi/akun/lupa-sandi/": 256 * _KB,
-    "/instansi/impor/": 26 * _MB,  # an XLSX import, up to 25 MB
-    "/instansi/fase/sptjm/": 21 * _MB,  # the signed SPTJM, PDF up to 20 MB
-    "/nasional/": 21 * _MB,  # the national admin replaces a signed SPTJM (20 MB)
-    "/admin/": 26 * _MB,
+    "/instansi/impor/": 30 * _MB,  # an XLSX import, up to 25 MB
+    "/instansi/fase/sptjm/": 25 * _MB,  # the signed SPTJM, PDF up to 20 MB
+    "/nasional/": 25 * _MB,  # the national admin replaces a signed SPTJM (20 MB)
+    "/admin/": 30 * _MB,
     "/admin/login/": 256 * _KB,
 }
 

@@ -47,7 +47,7 @@ def test_a_300_mb_complaint_upload_is_refused_without_reading_it(client, agency,
     response = _post_declaring(client, f"/aduan/{agency.code}/?record={person.pk}", 300 * MB)
     assert response.status_code == 413
     page = response.content.decode()
-    assert 'id="request-too-large"' in page and "paling besar 11" in page
+    assert 'id="request-too-large"' in page and "paling besar 15 MB" in page
     assert not Complaint.objects.exists()
 
 
@@ -89,5 +89,5 @@ def test_anonymous_forms_without_files_accept_only_small_bodies(path):
 
 def test_the_longest_prefix_wins_as_in_nginx():
     assert body_limit("/akun/buat/") == 256 * 1024
-    assert body_limit("/akun/buat/langkah-2/") == 21 * MB
+    assert body_limit("/akun/buat/langkah-2/") == 25 * MB
     assert body_limit("/tidak-dikenal/") == body_limit("/")
