@@ -7,15 +7,20 @@ the account belongs there (accounts/forms.py) — so a wrong page never tells wh
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import re
+from collections.abc import Iterator
 
 from django.contrib.auth.backends import ModelBackend
+from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role, User
 from nonasn import rows
+from nonasn.client_ip import limit_client_ip
+from registry.limits import lock_keys
 from registry.models import Status
 from registry.validators import SIXTEEN_DIGITS
 
@@ -154,6 +159,21 @@ def lockout_keys_for_user(user: User) -> set[str]:
     if user.worker_record_id:
         keys.add("nik:" + _digest(user.worker_record.nik))
     return keys
+
+
+@contextlib.contextmanager
+def login_serialised(request, username: str | None) -> Iterator[None]:
+    """Attempts on one lockout key (account and address, as django-axes counts) run one at a time.
+
+    django-axes checks the lockout before the password and counts a failure after it: thirty
+    simultaneous wrong passwords would all pass the check and each get a guess. Holding a lock
+    over check, password and count (registry.limits.lock_keys) lets exactly AXES_FAILURE_LIMIT
+    through. The body must not raise (an exception would roll back the failure axes recorded).
+    """
+    key = f"login:{lockout_key(username)}|{limit_client_ip(request) if request is not None else ''}"
+    with transaction.atomic():
+        lock_keys([key])
+        yield
 
 
 def axes_username(request, credentials: dict | None = None) -> str | None:

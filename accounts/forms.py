@@ -7,10 +7,30 @@ from django.core.validators import MaxLengthValidator
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.backends import login_serialised
 from accounts.models import AGENCY_ROLES, Role, User
 
 
-class _LoginForm(AuthenticationForm):
+class _SerialisedLogin:
+    """Authentication (the lockout check, the password, the failure count) one attempt at a time per
+    lockout key, so simultaneous attempts cannot pass django-axes' limit (accounts.backends)."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username is None or not self.cleaned_data.get("password"):
+            return super().clean()
+        refused: forms.ValidationError | None = None
+        with login_serialised(self.request, username):
+            try:
+                cleaned = super().clean()
+            except forms.ValidationError as exc:  # raised after the lock: axes' count must commit
+                refused = exc
+        if refused is not None:
+            raise refused
+        return cleaned
+
+
+class _LoginForm(_SerialisedLogin, AuthenticationForm):
     """Each login page says one clear thing when the name or password is wrong, and points an account
     of another kind (known only once its password is right) to its own login page."""
 
@@ -72,7 +92,7 @@ class WorkerLoginForm(_LoginForm):
             )
 
 
-class NationalAdminLoginForm(AdminAuthenticationForm):
+class NationalAdminLoginForm(_SerialisedLogin, AdminAuthenticationForm):
     """The /admin/ login: one clear message, and agency staff and workers pointed to their pages."""
 
     def __init__(self, request=None, *args, **kwargs):

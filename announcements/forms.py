@@ -163,8 +163,11 @@ class StatusCheckForm(forms.Form):
         max_length=24,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    birth_date = forms.DateField(
-        label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    # The second factor: the KK number, which (unlike the birth date) the NIK does not give away.
+    kk = forms.CharField(
+        label=_("KK number (Kartu Keluarga)"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     captcha = captcha_field()
 
@@ -173,3 +176,9 @@ class StatusCheckForm(forms.Form):
         if not re.fullmatch(r"\d{16}", nik):
             raise forms.ValidationError(_("NIK must be exactly 16 digits."), code="format")
         return nik
+
+    def clean_kk(self) -> str:
+        kk = re.sub(r"[\s.]", "", self.cleaned_data["kk"])
+        if not re.fullmatch(r"\d{16}", kk):
+            raise forms.ValidationError(_("The KK number must be exactly 16 digits."), code="format")
+        return kk

@@ -64,6 +64,9 @@ MIDDLEWARE = [
     # Content-Security-Policy on every page (CONTENT_SECURITY_POLICY below); files get a sandbox.
     "csp.middleware.CSPMiddleware",
     "nonasn.middleware.SandboxDownloadsMiddleware",
+    # An oversized body is refused before anything reads it (REQUEST_BODY_LIMITS below): none of
+    # the middleware above touches request.POST or request.FILES.
+    "nonasn.body_limits.RequestBodyLimitMiddleware",
     # Before anything reads the session cookie or queries with a parameter.
     "nonasn.middleware.RejectNulMiddleware",
     # An anonymous page of a published list version, before any per-visitor work (sessions, CSRF).
@@ -145,8 +148,8 @@ AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # Workers log in with their NIK: axes stores it only hashed (accounts/backends.py).
 AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
-# The same client address as the audit trail and the identity-check limits (nonasn/client_ip.py).
-AXES_CLIENT_IP_CALLABLE = "nonasn.client_ip.client_ip"
+# The client address as every limit counts it: an IPv6 address as its /64 (nonasn/client_ip.py).
+AXES_CLIENT_IP_CALLABLE = "nonasn.client_ip.limit_client_ip"
 
 # The worker's identity check ("Buat Akun", step 1; accounts/services/registration.py). Failures are
 # counted per (NIK, address): low, so guessing one person's data from one place stops soon; per NIK
@@ -202,6 +205,31 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10  # no form takes more than two files
+# The largest request body per kind of form, by URL prefix (the longest matching prefix wins, as
+# nginx picks its location): refused with 413 before it is read (nonasn/body_limits.py). The ONE
+# list: deploy/nginx.conf sets the same sizes as client_max_body_size per location. A form with
+# files gets its files' documented limits plus 5 MB: a file a little over its limit is still read
+# and refused next to its field, with the form's own message; only far larger bodies stop here.
+_KB, _MB = 1024, 1024 * 1024
+REQUEST_BODY_LIMITS = {
+    "/": 256 * _KB,  # every form without a file: searches, Cek Status, logins, Buat Akun step 1
+    "/aduan/": 15 * _MB,  # a complaint's evidence (JPEG, PNG or PDF up to 10 MB); reports, tracking
+    "/akun/": 5 * _MB,  # the worker's own forms (text), as DATA_UPLOAD_MAX_MEMORY_SIZE
+    "/akun/buat/": 256 * _KB,  # Buat Akun step 1 (anonymous)
+    "/akun/buat/langkah-2/": 25 * _MB,  # KTP and passport photo, 10 MB each
+    "/akun/dokumen/": 15 * _MB,  # one document, up to 10 MB
+    "/akun/masuk/": 256 * _KB,
+    "/akun/lupa-sandi/": 256 * _KB,
+    "/instansi/": 5 * _MB,  # agency forms (text; bulk decisions)
+    "/instansi/akun/masuk/": 256 * _KB,
+    "/instansi/akun/lupa-sandi/": 256 * _KB,
+    "/instansi/impor/": 30 * _MB,  # an XLSX import, up to 25 MB
+    "/instansi/fase/sptjm/": 25 * _MB,  # the signed SPTJM, PDF up to 20 MB
+    "/nasional/": 25 * _MB,  # the national admin replaces a signed SPTJM (20 MB)
+    "/admin/": 30 * _MB,
+    "/admin/login/": 256 * _KB,
+}
 
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -18,10 +18,16 @@ from django.utils import timezone
 
 from accounts.audit import AccountAuditAction
 from accounts.models import IdentityCheckAttempt, Role, User
+from nonasn.client_ip import limit_address
 from registry.documents import CheckedFile, check_upload
+from registry.limits import Limit, LimitReached, limits_clear, limits_give_back, limits_take
 from registry.models import AgencySubmission, AuditEvent, Document, Period, Status, WorkerRecord
 from registry.services.phase import lock_open_submission
 from registry.services.worker_data import document_save
+
+SCOPE_NIK = "identity-check:nik"
+SCOPE_NIK_ADDRESS = "identity-check:nik-address"
+SCOPE_ADDRESS = "identity-check:address"
 
 
 def nik_hash(nik: str) -> str:
@@ -74,48 +80,31 @@ class CheckResult:
     retry_at: dt.datetime | None = None
 
 
-def _retry_at(ip: str | None, digest: str, now: dt.datetime) -> dt.datetime | None:
-    """When this attempt may be made, if not now: the latest of every limit that is reached."""
+def identity_limits(*, digest: str, ip: str | None) -> list[Limit]:
+    """Buat Akun's limits on failed checks (IDENTITY_CHECK_* settings): per NIK from anywhere
+    (high, so knowing a NIK is not enough to lock its owner out), per (NIK, address) (low), per
+    address, and from one address a growing pause after a few failures. Addresses count per /64."""
     window = settings.IDENTITY_CHECK_WINDOW
-    failures = IdentityCheckAttempt.objects.filter(created_at__gte=now - window, succeeded=False)
-    checks = [
-        (
-            failures.filter(nik_hash=digest),
-            settings.IDENTITY_CHECK_MAX_PER_NIK,
+    address = limit_address(ip) or ""
+    step = dt.timedelta(seconds=settings.IDENTITY_CHECK_SLOW_STEP_SECONDS)
+    return [
+        Limit(SCOPE_NIK, digest, settings.IDENTITY_CHECK_MAX_PER_NIK, window),
+        Limit(
+            SCOPE_NIK_ADDRESS,
+            f"{digest}:{address}" if address else "",
+            settings.IDENTITY_CHECK_MAX_PER_NIK_AND_IP,
+            window,
+        ),
+        Limit(
+            SCOPE_ADDRESS,
+            address,
+            settings.IDENTITY_CHECK_MAX_PER_IP,
+            window,
+            pace_after=settings.IDENTITY_CHECK_SLOW_AFTER if step else None,
+            pace_step=step,
+            pace_max=dt.timedelta(seconds=settings.IDENTITY_CHECK_SLOW_MAX_SECONDS),
         ),
     ]
-    if ip:
-        checks += [
-            (
-                failures.filter(nik_hash=digest, ip=ip),
-                settings.IDENTITY_CHECK_MAX_PER_NIK_AND_IP,
-            ),
-            (failures.filter(ip=ip), settings.IDENTITY_CHECK_MAX_PER_IP),
-        ]
-    candidates: list[dt.datetime] = []
-    for queryset, limit in checks:
-        times = list(queryset.order_by("-created_at").values_list("created_at", flat=True)[:limit])
-        if len(times) >= limit:
-            # Allowed again when the oldest of the last `limit` failures leaves the window.
-            candidates.append(times[-1] + window)
-    if ip:
-        candidates.extend(filter(None, [_paced_until(failures.filter(ip=ip))]))
-    later = [t for t in candidates if t > now]
-    return max(later) if later else None
-
-
-def _paced_until(failures_from_ip) -> dt.datetime | None:
-    """After a few failures from one address, the next try waits a growing delay after the last one."""
-    step = settings.IDENTITY_CHECK_SLOW_STEP_SECONDS
-    free = settings.IDENTITY_CHECK_SLOW_AFTER
-    if not step:
-        return None
-    recent = list(failures_from_ip.order_by("-created_at").values_list("created_at", flat=True)[: free + 30])
-    extra = len(recent) - free
-    if extra <= 0:
-        return None
-    delay = min(extra * step, settings.IDENTITY_CHECK_SLOW_MAX_SECONDS)
-    return recent[0] + dt.timedelta(seconds=delay)
 
 
 def _matching_records(identity: Identity, period: Period) -> list[WorkerRecord]:
@@ -160,9 +149,12 @@ def identity_check(*, identity: Identity, ip: str | None) -> CheckResult:
     """
     now = timezone.now()
     digest = nik_hash(identity.nik)
-    retry_at = _retry_at(ip, digest, now)
-    if retry_at is not None:
-        return CheckResult(Outcome.RATE_LIMITED, retry_at=retry_at)
+    try:
+        # Counted as a failure before the check (so simultaneous tries are counted one after the
+        # other), given back below when it was not one.
+        taken = limits_take(limits=identity_limits(digest=digest, ip=ip), now=now)
+    except LimitReached as refused:
+        return CheckResult(Outcome.RATE_LIMITED, retry_at=refused.retry_at)
     period = Period.objects.active()
     matches = _matching_records(identity, period) if period else []
     result = CheckResult(Outcome.NO_MATCH)
@@ -173,6 +165,8 @@ def identity_check(*, identity: Identity, ip: str | None) -> CheckResult:
         if _account_may_be_created(record, period):
             result = CheckResult(Outcome.MATCH, record=record)
             break
+    if result.outcome != Outcome.NO_MATCH:
+        limits_give_back(taken=taken)
     IdentityCheckAttempt.objects.create(
         ip=ip, nik_hash=digest, succeeded=result.outcome != Outcome.NO_MATCH, created_at=now
     )
@@ -189,7 +183,10 @@ def identity_check_unlock(*, record_id: int, actor: User, ip: str | None = None)
     record = WorkerRecord.objects.select_for_update().get(pk=record_id)
     # Only while an account can still be created: the same guard as account creation itself.
     lock_open_submission(agency_id=record.agency_id, period_id=record.period_id)
-    cleared, _ = IdentityCheckAttempt.objects.filter(nik_hash=nik_hash(record.nik), succeeded=False).delete()
+    digest = nik_hash(record.nik)
+    cleared, _ = IdentityCheckAttempt.objects.filter(nik_hash=digest, succeeded=False).delete()
+    limits_clear(scope=SCOPE_NIK, key=digest)
+    limits_clear(scope=SCOPE_NIK_ADDRESS, key_prefix=f"{digest}:")
     AuditEvent.log(
         actor=actor,
         action=AccountAuditAction.IDENTITY_CHECK_UNLOCK,

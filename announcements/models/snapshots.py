@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import AgencySubmission, Status, WorkerRecord
+from registry.services.exports import spreadsheet_safe
 
 
 class SnapshotKind(models.TextChoices):
@@ -162,10 +163,13 @@ CANONICAL_FIELDS = ("number", "full_name", "masked_nik", "position", "unit", "ed
 
 
 def canonical_line(row: SnapshotRow | dict) -> str:
-    """One row as hashed: its CANONICAL_FIELDS joined by tabs, ending with a newline (UTF-8).
+    """One row as hashed: its CANONICAL_FIELDS, each exactly as the CSV download holds it (with the
+    formula guard's apostrophe), joined by tabs, ending with a newline ("\\n", the last line too).
 
-    The SHA-256 of a version is over the concatenation of its lines in number order. Text values never
-    hold tabs or line breaks (they are turned into spaces when the rows are copied).
+    The SHA-256 of a version is over the concatenation of its lines in number order, encoded as
+    UTF-8 without a byte-order mark: anyone can recompute it from the CSV's cells alone (the list
+    page says how). Text values never hold tabs or line breaks (they are turned into spaces when
+    the rows are copied). publish.HASH_SQL is the same definition, computed by the database.
     """
     get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
-    return "\t".join(str(get(name)) for name in CANONICAL_FIELDS) + "\n"
+    return "\t".join(spreadsheet_safe(str(get(name))) for name in CANONICAL_FIELDS) + "\n"

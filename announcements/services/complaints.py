@@ -1,9 +1,9 @@
 """Complaints (aduan) and "not listed" reports: filing, following, answering, the finalisation blocker.
 
 The public files during the agency's public test only (`complaint_window`, the one rule both the
-forms and the services ask). Filing is limited per client address and per NIK; the limit is
-counted on the stored filings under a transaction-scoped advisory lock, so two simultaneous
-filings cannot both slip under it, and a refusal says when to try again (nothing sleeps).
+forms and the services ask). Filing is limited per client address and per (NIK, address), counted
+by registry.limits in the filing's transaction, so simultaneous filings cannot slip under a limit,
+and a refusal says when to try again (nothing sleeps).
 Answering locks the complaint, changes the record's decision through verification's decision
 services when that is the action taken, audits, and e-mails the complainant after the commit.
 """
@@ -23,14 +23,16 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from announcements.models import Complaint, ComplaintAuditAction
+from nonasn.client_ip import limit_address
 from registry.documents import check_upload
+from registry.limits import Limit, LimitReached, limits_take
 from registry.models import DECIDED, Agency, AgencySubmission, AuditEvent, Period, Status, WorkerRecord
 from registry.validators import mask_nik
 from verification.services.decisions import Outcome, decision_change, decision_record
@@ -152,54 +154,34 @@ class Complainant:
     phone: str
 
 
-class RateLimited(Exception):
-    def __init__(self, retry_at: dt.datetime):
-        self.retry_at = retry_at
-        super().__init__(f"rate limited until {retry_at.isoformat()}")
+# A filing over a limit: `retry_at` says when to try again (the one exception of registry.limits).
+RateLimited = LimitReached
 
 
-def _advisory_lock(key: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+def complaint_limits(*, digest: str, ip: str | None) -> list[Limit]:
+    """The filing limits (COMPLAINT_* settings), over complaints and reports together.
 
-
-def _retry_at(*, ip: str | None, digest: str, now: dt.datetime) -> dt.datetime | None:
-    checks = [
-        (
-            {"nik_hash": digest},
+    Per address (an IPv6 /64) and per NIK *from that address*: a NIK limit counted from anywhere
+    would let anyone who names a worker's NIK five times block that worker's own complaint or
+    report for a day; counted per (NIK, address), one place still cannot repeat itself about one
+    person, and the person concerned is never silenced by someone else.
+    """
+    address = limit_address(ip) or ""
+    return [
+        Limit(
+            "complaint:nik-address",
+            f"{digest}:{address}",
             settings.COMPLAINT_MAX_PER_NIK,
             settings.COMPLAINT_NIK_WINDOW,
-        )
+        ),
+        Limit("complaint:address", address, settings.COMPLAINT_MAX_PER_IP, settings.COMPLAINT_IP_WINDOW),
     ]
-    if ip:
-        checks.append(
-            (
-                {"ip": ip},
-                settings.COMPLAINT_MAX_PER_IP,
-                settings.COMPLAINT_IP_WINDOW,
-            )
-        )
-    retry: dt.datetime | None = None
-    for lookup, limit, window in checks:
-        times = list(
-            Complaint.objects.filter(created_at__gte=now - window, **lookup)
-            .order_by("-created_at")
-            .values_list("created_at", flat=True)[:limit]
-        )
-        if len(times) >= limit:
-            # Allowed again when the oldest of the last `limit` filings leaves the window.
-            candidate = times[-1] + window
-            retry = max(retry, candidate) if retry else candidate
-    return retry
 
 
 def _check_rate(*, ip: str | None, digest: str, now: dt.datetime) -> None:
-    _advisory_lock(f"complaint-nik:{digest}")
-    if ip:
-        _advisory_lock(f"complaint-ip:{ip}")
-    retry_at = _retry_at(ip=ip, digest=digest, now=now)
-    if retry_at is not None:
-        raise RateLimited(retry_at)
+    """Count this filing against its limits (in the filing's transaction: a filing rolled back was
+    not counted), or raise RateLimited."""
+    limits_take(limits=complaint_limits(digest=digest, ip=ip), now=now)
 
 
 def _new_ticket() -> str:

@@ -12,14 +12,23 @@ from django.core.files import File
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from announcements.models import ListSnapshot, SnapshotRow
+from announcements.models import CANONICAL_FIELDS, ListSnapshot, SnapshotRow
 from registry.models import EducationLevel
 from registry.services.exports import spreadsheet_safe
 
 # Rows per WeasyPrint run: a big list is laid out in parts and the parts joined (bounded memory).
 PDF_CHUNK_ROWS = 2000
 CSV_CHUNK_ROWS = 5000
+
+# How the SHA-256 is defined, for the person checking it (the CSV's own words; the list page says it too).
+SHA256_RULE = gettext_noop(
+    "SHA-256 check: take the rows under the header line (No, Name, ...) exactly as this file holds "
+    "them, an apostrophe in front included; for each row join the columns No, Name, NIK, Position, "
+    "Work unit, Education and Status code with a TAB and end it with a line feed (LF, the last row "
+    "too); the SHA-256 of that text in UTF-8 (without a byte-order mark) is the one above."
+)
 
 
 class _Echo:
@@ -49,37 +58,22 @@ def snapshot_csv_lines(snapshot: ListSnapshot) -> Iterator[str]:
     writer = csv.writer(_Echo())
     agency = snapshot.submission.agency
     yield "\ufeff"  # spreadsheet programs read the file as UTF-8
-    yield writer.writerow([_("Agency"), agency.name])
+    yield writer.writerow([_("Agency"), spreadsheet_safe(agency.name)])
     yield writer.writerow([_("List"), f"{snapshot.get_kind_display()} — {_('version')} {snapshot.version}"])
     yield writer.writerow(
         [_("Published"), timezone.localtime(snapshot.published_at).strftime("%d-%m-%Y %H:%M")]
     )
     yield writer.writerow([_("Rows"), snapshot.row_count])
     yield writer.writerow(["SHA-256", snapshot.sha256])
-    yield writer.writerow(
-        [
-            _(
-                "The SHA-256 is over the lines 'number, name, NIK, position, unit, education code, status code' joined by tabs, one line per row."
-            )
-        ]
-    )
+    yield writer.writerow([_(SHA256_RULE)])
     yield writer.writerow([])
     yield writer.writerow(
         ["No", _("Name"), "NIK", _("Position"), _("Work unit"), _("Education"), _("Status"), _("Status code")]
     )
     for row in _rows(snapshot, CSV_CHUNK_ROWS):
-        yield writer.writerow(
-            [
-                row.number,
-                spreadsheet_safe(row.full_name),
-                row.masked_nik,
-                spreadsheet_safe(row.position),
-                spreadsheet_safe(row.unit),
-                row.education_level,
-                row.status_label,
-                row.status,
-            ]
-        )
+        # Every hashed value exactly as canonical_line hashes it: the file is what the hash is over.
+        cells = [spreadsheet_safe(str(getattr(row, name))) for name in CANONICAL_FIELDS]
+        yield writer.writerow([*cells[:6], row.status_label, cells[6]])
 
 
 def _pdf_part(snapshot: ListSnapshot, rows: list[SnapshotRow], *, first: bool) -> bytes:

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from announcements.models import ListSnapshot, SnapshotKind, SnapshotRow
 from registry.models import AgencySubmission, Status, WorkerRecord, WorkUnit
+from registry.services.exports import FORMULA_STARTS
 from registry.validators import mask_number_sql
 
 logger = logging.getLogger(__name__)
@@ -97,11 +98,19 @@ def _copy_rows_sql() -> str:
     """  # noqa: S608 - table names from the models, values as parameters
 
 
+def _as_in_csv(column: str) -> str:
+    """A value as the CSV holds it (registry.services.exports.spreadsheet_safe, in SQL): a leading
+    apostrophe before a formula start. Tabs and line breaks never reach a row (see _copy_rows_sql)."""
+    starts = ", ".join(f"'{c}'" for c in FORMULA_STARTS if c not in "\t\r")
+    return f"(CASE WHEN left({column}, 1) IN ({starts}) THEN '''' || {column} ELSE {column} END)"
+
+
 # The canonical serialisation (announcements.models.canonical_line) computed by the database.
 HASH_SQL = f"""
     SELECT encode(sha256(convert_to(coalesce(string_agg(
-               number::text || E'\\t' || full_name || E'\\t' || masked_nik || E'\\t' || position
-               || E'\\t' || unit || E'\\t' || education_level || E'\\t' || status || E'\\n',
+               number::text || E'\\t' || {_as_in_csv("full_name")} || E'\\t' || {_as_in_csv("masked_nik")}
+               || E'\\t' || {_as_in_csv("position")} || E'\\t' || {_as_in_csv("unit")}
+               || E'\\t' || {_as_in_csv("education_level")} || E'\\t' || {_as_in_csv("status")} || E'\\n',
                '' ORDER BY number), ''), 'UTF8')), 'hex'),
            count(*)
     FROM {ROW_TABLE} WHERE snapshot_id = %s

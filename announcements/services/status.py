@@ -12,9 +12,9 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from announcements.models import StatusCheckAttempt
+from nonasn.client_ip import limit_address
+from registry.limits import Limit, LimitReached, limits_take
 from registry.models import Period, Status, WorkerRecord
-
-# Defaults; tests and deployments override them in settings.
 
 
 @dataclass(frozen=True)
@@ -68,38 +68,29 @@ class StatusCheck:
         return self.retry_at is not None
 
 
-def _retry_at(ip: str | None, digest: str, now: dt.datetime) -> dt.datetime | None:
+def status_limits(*, nik_digest: str, ip: str | None) -> list[Limit]:
+    """Cek Status's limits: per address (an IPv6 /64) and per NIK, within one window."""
     window = settings.STATUS_CHECK_WINDOW
-    recent = StatusCheckAttempt.objects.filter(created_at__gte=now - window)
-    limits = [
-        (
-            recent.filter(nik_hash=digest),
-            settings.STATUS_CHECK_MAX_PER_NIK,
-        )
+    return [
+        Limit("status-check:address", limit_address(ip) or "", settings.STATUS_CHECK_MAX_PER_IP, window),
+        Limit("status-check:nik", nik_digest, settings.STATUS_CHECK_MAX_PER_NIK, window),
     ]
-    if ip:
-        limits.append((recent.filter(ip=ip), settings.STATUS_CHECK_MAX_PER_IP))
-    retry = None
-    for attempts, limit in limits:
-        times = list(attempts.order_by("-created_at").values_list("created_at", flat=True)[:limit])
-        if len(times) >= limit:
-            candidate = times[-1] + window  # free again when the oldest of the last `limit` leaves the window
-            retry = max(retry, candidate) if retry else candidate
-    return retry
 
 
-def status_check(*, nik: str, birth_date: dt.date, ip: str | None) -> StatusCheck:
+def status_check(*, nik: str, kk: str, ip: str | None) -> StatusCheck:
     """Cek Status: refused when the address or the NIK tried too often; otherwise one lookup, one attempt row.
 
-    Found or not, the same queries run (the limit, the lookup, the attempt), so neither the answer's
-    shape nor its timing says whether the NIK is registered; only the result differs.
+    The second factor is the KK number (the worker typed it at Buat Akun): unlike the birth date it
+    cannot be read off the NIK. Found or not, the same queries run (the limits, the lookup, the
+    attempt), so neither the answer's shape nor its timing says whether the NIK is registered.
     """
     now = timezone.now()
     digest = _nik_hash(nik)
-    retry_at = _retry_at(ip, digest, now)
-    if retry_at is not None:
-        return StatusCheck(retry_at=retry_at)
+    try:
+        limits_take(limits=status_limits(nik_digest=digest, ip=ip), now=now)
+    except LimitReached as refused:
+        return StatusCheck(retry_at=refused.retry_at)
     period = Period.objects.active()
-    found = public_status(Q(period_id=period.pk if period else None, nik=nik, birth_date=birth_date))
+    found = public_status(Q(period_id=period.pk if period else None, nik=nik, kk=kk))
     StatusCheckAttempt.objects.create(ip=ip, nik_hash=digest, created_at=now)
     return StatusCheck(found=found)

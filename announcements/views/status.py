@@ -1,4 +1,4 @@
-"""Cek Status: NIK + date of birth + captcha → name, agency and status, or "not found"."""
+"""Cek Status: NIK + KK number + captcha → name, agency and status, or "not found"."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def status_check_page(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         outcome = status_check(
-            nik=form.cleaned_data["nik"], birth_date=form.cleaned_data["birth_date"], ip=client_ip(request)
+            nik=form.cleaned_data["nik"], kk=form.cleaned_data["kk"], ip=client_ip(request)
         )
         if outcome.limited:
             context["retry_at"] = timezone.localtime(outcome.retry_at)

@@ -6,6 +6,7 @@ documents.py  Document
 audit.py      AuditEvent
 imports.py    ImportJob
 tally.py      RecordTally (counts per agency, status, category and flag, kept by triggers)
+limits.py     LimitHit (the rate limits' counted attempts)
 """
 
 from registry.models.agencies import Agency, AgencySubmission, Period, PeriodQuerySet, WorkUnit
@@ -18,6 +19,7 @@ from registry.models.audit import (
 )
 from registry.models.documents import Document, document_path
 from registry.models.imports import ImportJob, import_refused_path, import_upload_path
+from registry.models.limits import LimitHit
 from registry.models.records import (
     DECIDED,
     REASON_REQUIRED,
@@ -40,7 +42,7 @@ from registry.models.tally import ANY_FLAG, RecordTally
 __all__ = [
     "ANY_FLAG", "DECIDED", "REASON_REQUIRED", "RecordTally", "TRANSITIONS", "Agency", "AgencySubmission", "AuditAction", "AuditEvent",
     "audit_action_label", "record_timeline", "register_audit_actions",
-    "Category", "Document", "EducationLevel", "Flag", "ImportJob", "InvalidTransition", "PaySource", "ReasonRequired",
+    "Category", "Document", "EducationLevel", "Flag", "ImportJob", "InvalidTransition", "LimitHit", "PaySource", "ReasonRequired",
     "Period", "PeriodQuerySet", "Sex", "Status", "WorkHistory", "WorkUnit", "WorkerRecord",
     "WorkerRecordQuerySet", "_new_card_token", "document_path", "import_refused_path", "import_upload_path",
 ]  # fmt: skip

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import IdentityCheckAttempt
 from accounts.views.worker.registration import REGISTRATION_SESSION_KEY
-from registry.models import AgencySubmission
+from registry.models import AgencySubmission, LimitHit
 from tests.accounts.conftest import identity_post, make_worker
 from tests.factories import make_nik
 
@@ -106,7 +106,7 @@ def test_rate_limit_ends_after_the_window(client, registered, settings):
     settings.IDENTITY_CHECK_MAX_PER_NIK = 2
     for _ in range(2):
         client.post(URL, identity_post(registered, birth_place="Bogor"))
-    IdentityCheckAttempt.objects.update(created_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    LimitHit.objects.update(at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     response = client.post(URL, identity_post(registered))
     assert response.status_code == 302
 
@@ -238,7 +238,7 @@ def test_repeated_failures_are_refused_with_a_retry_time_and_never_sleep(
     assert REGISTRATION_SESSION_KEY not in client.session
     assert IdentityCheckAttempt.objects.count() == 4  # the refused try is not even checked
     # Once the delay has passed, the right data goes through.
-    IdentityCheckAttempt.objects.update(created_at=timezone.now() - dt.timedelta(seconds=11))
+    LimitHit.objects.update(at=timezone.now() - dt.timedelta(seconds=11))
     assert client.post(URL, identity_post(registered)).status_code == 302
 
 

@@ -28,7 +28,7 @@ def test_card_and_status_check_read_the_same_status(client, make_record):
         "/pengumuman/cek-status/",
         {
             "nik": record.nik,
-            "birth_date": record.birth_date.isoformat(),
+            "kk": record.kk,
             "captcha_0": "x",
             "captcha_1": "PASSED",
         },

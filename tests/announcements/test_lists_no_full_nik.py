@@ -59,7 +59,7 @@ def test_no_public_response_holds_a_full_nik_or_kk(
             "/pengumuman/cek-status/",
             {
                 "nik": record.nik,
-                "birth_date": record.birth_date.isoformat(),
+                "kk": record.kk,
                 "captcha_0": "x",
                 "captcha_1": "PASSED",
             },

@@ -65,12 +65,14 @@ def test_the_report_form_is_closed_outside_the_public_test_with_its_dates(client
     assert not Complaint.objects.exists()
 
 
-def test_reports_are_limited_per_reported_nik_and_per_address(client, agency, period, settings):
+def test_reports_are_limited_per_reported_nik_from_one_address_and_per_address(
+    client, agency, period, settings
+):
     settings.COMPLAINT_MAX_PER_NIK = 1
     settings.COMPLAINT_MAX_PER_IP = 2
     prefinalise(agency, period)
     assert client.post(_url(agency), report_data(MISSING_NIK), REMOTE_ADDR="10.2.0.1").status_code == 302
-    again = client.post(_url(agency), report_data(MISSING_NIK), REMOTE_ADDR="10.2.0.2")
+    again = client.post(_url(agency), report_data(MISSING_NIK), REMOTE_ADDR="10.2.0.1")
     assert 'id="complaint-rate-limited"' in again.content.decode()
     other = make_nik(dt.date(1990, 1, 1), "M", region="327301", serial=1)
     third = make_nik(dt.date(1990, 1, 2), "M", region="327301", serial=1)
@@ -85,3 +87,20 @@ def test_reports_and_complaints_share_one_queue_for_the_agency(agency, period):
     file_report(agency, MISSING_NIK)
     assert list(Complaint.objects.for_agency(agency).open().values_list("kind", flat=True)) == ["unlisted"]
     assert listed(agency, period).complaints.count() == 0
+
+
+def test_reports_naming_a_nik_from_elsewhere_do_not_block_that_persons_own_report(
+    client, agency, period, settings
+):
+    """Issue 17.6: five "Tidak terdaftar" reports naming NIK X, from anyone, must not silence X."""
+    settings.COMPLAINT_MAX_PER_NIK = 5
+    prefinalise(agency, period)
+    for i in range(5):
+        client.post(_url(agency), report_data(MISSING_NIK), REMOTE_ADDR=f"198.51.100.{i + 1}")
+        client.post(_url(agency), report_data(MISSING_NIK), REMOTE_ADDR="203.0.113.66")
+    assert Complaint.objects.count() == 10
+    own = client.post(
+        _url(agency), report_data(MISSING_NIK, complainant_nik=MISSING_NIK), REMOTE_ADDR="192.0.2.10"
+    )
+    assert own.status_code == 302 and 'id="complaint-rate-limited"' not in own.content.decode()
+    assert Complaint.objects.count() == 11

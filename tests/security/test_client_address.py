@@ -109,3 +109,28 @@ def test_login_lockout_counts_the_client_behind_the_proxy_not_the_proxy(client, 
     )
     assert response.status_code == 302
     assert "_auth_user_id" in client.session
+
+
+def test_limits_count_an_ipv6_client_by_its_64_and_ipv4_by_its_address():
+    from nonasn.client_ip import limit_address
+
+    assert limit_address("2001:db8:17:5:aaaa:bbbb:cccc:dddd") == "2001:db8:17:5::"
+    assert limit_address("2001:db8:17:5::1") == limit_address("2001:db8:17:5:ffff::9")
+    assert limit_address("2001:db8:17:6::1") != limit_address("2001:db8:17:5::1")
+    assert limit_address("::ffff:198.51.100.7") == "198.51.100.7"
+    assert limit_address("198.51.100.7") == "198.51.100.7"
+    assert limit_address(None) is None and limit_address("bukan-alamat") is None
+
+
+@pytest.mark.django_db
+def test_login_failures_from_one_ipv6_64_lock_the_account_whatever_the_address(client, worker, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    nik = worker.worker_record.nik
+    for n in range(3):
+        client.post(
+            "/akun/masuk/", {"username": nik, "password": "salah"}, REMOTE_ADDR=f"2001:db8:9:9::{n + 1}"
+        )
+    locked = client.post(
+        "/akun/masuk/", {"username": nik, "password": "salah"}, REMOTE_ADDR="2001:db8:9:9::ff"
+    )
+    assert locked.status_code == 429

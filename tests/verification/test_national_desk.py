@@ -200,3 +200,25 @@ def test_the_tally_gives_each_agency_the_counts_a_fresh_count_gives(desk_data, p
         fresh = count_records(WorkerRecord.objects.filter(agency=each, period=period)).get(each.pk, {})
         assert agency_counts(agency_id=each.pk, period_id=period.pk) == counts_from_keys(fresh)
     assert agency_counts(agency_id=agency.pk, period_id=period.pk).flagged >= 1
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_an_invalid_filter_refuses_the_export_instead_of_widening_it(
+    client, national_admin, desk_data, file_format
+):
+    client.force_login(national_admin)
+    response = client.get(
+        reverse("national:export", args=[file_format]), {"kind": "regency", "phase": "bogus"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("national:desk") + "?")
+    assert not AuditEvent.objects.filter(action=f"national:export:{file_format}").exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "Tidak ada yang diekspor: perbaiki filter terlebih dahulu." in page
+
+
+def test_an_invalid_filter_shows_the_error_and_no_agencies_on_the_desk(client, national_admin, desk_data):
+    client.force_login(national_admin)
+    page = client.get(reverse("national:desk"), {"phase": "bogus"}).content.decode()
+    assert 'data-testid="filter-invalid"' in page
+    assert "Kota Alpha" not in page.split('data-testid="desk"')[1]

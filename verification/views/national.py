@@ -78,10 +78,18 @@ def _bars(items: list[tuple[str, str, int, str]]) -> list[dict]:
 
 
 def _rows(request: HttpRequest):
+    """The period, the filter form, every agency's row and the rows the filter selects.
+
+    The one filter validation of the page and its exports: an invalid filter (an unknown kind or
+    phase) selects nothing (None), so the page shows the error and the export refuses; it never
+    widens to every agency.
+    """
     period = active_period()
     form = DeskFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
     all_rows = desk_rows(period)
+    if form.is_bound and not form.is_valid():
+        return period, form, all_rows, None
+    filters = form.cleaned_data if form.is_bound else {}
     rows = desk_filter_sort(
         all_rows,
         kind=filters.get("kind", ""),
@@ -130,6 +138,8 @@ def _table_rows(rows) -> SafeString:
 @national_admin_required
 def desk(request: HttpRequest) -> HttpResponse:
     period, form, all_rows, rows = _rows(request)
+    filter_invalid = rows is None
+    rows = rows or []
     statuses, flags = national_totals(rows)
     phases = {p: 0 for p in Phase.values}
     for row in all_rows:
@@ -142,6 +152,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         {
             "period": period,
             "form": form,
+            "filter_invalid": filter_invalid,
             "rows": rows,
             "table_rows": _table_rows(rows),
             "statuses": list(Status),
@@ -165,6 +176,9 @@ def desk(request: HttpRequest) -> HttpResponse:
 @national_admin_required
 def export(request: HttpRequest, file_format: str) -> HttpResponse:
     period, _form, _all, rows = _rows(request)
+    if rows is None:
+        messages.error(request, _("Nothing was exported: correct the filter first."))
+        return redirect(f"{reverse('national:desk')}?{request.GET.urlencode()}")
     AuditEvent.log(
         actor=request.user,
         action=VerificationAuditAction(f"national:export:{file_format}"),
