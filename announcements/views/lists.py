@@ -22,6 +22,7 @@ from announcements.public_list import (
     page_links,
     page_rows,
     published_snapshot,
+    rows_html,
     snapshot_urls,
 )
 from announcements.services.downloads import snapshot_csv_lines, snapshot_pdf_ensure
@@ -149,13 +150,15 @@ def snapshot_list(request: HttpRequest, code: str, slug: str, version: int | Non
     def render_page() -> HttpResponse:
         pages = page_count(snapshot)
         rows, has_previous, has_next = page_rows(snapshot, params)
+        row_link = complaint_row_link(snapshot) if complaints_open else None
         context = {
             "snapshot": snapshot,
             "agency": snapshot.submission.agency,
             "urls": snapshot_urls(snapshot),
             "rows": rows,
+            "rows_html": rows_html(rows, row_link=row_link),
             "links": page_links(params, rows, has_previous=has_previous, has_next=has_next, pages=pages),
-            "row_link": complaint_row_link(snapshot) if complaints_open else None,
+            "row_link": row_link,
             "query": params.query,
             "pages": pages,
             "complaints_open": complaints_open,

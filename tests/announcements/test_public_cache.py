@@ -117,3 +117,92 @@ def test_a_public_answer_without_anything_of_its_visitor_stays_public(rf):
         return response
 
     assert SharedCacheGuardMiddleware(view)(rf.get("/pengumuman/"))["Cache-Control"] == "public, max-age=60"
+
+
+# The same through nginx with deploy/nginx.conf in front of the app: its shared cache keeps the
+# public page, and nothing of one visitor reaches another.
+@pytest.fixture
+def through_nginx(live_server, settings):
+    import shutil
+    import socket
+    import subprocess
+    import tempfile
+    import time
+    from pathlib import Path
+    from urllib.parse import urlsplit
+
+    from tests.nginx_support import NGINX, local_conf
+
+    if NGINX is None:
+        pytest.skip("nginx is not installed (apt-get install nginx)")
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = urlsplit(live_server.url)
+    # Not pytest's tmp_path: nginx's workers (another user when started as root) must reach it.
+    directory = Path(tempfile.mkdtemp(prefix="test-nginx-"))
+    conf = local_conf(
+        directory,
+        **{
+            "server 127.0.0.1:8000;": f"server {app.hostname}:{app.port};",
+            "listen 80 default_server;": f"listen {port} default_server;",
+            "listen 80;": f"listen {port};",
+            "server_name pendataan.example.go.id;": "server_name 127.0.0.1;",
+        },
+    )
+    process = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"])
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "nginx did not start"
+            time.sleep(0.1)
+    yield port
+    process.terminate()
+    process.wait(timeout=10)
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def _get(port: int, path: str, **headers: str):
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    body = response.read().decode()
+    connection.close()
+    return response, body
+
+
+def test_nginx_keeps_a_public_list_page_and_never_a_visitors_message(through_nginx, agency, published):
+    url = page("version-list", agency.code)
+    cookie = "messages=" + with_message().cookies["messages"].value
+    response, body = _get(through_nginx, url, Cookie=cookie)  # the first reader holds a message
+    assert response.status == 200 and MESSAGE in body
+    assert response.getheader("X-Cache-Status") == "BYPASS"
+    first, body = _get(through_nginx, url)
+    assert first.getheader("X-Cache-Status") == "MISS" and MESSAGE not in body
+    again, body = _get(through_nginx, url)
+    assert again.getheader("X-Cache-Status") == "HIT" and MESSAGE not in body and published.sha256 in body
+
+
+def test_nginx_answers_each_language_its_own_page(through_nginx, agency, published):
+    url = page("version-list", agency.code)
+    _get(through_nginx, url)
+    _get(through_nginx, url)
+    response, body = _get(through_nginx, url, Cookie="django_language=en")
+    assert response.status == 200 and "List of Honorary Workers" in body
+    response, body = _get(through_nginx, url)
+    assert response.getheader("X-Cache-Status") == "HIT" and "Daftar Pegawai Honorer" in body
+
+
+def test_nginx_answers_no_foreign_host(through_nginx, agency, published):
+    import http.client
+
+    url = page("version-list", agency.code)
+    _get(through_nginx, url)
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+        _get(through_nginx, url, Host="evil.example")
