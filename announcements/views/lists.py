@@ -208,6 +208,9 @@ def changes(request: HttpRequest, code: str, slug: str, version: int) -> HttpRes
     )
 
 
+IMMUTABLE = f"public, max-age={LONG_MAX_AGE}, immutable"
+
+
 def _download_name(snapshot: ListSnapshot, extension: str) -> str:
     return f"daftar-{snapshot.submission.agency.code}-{snapshot.slug}-v{snapshot.version}.{extension}"
 
@@ -217,7 +220,7 @@ def download_csv(request: HttpRequest, code: str, slug: str, version: int) -> Ht
     response = StreamingHttpResponse(snapshot_csv_lines(snapshot), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(snapshot, "csv")}"'
     response["ETag"] = f'"{snapshot.sha256[:40]}-csv"'
-    response["Cache-Control"] = "public, max-age=3600"
+    response["Cache-Control"] = IMMUTABLE  # a numbered version's file never changes
     return response
 
 
@@ -238,7 +241,7 @@ def download_pdf(request: HttpRequest, code: str, slug: str, version: int) -> Ht
         return response
     handle = ListSnapshot._meta.get_field("pdf").storage.open(stored, "rb")
     response = FileResponse(handle, as_attachment=True, filename=_download_name(snapshot, "pdf"))
-    response["Cache-Control"] = "public, max-age=3600"
+    response["Cache-Control"] = IMMUTABLE  # a numbered version's file never changes
     return response
 
 

@@ -256,3 +256,11 @@ def test_a_list_row_is_escaped_and_a_row_without_record_has_no_complaint_link(cl
     assert "Budi &lt;b&gt;x&lt;/b&gt;" in page and "<b>x</b>" not in page
     assert page.count('class="complaint-link"') == published.row_count - 1
     assert "?record=None" not in page
+
+
+def test_a_numbered_versions_downloads_are_kept_for_a_year(client, agency, published):
+    from announcements.caching import LONG_MAX_AGE
+
+    for suffix in ("csv", "pdf"):
+        response = client.get(f"/pengumuman/{agency.code}/uji-publik/v1/daftar.{suffix}")
+        assert response["Cache-Control"] == f"public, max-age={LONG_MAX_AGE}, immutable", suffix
