@@ -1,155 +1,83 @@
-"""Public pages cached per published version: the content hash is in every cache key and ETag.
+"""HTTP caching of the public announcement pages: who may keep a page, for how long, and its ETag.
 
-A published version never changes, so a page rendered from it can be kept and served again for the
-same address as long as the cache keeps it, and a browser or proxy that already has it gets a 304.
-A new version has a new hash, hence new keys and ETags: it is never answered from the old one.
+The pages are cached by standard HTTP, not inside the application: the app says in `Cache-Control`
+what a browser and a shared cache (nginx with deploy/nginx.conf, or a CDN) may keep, and a browser
+or proxy that has a page revalidates it with its ETag (a 304 without rendering).
 
-A public page holds nothing of its visitor (no CSRF token: the language switch needs none, see
-nonasn/urls.py), so a stored page is the same bytes for everyone, and a numbered version's list
-pages are answered before the session or CSRF machinery runs (PublicListMiddleware, by address).
-Logged-in visitors (whose header shows their name) get a fresh page, never a shared one.
+- A numbered list version never changes once published: its list pages and its "what changed" page
+  are `public, max-age=<a year>, immutable` — except that a public-test list shows a complaint link
+  per row while its objection window is open, so until the window next opens or closes the page is
+  kept only until that moment.
+- Pages that change by themselves are kept a short time (SHORT_MAX_AGE): the agency page, the
+  newest-version ("current") addresses, and a numbered announcement page (it says when a newer
+  version exists).
+
+A page is shared only when nothing of its visitor is in it. Here: an anonymous visitor, and an
+address whose every part is in the page's key (the list's own parameters; anything else answers
+private). For every response of the site, nonasn.middleware.SharedCacheGuardMiddleware then turns a
+public answer private and no-store when it sets a cookie, holds a message or answers a logged-in
+person. Links in a shared page come from its key's parts only (the language switch's `next` is
+`page_address`, never the raw query string); the host is checked by Django (ALLOWED_HOSTS) before
+any view runs, and nginx answers only its own server names.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 
-from django.conf import settings
-from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
-# Bump when the public templates change in a way that must not be served from old entries.
-PAGE_FORMAT = "2"
-PAGE_TIMEOUT = 24 * 3600
-MAX_AGE = 60
-
-
-class Immutable:
-    """A small per-process memory in front of the shared cache, for values that never change under
-    their key (a numbered version's metadata, a frame keyed by the version's content hash).
-
-    What it holds is never stale (the key names the content), so it needs no invalidation; it saves
-    the shared cache's round trip and unpickling on every page that is not answered whole.
-    """
-
-    def __init__(self, size: int = 512):
-        self.size = size
-        self.items: OrderedDict[str, object] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: str):
-        with self.lock:
-            value = self.items.get(key)
-            if value is not None:
-                self.items.move_to_end(key)
-                return value
-        value = cache.get(key)
-        if value is not None:
-            self._keep(key, value)
-        return value
-
-    def set(self, key: str, value: object, timeout: int | None) -> None:
-        cache.set(key, value, timeout)
-        self._keep(key, value)
-
-    def _keep(self, key: str, value: object) -> None:
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
+# Bump when the public templates change in a way that must not be answered 304 from old copies.
+PAGE_FORMAT = "3"
+LONG_MAX_AGE = 365 * 24 * 3600
+SHORT_MAX_AGE = 60
 
 
-immutable = Immutable()
+def page_etag(request: HttpRequest, *parts: object) -> str:
+    """The ETag of a page: its content hash(es), page parameters, language and viewer kind."""
+    viewer = "user" if request.user.is_authenticated else "anon"
+    raw = "|".join([PAGE_FORMAT, request.LANGUAGE_CODE, viewer, *map(str, parts)])
+    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:40] + '"'
 
 
-def page_tag(request: HttpRequest, *parts: object) -> str:
-    """The ETag value (and cache key) of a page: its content hash(es), page parameters, language, viewer kind."""
-    anonymous = not request.user.is_authenticated
-    raw = "|".join([PAGE_FORMAT, request.LANGUAGE_CODE, "anon" if anonymous else "user", *map(str, parts)])
-    return hashlib.sha256(raw.encode()).hexdigest()[:40]
+def max_age_until(moment: dt.datetime | None) -> int:
+    """LONG_MAX_AGE, or the seconds until `moment` when the page changes then (at least 1)."""
+    if moment is None:
+        return LONG_MAX_AGE
+    return max(1, min(LONG_MAX_AGE, int((moment - timezone.now()).total_seconds())))
 
 
-def _not_modified(request: HttpRequest, etag: str) -> bool:
-    header = request.headers.get("If-None-Match", "")
-    return (
-        any(value.strip().removeprefix("W/") == etag for value in header.split(",")) or header.strip() == "*"
-    )
-
-
-def _respond(request: HttpRequest, etag: str, body: bytes | None, render=None) -> HttpResponse:
-    anonymous = not request.user.is_authenticated
-    if _not_modified(request, etag):
-        response = HttpResponseNotModified()
-    elif body is not None:
-        response = HttpResponse(body)
-    else:
-        response = render()
-    response["ETag"] = etag
-    response["Cache-Control"] = f"public, max-age={MAX_AGE}" if anonymous else "private, max-age=0"
-    patch_vary_headers(response, ("Cookie",))
-    return response
-
-
-def address_key(request: HttpRequest, *parts: object) -> str:
-    """A cache key from the address alone, for pages of a numbered (never changing) version."""
-    return "announcements:address:" + page_tag(request, *parts)
-
-
-def page_cache_enabled() -> bool:
-    """ANNOUNCEMENTS_PAGE_CACHE=False renders every page (the benchmark's "uncached" rows)."""
-    return settings.ANNOUNCEMENTS_PAGE_CACHE
-
-
-def page_by_address(request: HttpRequest, key: str) -> HttpResponse | None:
-    """The stored page for this address, without touching the database (None: render it)."""
-    if request.user.is_authenticated or not page_cache_enabled():
-        return None
-    entry = cache.get(key)
-    if entry is None:
-        return None
-    etag, body, valid_until = entry
-    if valid_until is not None and timezone.now() >= valid_until:
-        return None  # e.g. the objection window opened or closed since: the page changes
-    return _respond(request, etag, body)
-
-
-def cached_page(
+def public_page(
     request: HttpRequest,
-    tag: str,
     render: Callable[[], HttpResponse],
     *,
-    cacheable: bool = True,
-    address: str | None = None,
-    valid_until: dt.datetime | None = None,
+    etag_parts: tuple,
+    max_age: int,
+    immutable: bool = False,
+    shareable: bool = True,
 ) -> HttpResponse:
-    """Answer with a 304, the cached rendering, or a fresh one (stored for the next anonymous visitor).
+    """A 304 when the visitor has this page already, else `render()`; with its ETag and the
+    Cache-Control saying who may keep it.
 
-    `render()` renders the page. `cacheable=False` (unusual parameters) skips the store.
-    `address` (from `address_key`) also stores the page under its address until `valid_until`.
+    `shareable=False` (e.g. unusual parameters in the address) keeps the page out of shared
+    caches. A logged-in visitor's page (their name in the header) is never shared either.
     """
-    etag = f'"{tag}"'
-    anonymous = not request.user.is_authenticated
-    if _not_modified(request, etag) or not (anonymous and cacheable and page_cache_enabled()):
-        return _respond(request, etag, None, render)
-    key = f"announcements:page:{tag}"
-    body = cache.get(key)
-    if body is None:
-        rendered = render()
-        if rendered.status_code != 200:
-            return rendered
-        body = rendered.content
-        cache.set(key, body, PAGE_TIMEOUT)
-    if address:
-        cache.set(address, (etag, body, valid_until), PAGE_TIMEOUT)
-    return _respond(request, etag, body)
+    etag = page_etag(request, *etag_parts)
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = render()
+        if response.status_code != 200:
+            return response
+    response["ETag"] = etag
+    if shareable and not request.user.is_authenticated:
+        patch_cache_control(
+            response, public=True, max_age=max_age, **({"immutable": True} if immutable else {})
+        )
+    else:
+        patch_cache_control(response, private=True, max_age=0)
+    patch_vary_headers(response, ("Cookie",))
+    return response

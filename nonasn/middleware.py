@@ -8,8 +8,9 @@ choice made with the language switch (Django's language cookie), else LANGUAGE_C
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
 def chosen_language(request) -> str:
@@ -85,3 +86,40 @@ class SandboxDownloadsMiddleware:
         if not response.get("Content-Type", "").startswith("text/html"):
             response["Content-Security-Policy"] = DOWNLOAD_POLICY
         return response
+
+
+class SharedCacheGuardMiddleware:
+    """Nothing of a visitor ever goes into a shared cache.
+
+    A view marks a page `Cache-Control: public` when the page is the same for every visitor of its
+    address (announcements/caching.py). Whatever the view decided, a response that sets a cookie
+    (a session, a CSRF token, a message being consumed), holds a message for its visitor, or answers
+    a logged-in person is made `private, no-store` here, so neither nginx nor a browser shared by
+    others keeps it. Placed before the session, CSRF and message middleware, so it sees the cookies
+    they set on the way out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "public" in get_cache_control(response) and self._personal(request, response):
+            del response["Cache-Control"]
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    @staticmethod
+    def _personal(request, response) -> bool:
+        if response.cookies:
+            return True
+        messages = get_messages(request)  # [] before the message middleware ran
+        if getattr(messages, "used", False) or len(messages):
+            return True
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.is_authenticated)
+
+
+def get_cache_control(response) -> set[str]:
+    """The directive names of a response's Cache-Control header."""
+    return {part.split("=", 1)[0].strip().lower() for part in response.get("Cache-Control", "").split(",")}

@@ -69,8 +69,9 @@ MIDDLEWARE = [
     "nonasn.body_limits.RequestBodyLimitMiddleware",
     # Before anything reads the session cookie or queries with a parameter.
     "nonasn.middleware.RejectNulMiddleware",
-    # An anonymous page of a published list version, before any per-visitor work (sessions, CSRF).
-    "announcements.middleware.PublicListMiddleware",
+    # A page that sets a cookie, holds a message or answers a logged-in person is never shared
+    # (outside the session, CSRF and message middleware, to see the cookies they set).
+    "nonasn.middleware.SharedCacheGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "nonasn.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,8 +168,6 @@ IDENTITY_CHECK_SLOW_MAX_SECONDS = 60
 # --- The public site (announcements) ----------------------------------------------------------
 # Lists of agencies with more records than this are published by the task worker, not inline.
 SNAPSHOT_INLINE_MAX_ROWS = env.int("SNAPSHOT_INLINE_MAX_ROWS", default=5000)
-# Public list pages are cached per published version (keys from its content hash).
-ANNOUNCEMENTS_PAGE_CACHE = env.bool("ANNOUNCEMENTS_PAGE_CACHE", default=True)
 # Cek Status: checks allowed per address and per NIK within the window (then refused with the time).
 STATUS_CHECK_WINDOW = dt.timedelta(minutes=60)
 STATUS_CHECK_MAX_PER_IP = env.int("STATUS_CHECK_MAX_PER_IP", default=20)

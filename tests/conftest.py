@@ -49,16 +49,18 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _forget_process_memos():
-    """Each test's database starts again from nothing: an agency code and version, or an active
-    period, seen by an earlier test may name other rows now, so the per-process memos start empty."""
-    from announcements.caching import immutable
+    """Each test's database starts again from nothing: an active period or a published version
+    (announcements.public_list) seen by an earlier test may name other rows now, so the per-process
+    memos and the cache start empty."""
+    from django.core.cache import cache
+
     from registry.services.memos import forget_memos
 
-    immutable.clear()
     forget_memos()
+    cache.clear()
     yield
-    immutable.clear()
     forget_memos()
+    cache.clear()
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ def _body(response) -> str:
 def test_no_public_response_holds_a_full_nik_or_kk(
     client, agency, submission, listed, make_record, monkeypatch
 ):
-    monkeypatch.setattr("announcements.views.lists.PAGE_SIZE", 2)
+    monkeypatch.setattr("announcements.public_list.PAGE_SIZE", 2)
     move_phase(submission, AgencySubmission.Phase.PREFINALISED)
     WorkerRecord.objects.filter(pk=listed[0].pk).update(status=Status.ELIGIBLE)
     make_record(full_name="Andi Baru")

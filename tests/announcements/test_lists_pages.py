@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -84,7 +85,7 @@ def test_search_words_are_matched_literally(client, agency, published):
 
 
 def test_list_pages_by_number_forward_backward_and_to_the_last(client, agency, published, monkeypatch):
-    monkeypatch.setattr("announcements.views.lists.PAGE_SIZE", 2)
+    monkeypatch.setattr("announcements.public_list.PAGE_SIZE", 2)
     url = f"/pengumuman/{agency.code}/uji-publik/v1/daftar/"
     names = ["Agus Pratama", "Budi Santoso", "Dewi Lestari", "Rina Wijaya", "Siti Aminah"]
 
@@ -103,10 +104,10 @@ def test_list_pages_by_number_forward_backward_and_to_the_last(client, agency, p
 
 def test_deepest_page_costs_what_the_first_does(client, agency, published, django_assert_max_num_queries):
     url = f"/pengumuman/{agency.code}/uji-publik/v1/daftar/"
-    with django_assert_max_num_queries(2):  # the version (once, then cached), the page of rows
+    with django_assert_max_num_queries(2):  # the version, the page of rows
         client.get(url, {"after": 4})
-    with django_assert_max_num_queries(1):  # another page: its rows only
-        client.get(url, {"after": 3})
+    with django_assert_max_num_queries(2):
+        client.get(url)
 
 
 def test_csv_download_has_every_row_masked_and_the_hash(client, agency, published, listed):
@@ -144,10 +145,13 @@ def test_pdf_of_a_large_list_not_yet_written_says_it_is_being_prepared(client, a
     assert 'id="pdf-pending"' in _text(response)
 
 
-def test_list_pages_are_public_cacheable_and_answer_304_to_their_etag(client, agency, published):
+def test_a_numbered_list_page_is_public_and_kept_until_its_objection_window_closes(client, agency, published):
     url = f"/pengumuman/{agency.code}/uji-publik/v1/daftar/"
     first = client.get(url)
-    assert first["Cache-Control"] == "public, max-age=60"
+    directives = dict(d.partition("=")[::2] for d in first["Cache-Control"].split(", "))
+    until_close = (published.objections_close_at - timezone.now()).total_seconds()
+    assert set(directives) == {"public", "max-age", "immutable"}
+    assert until_close - 60 < int(directives["max-age"]) <= until_close
     assert first.has_header("ETag")
     again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304 and again.content == b""
@@ -167,81 +171,6 @@ def test_a_cached_page_holds_nothing_of_its_visitor_and_its_language_switch_work
     assert switched.status_code == 302 and switched.cookies["django_language"].value == "en"
     english = _text(other.get(url))
     assert "List of Honorary Workers" in english and "Daftar Pegawai Honorer" not in english
-
-
-def test_a_stored_list_page_is_answered_before_sessions_with_the_views_headers(
-    client, agency, published, django_assert_num_queries
-):
-    url = f"/pengumuman/{agency.code}/uji-publik/v1/daftar/"
-    first = client.get(url, {"after": 0})  # rendered by the view, and stored
-    with django_assert_num_queries(0):  # no session, no user, no snapshot: the stored page
-        again = client.get(url, {"after": 0})
-    assert again.content == first.content
-    for header in ("ETag", "Cache-Control", "Vary", "Content-Language", "X-Frame-Options"):
-        assert again[header] == first[header], header
-    assert again["Cache-Control"].startswith("public") and not again.cookies
-    with django_assert_num_queries(0):
-        assert client.get(url, {"after": 0}, headers={"if-none-match": first["ETag"]}).status_code == 304
-
-
-def test_a_public_list_page_is_answered_without_the_rest_of_the_stack(
-    client, agency, published, rf, settings
-):
-    from django.http import HttpResponse
-
-    from announcements.middleware import PublicListMiddleware
-
-    url = f"/pengumuman/{agency.code}/uji-publik/v1/daftar/"
-    first = client.get(url)
-
-    def rest_of_the_stack(request):
-        return HttpResponse("view")
-
-    middleware = PublicListMiddleware(rest_of_the_stack)
-    response = middleware(rf.get(url))
-    assert response.content == first.content and response["ETag"] == first["ETag"]
-    # Not stored yet: the list view itself answers, as an anonymous visitor, before the rest.
-    searched = middleware(rf.get(url, {"q": "budi"}))
-    assert searched.content == client.get(url, {"q": "budi"}).content
-    # With the page cache off every page is still answered early, rendered from the database.
-    settings.ANNOUNCEMENTS_PAGE_CACHE = False
-    assert middleware(rf.get(url, {"after": 0})).content == client.get(url, {"after": 0}).content
-    # A session (perhaps a logged-in person's), a pin to the primary after a POST, the newest
-    # version's address, an unknown version, another page: the whole stack.
-    with_session = rf.get(url)
-    with_session.COOKIES["sessionid"] = "anything"
-    pinned = rf.get(url)
-    pinned.COOKIES["primary_pin"] = "1"
-    others = [
-        with_session,
-        pinned,
-        rf.get(f"/pengumuman/{agency.code}/uji-publik/daftar/"),
-        rf.get(f"/pengumuman/{agency.code}/uji-publik/v9/daftar/"),
-        rf.get(f"/pengumuman/{agency.code}/uji-publik/v1/"),
-        rf.post(url),
-    ]
-    for request in others:
-        assert middleware(request).content == b"view"
-
-
-def test_an_early_answer_has_the_headers_and_language_of_the_whole_stack(client, agency, published, settings):
-    from announcements.caching import immutable
-
-    settings.ANNOUNCEMENTS_PAGE_CACHE = False
-    url = f"/pengumuman/{agency.code}/uji-publik/v1/daftar/"
-    early = client.get(url)
-    assert "Daftar Pegawai Honorer" in _text(early)
-    client.cookies["sessionid"] = "not-a-session"  # through the whole stack, as an anonymous visitor
-    immutable.clear()
-    whole = client.get(url)
-    assert early.content == whole.content
-    for header in ("ETag", "Cache-Control", "Vary", "Content-Language", "X-Frame-Options"):
-        assert early[header] == whole[header], header
-    del client.cookies["sessionid"]
-    client.cookies["django_language"] = "en"
-    english = client.get(url)
-    assert "List of Honorary Workers" in _text(english) and english["Content-Language"] == "en"
-    assert client.get(f"/pengumuman/{agency.code}/uji-publik/v9/daftar/").status_code == 404
 
 
 def test_a_visitor_with_a_session_never_gets_the_shared_stored_page(client, agency, published, operator):
@@ -294,16 +223,44 @@ def test_while_the_public_test_is_open_each_row_links_to_the_complaint_form_and_
     assert f'href="/aduan/{agency.code}/tidak-terdaftar/"' in body
 
 
-def test_the_complaint_link_of_a_row_is_escaped_and_skipped_for_a_row_without_record(published):
-    from announcements.views import lists
+def test_a_numbered_list_page_after_its_objection_window_is_immutable_for_a_year(client, agency, published):
+    from announcements.caching import LONG_MAX_AGE
 
-    html = lists.rows_html(
-        [
-            (7, "Budi <b>", "327301********01", "Guru", "Dinas", "S1", "eligible", 42),
-            (8, "Sari", "327301********02", "Guru", "Dinas", "S1", "eligible", None),
-        ],
-        row_link="/aduan/A1/",
+    ListSnapshot.objects.filter(pk=published.pk).update(
+        objections_open_at=timezone.now() - dt.timedelta(days=6),
+        objections_close_at=timezone.now() - dt.timedelta(days=1),
     )
-    assert 'href="/aduan/A1/?record=42"' in html and "Ajukan aduan" in html
-    assert "?record=None" not in html
-    assert "Budi &lt;b&gt;" in html  # escaped
+    response = client.get(f"/pengumuman/{agency.code}/uji-publik/v1/daftar/")
+    assert response["Cache-Control"] == f"public, max-age={LONG_MAX_AGE}, immutable"
+    assert "complaint-link" not in _text(response)
+
+
+def test_pages_that_change_by_themselves_are_kept_a_short_time(client, agency, published):
+    from announcements.caching import SHORT_MAX_AGE
+
+    for url in (
+        f"/pengumuman/{agency.code}/",
+        f"/pengumuman/{agency.code}/uji-publik/",
+        f"/pengumuman/{agency.code}/uji-publik/v1/",  # says when a newer version is published
+        f"/pengumuman/{agency.code}/uji-publik/daftar/",
+    ):
+        assert client.get(url)["Cache-Control"] == f"public, max-age={SHORT_MAX_AGE}", url
+
+
+def test_a_list_row_is_escaped_and_a_row_without_record_has_no_complaint_link(client, agency, published):
+    from announcements.models import SnapshotRow
+
+    SnapshotRow.objects.filter(snapshot=published, number=1).update(full_name="Budi <b>x</b>")
+    SnapshotRow.objects.filter(snapshot=published, number=2).update(record=None)
+    page = _text(client.get(f"/pengumuman/{agency.code}/uji-publik/v1/daftar/"))
+    assert "Budi &lt;b&gt;x&lt;/b&gt;" in page and "<b>x</b>" not in page
+    assert page.count('class="complaint-link"') == published.row_count - 1
+    assert "?record=None" not in page
+
+
+def test_a_numbered_versions_downloads_are_kept_for_a_year(client, agency, published):
+    from announcements.caching import LONG_MAX_AGE
+
+    for suffix in ("csv", "pdf"):
+        response = client.get(f"/pengumuman/{agency.code}/uji-publik/v1/daftar.{suffix}")
+        assert response["Cache-Control"] == f"public, max-age={LONG_MAX_AGE}, immutable", suffix

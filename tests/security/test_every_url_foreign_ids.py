@@ -251,7 +251,7 @@ def test_foreign_users_see_nothing_of_agency_a_and_change_nothing(client, world,
 
 
 # POSTs deliberately without CSRF: the language switch only sets the visitor's own language cookie,
-# so cached public pages carry no token (announcements.middleware.PublicListMiddleware).
+# so cached public pages carry no token (announcements/caching.py).
 CSRF_EXEMPT = {"set_language"}
 
 
@@ -269,3 +269,51 @@ def test_every_post_without_a_csrf_token_is_refused(world, kind):
         response = csrf_client.post(fill(url, world), payload(world))
         assert response.status_code == 403, (url.route, response.status_code)
     assert counts() == before
+
+
+# The public cache (issue 17): whatever a shared cache (nginx, a CDN) may keep holds nothing of its
+# visitor. Every public URL, read with a message waiting, an odd query string, a foreign host name
+# and another language.
+ODD = "odd-5e1c"
+
+
+def _public_gets(world):
+    return [fill(url, world) for url in URLS if url_class(url) == "public"]
+
+
+def _shared(response) -> bool:
+    return "public" in response.get("Cache-Control", "")
+
+
+def test_no_public_page_shares_a_visitors_message(world):
+    for path in _public_gets(world):
+        visitor = Client()
+        visitor.get("/akun/buat/langkah-2/")  # sets a message cookie: "start with step 1"
+        assert visitor.cookies["messages"].value
+        response = visitor.get(path)
+        if _shared(response):
+            assert b"Mulai dari langkah 1" not in body(response), path
+        assert b"Mulai dari langkah 1" not in body(Client().get(path)), path
+
+
+def test_no_shared_public_page_repeats_an_odd_query_string(world):
+    for path in _public_gets(world):
+        for query in (f"?zz={ODD}", f"?next=/{ODD}/", f"?q={ODD}&after=0&{ODD}=1"):
+            response = Client().get(path + query)
+            assert not (_shared(response) and ODD.encode() in body(response)), path + query
+
+
+def test_every_public_page_refuses_a_foreign_host(world):
+    for path in _public_gets(world):
+        Client().get(path)
+        response = Client().get(path, headers={"host": "evil.example"})
+        assert response.status_code == 400, (path, response.status_code)
+
+
+def test_every_shared_public_page_varies_with_the_language_cookie(world):
+    for path in _public_gets(world):
+        english = Client()
+        english.cookies["django_language"] = "en"
+        response = english.get(path)
+        if _shared(response):
+            assert "Cookie" in response["Vary"] and response["Content-Language"] == "en", path
