@@ -23,7 +23,7 @@ DATABASES["default"]["NAME"] = "nonasn_bench"
 DATABASES["default"]["CONN_MAX_AGE"] = 600
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
-ANNOUNCEMENTS_PAGE_CACHE = os.environ.get("BENCH_PAGE_CACHE") != "0"
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10000}}
 }

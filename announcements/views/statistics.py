@@ -13,14 +13,13 @@ from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from announcements.caching import page_tag
+from announcements.caching import page_etag, public_page
 from announcements.services.statistics import (
     FLAGS,
     LICENCE_NAME,
@@ -51,40 +50,31 @@ def _period() -> Period:
     return period
 
 
-def _not_modified(request: HttpRequest, etag: str) -> bool:
-    header = request.headers.get("If-None-Match", "")
-    return (
-        any(value.strip().removeprefix("W/") == etag for value in header.split(",")) or header.strip() == "*"
-    )
-
-
 def _answer(
     request: HttpRequest, stats: Statistics, parts: tuple, build: Callable[[], HttpResponse]
 ) -> HttpResponse:
     """A 304, the stored answer or a fresh one; kept (and cacheable by browsers and proxies) until the
     figures are due to be built again, so nothing anyone sees is older than twice REFRESH_SECONDS."""
-    etag = f'"{page_tag(request, "statistik", stats.digest, *parts)}"'
     age = (timezone.now() - stats.taken_at).total_seconds()
-    max_age = max(0, int(REFRESH_SECONDS - age))
-    anonymous = not request.user.is_authenticated
-    if _not_modified(request, etag):
-        response = HttpResponseNotModified()
-    else:
-        key = f"statistics:answer:{etag}"
-        stored = cache.get(key) if anonymous else None
+    max_age = max(1, int(REFRESH_SECONDS - age))
+    etag_parts = ("statistik", stats.digest, *parts)
+
+    def render() -> HttpResponse:
+        if request.user.is_authenticated:
+            return build()
+        key = f"statistics:answer:{page_etag(request, *etag_parts)}"
+        stored = cache.get(key)
         if stored is None:
             fresh = build()
             stored = (fresh["Content-Type"], fresh.get("Content-Disposition"), fresh.content)
-            if anonymous and max_age:
-                cache.set(key, stored, max_age)
+            cache.set(key, stored, max_age)
         content_type, disposition, body = stored
         response = HttpResponse(body, content_type=content_type)
         if disposition:
             response["Content-Disposition"] = disposition
-    response["ETag"] = etag
-    response["Cache-Control"] = f"public, max-age={max_age}" if anonymous else "private, max-age=0"
-    patch_vary_headers(response, ("Cookie",))
-    return response
+        return response
+
+    return public_page(request, render, etag_parts=etag_parts, max_age=max_age)
 
 
 # --- Formatting ---------------------------------------------------------------------------------------
