@@ -36,7 +36,7 @@ from announcements.caching import (
 from announcements.models import SLUG_KINDS, ListSnapshot, SnapshotKind, SnapshotRow
 from announcements.services.downloads import snapshot_csv_lines, snapshot_pdf_ensure
 from announcements.services.publish import inline_max_rows, snapshot_changes
-from registry.models import Agency, AgencySubmission, EducationLevel, Period, Status
+from registry.models import Agency, AgencyContact, AgencySubmission, EducationLevel, Period, Status
 
 PAGE_SIZE = 50
 SEARCH_MAX = 100
@@ -83,7 +83,13 @@ def agency(request: HttpRequest, code: str) -> HttpResponse:
     )
     current = _current_snapshots(submission)
     announcements = [current[k] for k in (SnapshotKind.FINAL, SnapshotKind.PUBLIC_TEST) if k in current]
-    fingerprint = [submission.phase if submission else "-", *(s.sha256 for s in announcements)]
+    contact = AgencyContact.objects.filter(agency=agency).first()
+    # The cached page changes with the phase, the lists and the agency's contact details.
+    fingerprint = [
+        submission.phase if submission else "-",
+        *(s.sha256 for s in announcements),
+        f"{contact.updated_at:%s%f}" if contact else "-",
+    ]
 
     def render_page() -> HttpResponse:
         context = {
@@ -91,6 +97,7 @@ def agency(request: HttpRequest, code: str) -> HttpResponse:
             "period": period,
             "submission": submission,
             "announcements": announcements,
+            "contact": contact,
         }
         return render(request, "announcements/agency.html", context)
 

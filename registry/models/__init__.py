@@ -4,6 +4,7 @@ agencies.py   Agency, WorkUnit, Period (the rules), AgencySubmission (an agency'
 records.py    WorkerRecord, its states and transition table, flags, WorkHistory
 documents.py  Document
 audit.py      AuditEvent
+contacts.py   AgencyContact (where workers and the public ask)
 imports.py    ImportJob
 """
 
@@ -15,6 +16,7 @@ from registry.models.audit import (
     record_timeline,
     register_audit_actions,
 )
+from registry.models.contacts import AgencyContact
 from registry.models.documents import Document, document_path
 from registry.models.imports import ImportJob, import_refused_path, import_upload_path
 from registry.models.records import (
@@ -36,7 +38,7 @@ from registry.models.records import (
 )
 
 __all__ = [
-    "DECIDED", "REASON_REQUIRED", "TRANSITIONS", "Agency", "AgencySubmission", "AuditAction", "AuditEvent",
+    "DECIDED", "REASON_REQUIRED", "TRANSITIONS", "Agency", "AgencyContact", "AgencySubmission", "AuditAction", "AuditEvent",
     "audit_action_label", "record_timeline", "register_audit_actions",
     "Category", "Document", "EducationLevel", "Flag", "ImportJob", "InvalidTransition", "PaySource", "ReasonRequired",
     "Period", "PeriodQuerySet", "Sex", "Status", "WorkHistory", "WorkUnit", "WorkerRecord",

@@ -45,6 +45,7 @@ class AuditAction(models.TextChoices):
     EXPORT_CSV = "records:export:csv", _("Records exported (CSV)")
     EXPORT_XLSX = "records:export:xlsx", _("Records exported (XLSX)")
     SUBMISSION_OPEN = "submission:open", _("Agency added to the period")
+    CONTACT_UPDATE = "agency:contact", _("Agency contact details changed")
 
     @classmethod
     def for_status(cls, status: str) -> AuditAction:
