@@ -124,3 +124,6 @@ class DeadlineReminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["record", "days_before"], name="reminder_once_per_record_and_day")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} ({self.days_before})"
