@@ -35,7 +35,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "nonasn.admin_apps.NationalAdminConfig",  # django.contrib.admin, its home the national desk
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,10 +48,10 @@ INSTALLED_APPS = [
     "nonasn",
     "crispy_forms",
     "crispy_bootstrap5",
-    "captcha",
-    "axes",
+    "nonasn.admin_apps.CaptchaConfig",  # captcha, axes and the task results, named in Indonesian
+    "nonasn.admin_apps.AxesConfig",
     "django_tasks",
-    "django_tasks_db",
+    "nonasn.admin_apps.TasksDatabaseConfig",
     "registry",
     "accounts",
     "verification",

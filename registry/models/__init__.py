@@ -12,6 +12,7 @@ from registry.models.agencies import Agency, AgencySubmission, Period, PeriodQue
 from registry.models.audit import (
     AuditAction,
     AuditEvent,
+    audit_action_choices,
     audit_action_label,
     record_timeline,
     register_audit_actions,
@@ -39,7 +40,7 @@ from registry.models.records import (
 
 __all__ = [
     "DECIDED", "REASON_REQUIRED", "TRANSITIONS", "Agency", "AgencyContact", "AgencySubmission", "AuditAction", "AuditEvent",
-    "audit_action_label", "record_timeline", "register_audit_actions",
+    "audit_action_choices", "audit_action_label", "record_timeline", "register_audit_actions",
     "Category", "Document", "EducationLevel", "Flag", "ImportJob", "InvalidTransition", "PaySource", "ReasonRequired",
     "Period", "PeriodQuerySet", "Sex", "Status", "WorkHistory", "WorkUnit", "WorkerRecord",
     "WorkerRecordQuerySet", "_new_card_token", "document_path", "import_refused_path", "import_upload_path",

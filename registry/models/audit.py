@@ -65,6 +65,11 @@ def register_audit_actions(enum: type[models.TextChoices]) -> None:
         _ACTION_ENUMS.append(enum)
 
 
+def audit_action_choices() -> list[tuple[str, str]]:
+    """Every registered action with its label (the admin's audit filter)."""
+    return [(str(choice.value), str(choice.label)) for enum in _ACTION_ENUMS for choice in enum]
+
+
 def audit_action_label(action: str) -> str:
     for enum in _ACTION_ENUMS:
         try:
