@@ -192,7 +192,7 @@ def worker_rows(rows) -> str:
             f'<td class="small" data-label="{label["position"]}">{escape(r.position)}</td>'
             f'<td class="small" data-label="{label["unit"]}">{escape(r.unit) or "—"}</td>'
             f'<td data-label="{label["status"]}">{_status_badge(r)}</td>'
-            f'<td data-label="{label["flags"]}">{_flags_cell(r)}</td></tr>'
+            f'<td data-label="{label["flags"]}">{_flags_cell(r) or "—"}</td></tr>'
         )
     return mark_safe("\n".join(out))
 
@@ -219,6 +219,6 @@ def queue_rows(rows, selectable: bool) -> str:
             f'<td class="small" data-label="{label["position"]}">{escape(r.position)}</td>'
             f'<td class="small" data-label="{label["unit"]}">{escape(r.unit) or "—"}</td>'
             f'<td class="small text-nowrap" data-label="{label["submitted"]}">{escape(r.submitted)}</td>'
-            f'<td data-label="{label["flags"]}">{_flags_cell(r)}</td></tr>'
+            f'<td data-label="{label["flags"]}">{_flags_cell(r) or "—"}</td></tr>'
         )
     return mark_safe("\n".join(out))

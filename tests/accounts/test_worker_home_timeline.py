@@ -45,3 +45,10 @@ def test_a_tms_worker_outside_the_public_test_is_sent_to_the_agency(worker_clien
     WorkerRecord.objects.filter(pk=registered.pk).update(status=Status.INELIGIBLE, decision_reason="Usia")
     page = worker_client.get(reverse("worker:home")).content.decode()
     assert 'id="tms-reason"' in page and 'id="tms-complaint"' not in page
+
+
+def test_home_shows_the_contact_once_and_not_in_the_title(worker_client, registered):
+    contact_save(agency=registered.agency, data={"phone": "022 4200 123"}, actor=None)
+    page = worker_client.get(reverse("worker:home")).content.decode()
+    assert page.count('class="card mb-3 agency-contact"') == 1
+    assert "agency-contact" not in page[page.index("<title>") : page.index("</title>")]
