@@ -27,3 +27,12 @@ def test_the_import_page_states_the_row_limit_the_import_enforces(client, operat
     client.force_login(operator)
     page = client.get(reverse("registry:import-list")).content.decode()
     assert "Paling banyak 12.345 baris per berkas" in page
+
+
+@pytest.mark.django_db
+def test_catatan_kelayakan_counts_are_named_for_what_they_count(client, operator, national_admin):
+    client.force_login(operator)
+    assert "Data dengan catatan kelayakan" in client.get(reverse("registry:dashboard")).content.decode()
+    client.force_login(national_admin)
+    desk = client.get(reverse("national:desk")).content.decode()
+    assert "Jumlah catatan kelayakan" in desk and ">Catatan kelayakan<" not in desk

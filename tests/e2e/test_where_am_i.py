@@ -51,6 +51,15 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
 
 
+def shot_both(page, name: str) -> None:
+    """The page at the phone's width it was tested at, and on a desktop (1280 px)."""
+    shot(page, name)
+    size = page.viewport_size
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, name)
+    page.set_viewport_size(size)
+
+
 def no_sideways_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
@@ -88,7 +97,7 @@ def test_a_worker_without_registration_reaches_the_agencys_contact_from_the_refu
     page.fill("#id_captcha_1", "PASSED")
     page.click("#identity-submit")
     assert "Anda Belum Didaftarkan" in page.locator("#identity-no-match").inner_text()
-    shot(page, "refusal")
+    shot_both(page, "refusal")
     page.fill("#refusal-agency", "kota bandung")
     page.click("#refusal-contact-search button")
     page.wait_for_url(re.compile(r"/bantuan/kontak/\?q="))
@@ -97,7 +106,7 @@ def test_a_worker_without_registration_reaches_the_agencys_contact_from_the_refu
     assert card.locator("a[href='tel:0224200123']").count() == 1
     assert no_sideways_scroll(page)
     assert_accessible(page)
-    shot(page, "contacts")
+    shot_both(page, "contacts")
 
 
 def test_the_worker_home_shows_the_timeline_whats_missing_and_the_contact(page, agency, period):
@@ -203,7 +212,7 @@ def test_the_help_page_reads_well_on_a_phone(phone_page, period):
     phone_page.goto("/bantuan/")
     assert no_sideways_scroll(phone_page)
     assert_accessible(phone_page)
-    shot(phone_page, "help")
+    shot_both(phone_page, "help")
 
 
 @pytest.fixture
@@ -244,7 +253,7 @@ def test_the_version_diff_reads_on_a_360px_phone_without_hidden_columns(phone_pa
     assert no_sideways_scroll(page)
     assert hidden_cells(page, "#changes-changed") == 0
     assert_accessible(page)
-    shot(page, "changes")
+    shot_both(page, "changes")
 
 
 def test_the_worker_list_reads_on_a_360px_phone_without_hidden_columns(phone_page, operator, agency, period):
@@ -259,4 +268,4 @@ def test_the_worker_list_reads_on_a_360px_phone_without_hidden_columns(phone_pag
     assert no_sideways_scroll(page)
     assert hidden_cells(page, ".worker-table") == 0
     assert_accessible(page)
-    shot(page, "worker-list")
+    shot_both(page, "worker-list")
