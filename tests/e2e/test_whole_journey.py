@@ -417,7 +417,7 @@ def public_files_a_complaint(page, steps, agency) -> str:
     page.click(f"text={agency.name}")
     page.wait_for_url(re.compile(rf"/pengumuman/{agency.code}/$"))
     steps.done(page, "agency-announcements")
-    page.click("text=Pengumuman >> nth=-1")
+    page.click("text=Daftar uji publik v1")
     page.wait_for_url(re.compile(r"/uji-publik/$"))
     steps.done(page, "public-test")
     page.click("#open-list")

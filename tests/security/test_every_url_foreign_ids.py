@@ -41,6 +41,7 @@ PUBLIC = {
     "announcements:list", "announcements:version", "announcements:version-list", "announcements:changes",
     "announcements:csv", "announcements:pdf", "card:verify",
     "complaints:track", "complaints:ticket", "complaints:file", "complaints:report-missing",
+    "help:index", "help:contacts",
 }  # fmt: skip
 PORTAL = {
     "staff:password-change", "staff:password-change-done", "staff:user-list", "staff:user-create",
@@ -52,7 +53,7 @@ PORTAL = {
     "registry:dashboard", "registry:worker-list", "registry:worker-create", "registry:worker-export",
     "registry:worker-detail", "registry:worker-edit", "registry:worker-release", "registry:import-list",
     "registry:import-upload", "registry:import-template", "registry:import-detail", "registry:import-progress",
-    "registry:import-rerun", "registry:import-refused",
+    "registry:import-rerun", "registry:import-refused", "registry:contact-edit",
 }  # fmt: skip
 NATIONAL = {
     "national:desk", "national:export", "national:agency", "national:reopen", "national:extend",
