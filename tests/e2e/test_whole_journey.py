@@ -210,7 +210,7 @@ def operator_imports_workers_from_xlsx(page, steps, folder: Path) -> None:
     page.click(".portal-nav >> text=Impor XLSX")
     steps.done(page, "import")
     with page.expect_download() as download:
-        page.click("text=Unduh template")
+        page.click('text="Unduh templat"')
     template = folder / "template.xlsx"
     download.value.save_as(template)
 
