@@ -22,7 +22,7 @@ install: $(VENV)/.installed
 ## Set up everything, load demo data, serve on http://$(HOST):$(PORT) (with the task worker).
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py seed_demo --workers-file var/demo-workers.tsv
 	DEBUG=1 SITE_URL="$(SITE_URL)" $(PY) manage.py run_dev --addrport $(HOST):$(PORT)
 
 ## Production-like server: gunicorn + whitenoise (set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL).

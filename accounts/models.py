@@ -106,3 +106,24 @@ class IdentityCheckAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.ip} {'ok' if self.succeeded else 'failed'}"
+
+
+class DeadlineReminder(models.Model):
+    """A reminder e-mail before the agency's input deadline, claimed once per record and threshold
+    (days before): the unique constraint makes a second run of the task, or two at once, send none."""
+
+    record = models.ForeignKey(
+        "registry.WorkerRecord", on_delete=models.CASCADE, related_name="+", verbose_name=_("record")
+    )
+    days_before = models.PositiveSmallIntegerField(_("days before the deadline"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "days_before"], name="reminder_once_per_record_and_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} ({self.days_before})"

@@ -14,3 +14,11 @@ def status_emails(record_ids: list[int], target: str, reason: str = "") -> dict[
 
     sent = status_change_notify_many(record_ids=record_ids, target=target, reason=reason)
     return {"records": len(record_ids), "sent": sent}
+
+
+@task()
+def send_deadline_reminders() -> dict[str, int]:
+    """Reminders before each agency's input deadline; safe to run any number of times a day."""
+    from accounts.services.reminders import deadline_reminders_send
+
+    return {"sent": deadline_reminders_send()}

@@ -7,8 +7,6 @@ persistent database connections (as a deployment sets CONN_MAX_AGE), and the ben
 (the immutable version metadata still comes from the cache, as it does in production).
 """
 
-import os
-
 from nonasn.settings import *  # noqa: F403
 from nonasn.settings import DATABASES, STORAGES
 

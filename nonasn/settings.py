@@ -35,7 +35,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "nonasn.admin_apps.NationalAdminConfig",  # django.contrib.admin, its home the national desk
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,10 +48,10 @@ INSTALLED_APPS = [
     "nonasn",
     "crispy_forms",
     "crispy_bootstrap5",
-    "captcha",
-    "axes",
+    "nonasn.admin_apps.CaptchaConfig",  # captcha, axes and the task results, named in Indonesian
+    "nonasn.admin_apps.AxesConfig",
     "django_tasks",
-    "django_tasks_db",
+    "nonasn.admin_apps.TasksDatabaseConfig",
     "registry",
     "accounts",
     "verification",
@@ -164,6 +164,20 @@ IDENTITY_CHECK_MAX_PER_IP = env.int("IDENTITY_CHECK_MAX_PER_IP", default=30)
 IDENTITY_CHECK_SLOW_AFTER = 3
 IDENTITY_CHECK_SLOW_STEP_SECONDS = 10
 IDENTITY_CHECK_SLOW_MAX_SECONDS = 60
+
+# The XLSX import's row limit (the upload page, the template's validation range and the check).
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=60_000)
+# Reminder e-mails to workers whose record is not submitted, these many days before their agency's
+# input deadline (accounts.tasks.send_deadline_reminders; each sent once per worker).
+REMINDER_DAYS_BEFORE_INPUT_DEADLINE = [int(d) for d in env.list("REMINDER_DAYS", default=["7", "2"])]
+# The national helpdesk, shown on the help page (/bantuan/).
+HELPDESK_CONTACT = {
+    "name": env("HELPDESK_NAME", default="Helpdesk Pendataan Non-ASN (BKN)"),
+    "phone": env("HELPDESK_PHONE", default="(021) 8093008"),
+    "whatsapp": env("HELPDESK_WHATSAPP", default=""),
+    "email": env("HELPDESK_EMAIL", default="helpdesk@pendataan-nonasn.local"),
+    "hours": env("HELPDESK_HOURS", default="Senin–Jumat 08.00–16.00 WIB"),
+}
 
 # --- The public site (announcements) ----------------------------------------------------------
 # Lists of agencies with more records than this are published by the task worker, not inline.

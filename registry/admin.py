@@ -16,6 +16,7 @@ from registry.models import (
     WorkerRecord,
     WorkHistory,
     WorkUnit,
+    audit_action_choices,
 )
 from registry.validators import mask_number
 
@@ -118,13 +119,31 @@ class WorkerRecordAdmin(admin.ModelAdmin):
         return mask_number(obj.nik)
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """The audit list filtered by action, each shown by its label rather than its code."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return audit_action_choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "object_type", "object_id", "agency", "ip"]
-    list_filter = ["action", "object_type"]
+    list_display = ["created_at", "actor", "action_shown", "object_type", "object_id", "agency", "ip"]
+    list_filter = [AuditActionFilter, "object_type"]
     search_fields = ["object_id", "actor__username", "action"]
     list_select_related = ["actor", "agency"]
     show_full_result_count = False
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_shown(self, obj: AuditEvent) -> str:
+        # The action's label from its app's enum ("Input deadline extended"), not its code.
+        return obj.action_label
 
     def has_add_permission(self, request) -> bool:
         return False

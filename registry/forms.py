@@ -5,6 +5,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -210,11 +211,17 @@ class ReleaseForm(forms.Form):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("XLSX file"),
-        help_text=_("Use the template. Up to 50,000 rows per file."),
         widget=forms.ClearableFileInput(
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The limit the import enforces (settings.IMPORT_MAX_ROWS), written the Indonesian way.
+        self.fields["file"].help_text = _("Use the template. Up to %(rows)s rows per file.") % {
+            "rows": f"{settings.IMPORT_MAX_ROWS:,}".replace(",", ".")
+        }
 
 
 class WorkerFilterForm(forms.Form):
@@ -251,3 +258,34 @@ class WorkerFilterForm(forms.Form):
         for name, field in self.fields.items():
             css = "form-control" if name == "q" else "form-select"
             field.widget.attrs["class"] = css
+
+
+class AgencyContactForm(forms.Form):
+    """The agency's contact as workers and the public read it (AgencyContact); all optional."""
+
+    unit = forms.CharField(
+        label=_("Unit in charge"),
+        required=False,
+        max_length=200,
+        help_text=_("E.g. Bidang Pengadaan dan Informasi Kepegawaian, BKPSDM."),
+    )
+    phone = forms.RegexField(
+        label=_("Telephone"),
+        required=False,
+        max_length=40,
+        regex=r"^[0-9+()\-. ]*$",
+        error_messages={"invalid": _("Use digits, spaces, +, -, ( and ) only.")},
+    )
+    whatsapp = forms.RegexField(
+        label=_("WhatsApp"),
+        required=False,
+        max_length=40,
+        regex=r"^[0-9+\-. ]*$",
+        error_messages={"invalid": _("Use digits, spaces, + and - only.")},
+    )
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    address = forms.CharField(
+        label=_("Address"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    service_hours = forms.CharField(label=_("Service hours"), required=False, max_length=200,
+                                    help_text=_("E.g. Senin–Jumat 08.00–16.00 WIB."))  # fmt: skip

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from registry.views import dashboard, imports, workers
+from registry.views import contacts, dashboard, imports, workers
 
 app_name = "registry"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("pegawai/<int:pk>/", workers.worker_detail, name="worker-detail"),
     path("pegawai/<int:pk>/ubah/", workers.worker_edit, name="worker-edit"),
     path("pegawai/<int:pk>/lepas/", workers.worker_release_view, name="worker-release"),
+    path("kontak/", contacts.contact_edit, name="contact-edit"),
     path("impor/", imports.import_list, name="import-list"),
     path("impor/unggah/", imports.import_upload, name="import-upload"),
     path("impor/template.xlsx", imports.import_template_download, name="import-template"),

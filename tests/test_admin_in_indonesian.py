@@ -52,7 +52,7 @@ def test_every_model_and_field_has_an_indonesian_name(app_label):
     assert not untranslated, "\n".join(untranslated)
 
 
-SAME = {"NIK", "Status", "status", "checksum", "Email", "email"}
+SAME = {"NIK", "Status", "status", "checksum", "Email", "email", "WhatsApp"}
 
 
 def test_record_change_page_labels_are_indonesian(admin_client, agency, period):

@@ -97,9 +97,13 @@ def test_compiled_catalogue_is_not_older_than_its_source(po: Path):
     with mo.open("rb") as fh:
         compiled = gettext.GNUTranslations(fh)._catalog
     text = po.read_text()
+    # An id with a context (msgctxt) is compiled under "context\x04id".
+    context_ids = {f"{c}\x04{m}" for c, m in re.findall(r'^msgctxt "(.+)"\nmsgid "(.+)"$', text, flags=re.M)}
+    text = re.sub(r'^msgctxt "(.+)"\nmsgid "(.+)"$', "", text, flags=re.M)
     plural_ids = set(re.findall(r'^msgid "(.+)"\nmsgid_plural', text, flags=re.M))
     single_ids = set(re.findall(r'^msgid "(.+)"$', text, flags=re.M)) - plural_ids
     # Escaped ids are left out: comparing them would need a full PO parser.
     stale = [m for m in single_ids if "\\" not in m and m not in compiled]
     stale += [m for m in plural_ids if "\\" not in m and (m, 0) not in compiled]
+    stale += [m for m in context_ids if m not in compiled]
     assert not stale, f"{mo} is older than {po}: run `make messages` ({stale[:3]} ...)"

@@ -14,7 +14,9 @@ from django.utils import timezone
 from announcements.models import StatusCheckAttempt
 from nonasn.client_ip import limit_address
 from registry.limits import Limit, LimitReached, limits_take
-from registry.models import Period, Status, WorkerRecord
+from registry.models import AgencyContact, Period, Status, WorkerRecord
+
+CONTACT_VALUES = tuple(f"agency__contact__{name}" for name in AgencyContact.FIELDS)
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,13 @@ class PublicStatus:
     full_name: str
     agency_name: str
     status: str
+    agency_code: str = ""
+    # The agency's contact (registry.AgencyContact, unsaved), read in the same query: whom to ask.
+    contact: AgencyContact | None = None
+
+    @property
+    def agency(self) -> dict[str, str]:
+        return {"name": self.agency_name, "code": self.agency_code}
 
     @property
     def status_label(self) -> str:
@@ -41,12 +50,19 @@ def public_status(condition: Q) -> PublicStatus | None:
             )
         )
         .order_by("released", "-created_at")
-        .values("full_name", "agency__name", "status")
+        .values("full_name", "agency__name", "agency__code", "status", *CONTACT_VALUES)
         .first()
     )
     if row is None:
         return None
-    return PublicStatus(full_name=row["full_name"], agency_name=row["agency__name"], status=row["status"])
+    contact = AgencyContact(**{name: row[f"agency__contact__{name}"] or "" for name in AgencyContact.FIELDS})
+    return PublicStatus(
+        full_name=row["full_name"],
+        agency_name=row["agency__name"],
+        status=row["status"],
+        agency_code=row["agency__code"],
+        contact=contact,
+    )
 
 
 def status_by_card(token: str) -> PublicStatus | None:

@@ -27,7 +27,7 @@ from announcements.public_list import (
 )
 from announcements.services.downloads import snapshot_csv_lines, snapshot_pdf_ensure
 from announcements.services.publish import inline_max_rows, snapshot_changes
-from registry.models import Agency, AgencySubmission, Period
+from registry.models import Agency, AgencyContact, AgencySubmission, Period
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -70,7 +70,13 @@ def agency(request: HttpRequest, code: str) -> HttpResponse:
     )
     current = _current_snapshots(submission)
     announcements = [current[k] for k in (SnapshotKind.FINAL, SnapshotKind.PUBLIC_TEST) if k in current]
-    fingerprint = [submission.phase if submission else "-", *(s.sha256 for s in announcements)]
+    contact = AgencyContact.objects.filter(agency=agency).first()
+    # The cached page changes with the phase, the lists and the agency's contact details.
+    fingerprint = [
+        submission.phase if submission else "-",
+        *(s.sha256 for s in announcements),
+        f"{contact.updated_at:%s%f}" if contact else "-",
+    ]
 
     def render_page() -> HttpResponse:
         context = {
@@ -79,6 +85,7 @@ def agency(request: HttpRequest, code: str) -> HttpResponse:
             "submission": submission,
             "announcements": announcements,
             "page_address": request.path,
+            "contact": contact,
         }
         return render(request, "announcements/agency.html", context)
 

@@ -4,6 +4,7 @@ agencies.py   Agency, WorkUnit, Period (the rules), AgencySubmission (an agency'
 records.py    WorkerRecord, its states and transition table, flags, WorkHistory
 documents.py  Document
 audit.py      AuditEvent
+contacts.py   AgencyContact (where workers and the public ask)
 imports.py    ImportJob
 tally.py      RecordTally (counts per agency, status, category and flag, kept by triggers)
 limits.py     LimitHit (the rate limits' counted attempts)
@@ -13,10 +14,12 @@ from registry.models.agencies import Agency, AgencySubmission, Period, PeriodQue
 from registry.models.audit import (
     AuditAction,
     AuditEvent,
+    audit_action_choices,
     audit_action_label,
     record_timeline,
     register_audit_actions,
 )
+from registry.models.contacts import AgencyContact
 from registry.models.documents import Document, document_path
 from registry.models.imports import ImportJob, import_refused_path, import_upload_path
 from registry.models.limits import LimitHit
@@ -40,8 +43,8 @@ from registry.models.records import (
 from registry.models.tally import ANY_FLAG, RecordTally
 
 __all__ = [
-    "ANY_FLAG", "DECIDED", "REASON_REQUIRED", "RecordTally", "TRANSITIONS", "Agency", "AgencySubmission", "AuditAction", "AuditEvent",
-    "audit_action_label", "record_timeline", "register_audit_actions",
+    "ANY_FLAG", "DECIDED", "REASON_REQUIRED", "RecordTally", "TRANSITIONS", "Agency", "AgencyContact", "AgencySubmission", "AuditAction", "AuditEvent",
+    "audit_action_choices", "audit_action_label", "record_timeline", "register_audit_actions",
     "Category", "Document", "EducationLevel", "Flag", "ImportJob", "InvalidTransition", "LimitHit", "PaySource", "ReasonRequired",
     "Period", "PeriodQuerySet", "Sex", "Status", "WorkHistory", "WorkUnit", "WorkerRecord",
     "WorkerRecordQuerySet", "_new_card_token", "document_path", "import_refused_path", "import_upload_path",

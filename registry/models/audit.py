@@ -45,6 +45,7 @@ class AuditAction(models.TextChoices):
     EXPORT_CSV = "records:export:csv", _("Records exported (CSV)")
     EXPORT_XLSX = "records:export:xlsx", _("Records exported (XLSX)")
     SUBMISSION_OPEN = "submission:open", _("Agency added to the period")
+    CONTACT_UPDATE = "agency:contact", _("Agency contact details changed")
 
     @classmethod
     def for_status(cls, status: str) -> AuditAction:
@@ -62,6 +63,11 @@ def register_audit_actions(enum: type[models.TextChoices]) -> None:
     """Another app's action enum (values "<app>:<what>", labels beside them) joins the timeline."""
     if enum not in _ACTION_ENUMS:
         _ACTION_ENUMS.append(enum)
+
+
+def audit_action_choices() -> list[tuple[str, str]]:
+    """Every registered action with its label (the admin's audit filter)."""
+    return [(str(choice.value), str(choice.label)) for enum in _ACTION_ENUMS for choice in enum]
 
 
 def audit_action_label(action: str) -> str:

@@ -83,14 +83,18 @@ class MissingItem:
     label: str
 
 
-def worker_can_edit(record: WorkerRecord, *, now: dt.datetime | None = None) -> bool:
+def worker_can_edit(
+    record: WorkerRecord, *, now: dt.datetime | None = None, submission: AgencySubmission | None = None
+) -> bool:
+    """`submission`: the record's agency submission when the caller has already read it."""
     if record.status not in EDITABLE_STATUSES:
         return False
-    submission = (
-        AgencySubmission.objects.filter(agency_id=record.agency_id, period_id=record.period_id)
-        .select_related("period")
-        .first()
-    )
+    if submission is None:
+        submission = (
+            AgencySubmission.objects.filter(agency_id=record.agency_id, period_id=record.period_id)
+            .select_related("period")
+            .first()
+        )
     if submission is None:
         return record.period.input_open(now)
     return submission.is_open and submission.before_deadline("input", now)

@@ -167,19 +167,32 @@ def _status_badge(row) -> str:
     return f'<span class="badge status-badge status-{escape(row.status)}">{escape(row.status_label)}</span>'
 
 
+def _cell_labels() -> dict[str, str]:
+    """The column names a phone shows beside each cell (the table becomes one block per row)."""
+    return {
+        "nik": "NIK",
+        "position": escape(str(_("Position"))),
+        "unit": escape(str(_("Work unit"))),
+        "status": escape(str(_("Status"))),
+        "submitted": escape(str(_("Submitted"))),
+        "flags": escape(str(_("Flags"))),
+    }
+
+
 @register.simple_tag
 def worker_rows(rows) -> str:
     """The table rows of the worker list (registry.listing.ListRow)."""
+    label = _cell_labels()
     out = []
     for r in rows:
         flagged = ' class="row-flagged"' if r.flags else ""
         out.append(
             f"<tr{flagged}>{_name_cell(r, escape(r.birth_date))}"
-            f'<td class="font-monospace small">{escape(r.masked_nik)}</td>'
-            f'<td class="d-none d-md-table-cell small">{escape(r.position)}</td>'
-            f'<td class="d-none d-lg-table-cell small">{escape(r.unit) or "—"}</td>'
-            f"<td>{_status_badge(r)}</td>"
-            f"<td>{_flags_cell(r)}</td></tr>"
+            f'<td class="font-monospace small" data-label="{label["nik"]}">{escape(r.masked_nik)}</td>'
+            f'<td class="small" data-label="{label["position"]}">{escape(r.position)}</td>'
+            f'<td class="small" data-label="{label["unit"]}">{escape(r.unit) or "—"}</td>'
+            f'<td data-label="{label["status"]}">{_status_badge(r)}</td>'
+            f'<td data-label="{label["flags"]}">{_flags_cell(r) or "—"}</td></tr>'
         )
     return mark_safe("\n".join(out))
 
@@ -189,6 +202,7 @@ def queue_rows(rows, selectable: bool) -> str:
     """The table rows of the verification queue (registry.listing.ListRow with `submitted`);
     `selectable`: with the check box of "decide MS for the selected" (not for flagged records)."""
     one_by_one = escape(str(_("Records with flags are decided one by one.")))
+    label = _cell_labels()
     out = []
     for r in rows:
         select = ""
@@ -201,10 +215,10 @@ def queue_rows(rows, selectable: bool) -> str:
         flagged = ' class="row-flagged"' if r.flags else ""
         out.append(
             f'<tr{flagged} data-record="{int(r.pk)}">{select}{_name_cell(r, _status_badge(r))}'
-            f'<td class="font-monospace small">{escape(r.masked_nik)}</td>'
-            f'<td class="d-none d-md-table-cell small">{escape(r.position)}</td>'
-            f'<td class="d-none d-lg-table-cell small">{escape(r.unit) or "—"}</td>'
-            f'<td class="small text-nowrap">{escape(r.submitted)}</td>'
-            f"<td>{_flags_cell(r)}</td></tr>"
+            f'<td class="font-monospace small" data-label="{label["nik"]}">{escape(r.masked_nik)}</td>'
+            f'<td class="small" data-label="{label["position"]}">{escape(r.position)}</td>'
+            f'<td class="small" data-label="{label["unit"]}">{escape(r.unit) or "—"}</td>'
+            f'<td class="small text-nowrap" data-label="{label["submitted"]}">{escape(r.submitted)}</td>'
+            f'<td data-label="{label["flags"]}">{_flags_cell(r) or "—"}</td></tr>'
         )
     return mark_safe("\n".join(out))

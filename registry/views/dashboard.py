@@ -6,10 +6,12 @@ from django.utils import timezone
 
 from accounts.access import agency_staff_required, scoped, user_agency
 from registry.models import Flag, ImportJob, Status
+from registry.services.contacts import contact_for
 from registry.services.counts import agency_counts
 from registry.services.memos import current_period
 from registry.services.phase import submission_for
 from registry.templatetags.registry_tags import FLAG_SHORT
+from registry.timeline import period_timeline
 
 STATUS_COLOURS = {
     Status.REGISTERED: "#6c8ebf",
@@ -63,5 +65,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         days_left=(deadline - now).days,
         time_percent=elapsed,
         recent_imports=scoped(request.user, ImportJob.objects.all())[:5],
+        timeline=period_timeline(submission=submission, now=now) if submission else None,
+        contact=contact_for(agency=agency),
     )
     return render(request, "registry/dashboard.html", context)

@@ -121,3 +121,9 @@ def test_card_tokens_are_long_and_random(agency, period):
     tokens = {WorkerRecordFactory(agency=agency, period=period).card_token for _ in range(5)}
     assert len(tokens) == 5
     assert all(len(t) >= 32 for t in tokens)
+
+
+def test_account_card_header_names_the_period_and_agency_once(worker_client, worker):
+    text = _text(_pdf_of(worker_client.get(reverse("worker:account-card")))).upper()
+    assert "PENDATAAN NON-ASN · PENDATAAN NON-ASN" not in text
+    assert f"{worker.worker_record.period.name} · {worker.worker_record.agency.name}".upper() in text

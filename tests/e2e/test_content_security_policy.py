@@ -30,7 +30,7 @@ def test_national_admin_pages_run_without_violations(page, national_admin, agenc
     page.fill("#id_username", national_admin.username)
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
+    page.wait_for_url("**/nasional/")  # the national admin lands on the national desk
     for url in (
         "/admin/registry/agency/",
         f"/admin/registry/agency/{agency.pk}/change/",

@@ -29,7 +29,7 @@ def test_the_unchanged_template_creates_no_worker_and_a_second_upload_skips_what
 
     page.click(".portal-nav >> text=Impor XLSX")
     with page.expect_download() as download:
-        page.click("text=Unduh template")
+        page.click('text="Unduh templat"')
     template = tmp_path / "template.xlsx"
     download.value.save_as(template)
 

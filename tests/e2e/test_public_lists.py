@@ -61,7 +61,7 @@ def _follow_the_public_path(page, records):
     assert page.locator(".agency-link").count() == 1
     page.click("text=Pemerintah Kota Bandung")
     page.wait_for_url(re.compile(r"/pengumuman/C3273/$"))
-    page.click("text=Pengumuman >> nth=-1")
+    page.click("text=Daftar uji publik v1")
     page.wait_for_url(re.compile(r"/pengumuman/C3273/uji-publik/$"))
     assert "Pengumuman Uji Publik" in page.locator("h1").inner_text()
     assert page.locator("#objection-window").is_visible()

@@ -210,7 +210,7 @@ def operator_imports_workers_from_xlsx(page, steps, folder: Path) -> None:
     page.click(".portal-nav >> text=Impor XLSX")
     steps.done(page, "import")
     with page.expect_download() as download:
-        page.click("text=Unduh template")
+        page.click('text="Unduh templat"')
     template = folder / "template.xlsx"
     download.value.save_as(template)
 
@@ -417,7 +417,7 @@ def public_files_a_complaint(page, steps, agency) -> str:
     page.click(f"text={agency.name}")
     page.wait_for_url(re.compile(rf"/pengumuman/{agency.code}/$"))
     steps.done(page, "agency-announcements")
-    page.click("text=Pengumuman >> nth=-1")
+    page.click("text=Daftar uji publik v1")
     page.wait_for_url(re.compile(r"/uji-publik/$"))
     steps.done(page, "public-test")
     page.click("#open-list")

@@ -105,3 +105,22 @@ def test_demo_workers_who_submitted_have_complete_data_and_documents():
     with_account = WorkerRecord.objects.filter(status="account_created")
     for record in with_account:
         assert {"ktp", "photo"} <= set(record.documents.values_list("kind", flat=True))
+
+
+def test_demo_accounts_print_staff_first_and_workers_after():
+    lines = seed("--workers", "3")
+    roles = [line[0] for line in lines]
+    assert roles[0] == "national_admin"
+    first_worker = roles.index("worker")
+    assert all(role == "worker" for role in roles[first_worker:])
+
+
+def test_demo_workers_go_to_the_named_file_when_asked(tmp_path):
+    target = tmp_path / "workers.tsv"
+    out = StringIO()
+    call_command("seed_demo", "--force", "--workers", "3", "--workers-file", str(target), stdout=out)
+    printed = out.getvalue().splitlines()
+    assert not any(line.startswith("worker\t") for line in printed)
+    assert str(target) in printed[-1]
+    assert all(line.startswith("worker\t") for line in target.read_text().splitlines())
+    assert len(target.read_text().splitlines()) >= 3

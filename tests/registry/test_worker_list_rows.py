@@ -42,8 +42,8 @@ def test_a_row_shows_name_link_category_birth_date_masked_nik_status_and_flags(
         in page
     )
     assert f"THK-II · {record.birth_date:%d-%m-%Y}" in page
-    assert f'<td class="font-monospace small">{record.masked_nik}</td>' in page
-    assert '<td class="d-none d-lg-table-cell small">—</td>' in page  # no work unit
+    assert f'<td class="font-monospace small" data-label="NIK">{record.masked_nik}</td>' in page
+    assert '<td class="small" data-label="Unit Kerja">—</td>' in page  # no work unit, none hidden
     assert '<span class="badge status-badge status-registered">Didaftarkan Instansi</span>' in page
     assert 'title="Usia di luar batas pada tanggal batas kelayakan">Usia</span>' in page
 

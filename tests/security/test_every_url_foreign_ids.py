@@ -42,6 +42,7 @@ PUBLIC = {
     "announcements:csv", "announcements:pdf", "card:verify",
     "complaints:track", "complaints:ticket", "complaints:file", "complaints:report-missing",
     "statistics:page", "statistics:csv", "statistics:json",
+    "help:index", "help:contacts",
 }  # fmt: skip
 PORTAL = {
     "staff:password-change", "staff:password-change-done", "staff:user-list", "staff:user-create",
@@ -53,7 +54,7 @@ PORTAL = {
     "registry:dashboard", "registry:worker-list", "registry:worker-create", "registry:worker-export",
     "registry:worker-detail", "registry:worker-edit", "registry:worker-release", "registry:import-list",
     "registry:import-upload", "registry:import-template", "registry:import-detail", "registry:import-progress",
-    "registry:import-rerun", "registry:import-refused",
+    "registry:import-rerun", "registry:import-refused", "registry:contact-edit",
 }  # fmt: skip
 NATIONAL = {
     "national:desk", "national:export", "national:agency", "national:reopen", "national:extend",

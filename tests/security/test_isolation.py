@@ -20,6 +20,7 @@ PUBLIC_STAFF = {
 WRITE = {
     "registry:worker-create", "registry:worker-edit", "registry:worker-release", "registry:import-upload",
     "registry:import-rerun", "staff:user-create", "staff:user-toggle-active", "staff:user-reset-password",
+    "registry:contact-edit",
 }  # fmt: skip
 # Changes helpdesk is there for (still scoped to the agency).
 HELPDESK_ACTIONS = {"staff:identity-check-unlock"}

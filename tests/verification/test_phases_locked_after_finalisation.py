@@ -33,8 +33,10 @@ pytestmark = pytest.mark.django_db
 Phase = AgencySubmission.Phase
 
 # Pages that change no worker data, allowed after finalisation on purpose: signing in and out,
-# passwords, the agency's user accounts, and the SPTJM steps that finalisation leads to.
+# passwords, the agency's user accounts, its contact details (workers still need whom to ask), and
+# the SPTJM steps that finalisation leads to.
 ALLOWED_AFTER_FINALISATION = {
+    "registry:contact-edit",
     "staff:login", "staff:logout", "staff:password-change", "staff:password-change-done",
     "staff:password-reset", "staff:password-reset-done", "staff:password-reset-confirm",
     "staff:password-reset-complete", "staff:user-create", "staff:user-toggle-active",

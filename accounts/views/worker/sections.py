@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import client_ip, worker_record, worker_required
 from accounts.forms_worker import BiodataForm, DocumentUploadForm, EducationForm, WorkHistoryFormSet
-from registry.models import Document, WorkerRecord
+from registry.models import AgencySubmission, Document, WorkerRecord
+from registry.services.phase import submission_for
 from registry.services.worker_data import (
     APPOINTMENT_FIELDS,
     CONTACT_FIELDS,
@@ -29,6 +30,7 @@ from registry.services.worker_data import (
     worker_details_update,
     worker_submit,
 )
+from registry.timeline import period_timeline
 
 SECTIONS = [
     ("biodata", "worker:biodata", gettext_lazy("Biodata")),
@@ -42,7 +44,7 @@ READ_ONLY_MESSAGE = gettext_lazy(
 )
 
 
-def _section_context(record: WorkerRecord, current: str) -> dict:
+def _section_context(record: WorkerRecord, current: str, submission: AgencySubmission | None = None) -> dict:
     missing = missing_items(record)
     by_section: dict[str, list[str]] = defaultdict(list)
     for item in missing:
@@ -63,16 +65,18 @@ def _section_context(record: WorkerRecord, current: str) -> dict:
         "sections": sections,
         "missing": missing,
         "missing_here": by_section.get(current, []),
-        "editable": worker_can_edit(record),
+        "editable": worker_can_edit(record, submission=submission),
         "read_only_message": READ_ONLY_MESSAGE,
         "current": current,
     }
 
 
-def worker_record_full(request: HttpRequest) -> WorkerRecord:
-    """The logged-in worker's record with what every worker page shows, in one query plus prefetches."""
+def worker_record_full(request: HttpRequest, *, with_contact: bool = False) -> WorkerRecord:
+    """The logged-in worker's record with what every worker page shows, in one query plus prefetches
+    (with the agency's contact joined in for the home page)."""
+    related = ["agency", "period", "work_unit", *(["agency__contact"] if with_contact else [])]
     return (
-        WorkerRecord.objects.select_related("agency", "period", "work_unit")
+        WorkerRecord.objects.select_related(*related)
         .prefetch_related("work_history", "documents")
         .get(pk=request.user.worker_record_id)  # worker_required checked it: no query for user.worker_record
     )
@@ -81,9 +85,12 @@ def worker_record_full(request: HttpRequest) -> WorkerRecord:
 @worker_required
 def home(request: HttpRequest) -> HttpResponse:
     """The worker's status page: where the record stands, what is missing, what to do next."""
-    record = worker_record_full(request)
-    context = _section_context(record, "")
+    record = worker_record_full(request, with_contact=True)
+    submission = submission_for(agency=record.agency, period=record.period)
+    context = _section_context(record, "", submission)
     context["can_print_data_card"] = record.submitted_at is not None
+    context["timeline"] = period_timeline(submission=submission) if submission else None
+    context["contact"] = getattr(record.agency, "contact", None)  # joined with the record
     return render(request, "accounts/worker_home.html", context)
 
 

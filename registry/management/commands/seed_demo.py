@@ -1,6 +1,7 @@
 """Demo data: the 2022 rules, real agency names, staff accounts, and synthetic workers in every state.
 
-Prints every demo account, one a line: role<TAB>username<TAB>password<TAB>agency code.
+Prints every demo account, one a line: role<TAB>username<TAB>password<TAB>agency code; the staff
+first, then the workers (or, with --workers-file, the workers into that file, named at the end).
 Re-running replaces the demo workers and accounts (agencies and the period are kept).
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -184,8 +186,13 @@ class Command(BaseCommand):
             "--seed", type=int, default=2022, help="random seed; the same seed gives the same data"
         )
         parser.add_argument("--force", action="store_true", help="run even with DEBUG off")
+        parser.add_argument(
+            "--workers-file",
+            default="",
+            help="write the worker accounts to this file instead of the console (make run: var/demo-workers.tsv)",
+        )
 
-    def handle(self, *args, workers: int, seed: int, force: bool, **options):
+    def handle(self, *args, workers: int, seed: int, force: bool, workers_file: str = "", **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo loads demo accounts with known passwords; it runs only with DEBUG on (or --force)."
@@ -206,8 +213,22 @@ class Command(BaseCommand):
             if prefinalised is not None:
                 records = WorkerRecord.objects.filter(agency=prefinalised.agency, period=prefinalised.period)
                 seed_complaints(agency=prefinalised.agency, records=list(records.order_by("pk")), rng=rng)
-        for line in lines:
+        # The staff accounts a newcomer needs first; the many worker lines after them, or in a file.
+        staff = [line for line in lines if line[0] != "worker"]
+        worker_lines = [line for line in lines if line[0] == "worker"]
+        for line in staff:
             self.stdout.write("\t".join(line))
+        if workers_file:
+            path = Path(workers_file)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("".join("\t".join(line) + "\n" for line in worker_lines))
+            self.stdout.write(
+                f"# {len(worker_lines)} worker accounts (role, NIK, password, agency) are in {path}; "
+                "workers log in at /akun/masuk/ with the NIK."
+            )
+        else:
+            for line in worker_lines:
+                self.stdout.write("\t".join(line))
 
     @transaction.atomic
     def seed(self, *, rng: random.Random, workers: int) -> list[tuple[str, str, str, str]]:

@@ -11,13 +11,14 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from registry.models import EducationLevel
 
-MAX_ROWS = 60_000
+MAX_ROWS = settings.IMPORT_MAX_ROWS  # one setting: the page, the check and the template read it
 DATA_SHEET = "Data"
 EXAMPLE_SHEET = "Contoh"
 REFERENCE_SHEETS = ("Pendidikan", "Kategori", "Sumber Gaji", "Jenis Kelamin", "Petunjuk")
