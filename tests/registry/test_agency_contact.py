@@ -94,7 +94,7 @@ def test_status_check_result_shows_the_agencys_contact(client, agency, period, s
         reverse("announcements:status-check"),
         {
             "nik": record.nik,
-            "birth_date": record.birth_date.isoformat(),
+            "kk": record.kk,
             "captcha_0": "x",
             "captcha_1": "passed",
         },
