@@ -19,6 +19,10 @@ class NationalKeyForm(ApiKeyForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, scopes=[(Scope.READ.value, Scope.READ.label)], **kwargs)
 
+    def _post_clean(self) -> None:
+        # The key is made by the service (api_key_create), not from this form's instance.
+        pass
+
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
