@@ -62,6 +62,8 @@ class WorkerSerializer(serializers.ModelSerializer):
     """A worker record as the API answers it: the agency's data, its status, flags and registration number."""
 
     work_unit_name = serializers.SerializerMethodField()
+    # Text as entered (may be empty): no format the answer would have to meet.
+    email = serializers.CharField(read_only=True)
 
     class Meta:
         model = WorkerRecord
@@ -96,7 +98,14 @@ class WorkerPageSerializer(serializers.Serializer):
 
 
 class BulkInputSerializer(serializers.Serializer):
-    items = WorkerInputSerializer(many=True, help_text="Up to 1,000 workers, matched by NIK.")
+    # Each item is a WorkerInput, checked one by one as the form checks it: an item the form refuses
+    # is refused in its own result, not the whole request, so the request accepts any objects here.
+    items = serializers.ListField(
+        child=serializers.DictField(),
+        min_length=1,
+        max_length=1000,
+        help_text="Up to 1,000 workers (each a WorkerInput), matched by NIK among the agency's records.",
+    )
 
 
 class BulkItemResultSerializer(serializers.Serializer):

@@ -10,10 +10,11 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.parsers import JSONParser
@@ -128,6 +129,28 @@ class ApiView(APIView):
         return response
 
 
+def _size(request: Request, *, maximum: int, default: int | None) -> int | None:
+    """The `size` query parameter: a whole number from 1 to `maximum` (400 otherwise)."""
+    raw = request.query_params.get("size")
+    if raw is None or raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= maximum:
+        raise ApiProblem(
+            400,
+            "bad_size",
+            _("'size' is a whole number from 1 to %(max)d.") % {"max": maximum},
+        )
+    return int(raw)
+
+
+def _size_parameter(maximum: int, default: int) -> OpenApiParameter:
+    return OpenApiParameter(
+        "size",
+        {"type": "integer", "minimum": 1, "maximum": maximum},
+        description=f"Rows a page (1-{maximum}, {default} by default).",
+    )
+
+
 def _worker(record: WorkerRecord) -> dict:
     return WorkerSerializer(record).data
 
@@ -146,14 +169,14 @@ class WorkerListView(ApiView):
         operation_id="workers_list",
         parameters=[
             OpenApiParameter("q", str, description="Name, NIK (whole or 6+ digits) or registration number."),
-            OpenApiParameter("status", str, enum=Status.values),
+            OpenApiParameter("status", str, enum=["", *Status.values]),
             OpenApiParameter("category", str),
             OpenApiParameter("flag", str, description="A flag, `any` or `none`."),
             OpenApiParameter("unit", int, description="A work unit id."),
-            OpenApiParameter("sort", str, enum=["name", "-name", "newest", "oldest"]),
+            OpenApiParameter("sort", str, enum=["", "name", "-name", "newest", "oldest"]),
             OpenApiParameter("after", str, description="next_cursor of the previous page."),
             OpenApiParameter("before", str, description="prev_cursor of the next page."),
-            OpenApiParameter("size", int, description=f"Rows a page (1-{LIST_MAX}, 25 by default)."),
+            _size_parameter(LIST_MAX, 25),
         ],
         responses={200: WorkerPageSerializer},
     )
@@ -168,8 +191,7 @@ class WorkerListView(ApiView):
                 errors=services.field_errors(form.errors),
             )  # fmt: skip
         filters = form.cleaned_data
-        size = request.query_params.get("size", "")
-        size = int(size) if size.isdigit() and 0 < int(size) <= LIST_MAX else None
+        size = _size(request, maximum=LIST_MAX, default=None)
         qs = filter_records(
             scoped(request.user, WorkerRecord.objects.filter(period=period)),
             q=filters.get("q", ""),
@@ -328,11 +350,16 @@ class WorkerBulkView(ApiView):
         """Create or update up to 1,000 workers (matched by NIK), each through the portal's form and
         services; one result per item. With an Idempotency-Key a retry changes nothing twice."""
         items = self.json_object(request).get("items")
-        if not isinstance(items, list) or not 0 < len(items) <= services.BULK_MAX_ITEMS:
+        if (
+            not isinstance(items, list)
+            or not 0 < len(items) <= services.BULK_MAX_ITEMS
+            or not all(isinstance(item, dict) for item in items)
+        ):
             raise ApiProblem(
                 400,
                 "bad_items",
-                _("Send 'items': a list of 1 to %(max)d workers.") % {"max": services.BULK_MAX_ITEMS},
+                _("Send 'items': a list of 1 to %(max)d workers, each a JSON object.")
+                % {"max": services.BULK_MAX_ITEMS},
             )
         agency, period = user_agency(request.user), self.period()
 
@@ -368,7 +395,7 @@ class ChangesView(ApiView):
             OpenApiParameter(
                 "since", str, description="next_cursor of the previous answer; 0 or none: from the start."
             ),
-            OpenApiParameter("size", int, description=f"At most {CHANGES_MAX}."),
+            _size_parameter(CHANGES_MAX, CHANGES_MAX),
         ],
         responses={200: ChangesPageSerializer},
     )
@@ -380,8 +407,7 @@ class ChangesView(ApiView):
         since = request.query_params.get("since", "0") or "0"
         if not since.isdigit() or len(since) > 18:
             raise ApiProblem(400, "bad_cursor", _("'since' is the next_cursor of an earlier answer."))
-        size = request.query_params.get("size", "")
-        size = int(size) if size.isdigit() and 0 < int(size) <= CHANGES_MAX else CHANGES_MAX
+        size = _size(request, maximum=CHANGES_MAX, default=CHANGES_MAX)
         settled = timezone.now() - dt.timedelta(seconds=_settle_seconds())
         events = list(
             scoped(request.user, AuditEvent.objects.all())
@@ -477,7 +503,7 @@ class NationalRecordsView(ApiView):
         operation_id="national_records",
         parameters=[
             OpenApiParameter("after", str, description="next_cursor of the previous page."),
-            OpenApiParameter("size", int, description=f"At most {BASELINE_MAX} (the default)."),
+            _size_parameter(BASELINE_MAX, BASELINE_MAX),
         ],
         responses={200: BaselinePageSerializer},
     )
@@ -486,8 +512,7 @@ class NationalRecordsView(ApiView):
         after = request.query_params.get("after", "0") or "0"
         if not after.isdigit() or len(after) > 18:
             raise ApiProblem(400, "bad_cursor", _("'after' is the next_cursor of an earlier page."))
-        size = request.query_params.get("size", "")
-        size = int(size) if size.isdigit() and 0 < int(size) <= BASELINE_MAX else BASELINE_MAX
+        size = _size(request, maximum=BASELINE_MAX, default=BASELINE_MAX)
         period = self.period()
         completed = AgencySubmission.objects.filter(
             period=period, phase=AgencySubmission.Phase.COMPLETED
@@ -507,3 +532,10 @@ class NationalRecordsView(ApiView):
                 "next_cursor": str(rows[-1].pk) if rows and more else None,
             }
         )
+
+
+@csrf_exempt  # no cookie authenticates here; a POST to an unknown address answers 404, not a CSRF page
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/v1/ (e.g. a worker id that is no number): a problem document."""
+    body = problem_response(404, "not_found", _("There is no such address in this API.")).data
+    return JsonResponse(body, status=404, content_type=PROBLEM_TYPE)

@@ -87,12 +87,18 @@ def test_create_with_an_idempotency_key_registers_once(api, agency, period):
     assert WorkerRecord.objects.filter(agency=agency).count() == 1
 
 
-def test_item_of_the_wrong_type_is_refused_by_field(api, period):
-    body = api.post(
-        "/api/v1/workers/bulk/", {"items": [{**worker_fields(serial=8), "full_name": ["x"]}, 5]}
-    ).json()
-    assert [i["result"] for i in body["items"]] == ["refused", "refused"]
+def test_a_field_of_the_wrong_type_is_refused_in_its_item(api, period):
+    items = [{**worker_fields(serial=8), "full_name": ["x"]}, worker_fields(serial=10)]
+    body = api.post("/api/v1/workers/bulk/", {"items": items}).json()
+    assert [i["result"] for i in body["items"]] == ["refused", "created"]
     assert "full_name" in body["items"][0]["errors"]
+
+
+def test_an_item_that_is_no_object_refuses_the_request(api, agency, period):
+    response = api.post("/api/v1/workers/bulk/", {"items": [worker_fields(serial=11), 5]})
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_items"
+    assert not WorkerRecord.objects.filter(agency=agency).exists()
 
 
 def test_a_nik_disagreeing_with_the_sex_is_refused_as_on_the_form(api, period):

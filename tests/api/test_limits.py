@@ -74,3 +74,16 @@ def test_no_nik_reaches_the_logs(api, period, caplog):
         api.get("/api/v1/workers/", {"status": "bogus", "q": fields["nik"]})
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert fields["nik"] not in text
+
+
+def test_a_nul_character_is_refused_as_a_problem(api, period):
+    response = api.get("/api/v1/workers/", {"q": "a\x00b"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "nul_character"
+
+
+def test_an_unknown_address_answers_a_problem_404_even_for_post(api, period):
+    response = api.post("/api/v1/workers/abc/release/", {"reason": "x"})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
