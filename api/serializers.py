@@ -4,7 +4,10 @@ OpenAPI description says what the form accepts and no rule is written a second t
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -85,6 +88,29 @@ class WorkerSerializer(serializers.ModelSerializer):
 
     def get_work_unit_name(self, record: WorkerRecord) -> str:
         return record.work_unit.name if record.work_unit_id else ""
+
+
+_DOCUMENT_FIELDS = tuple(name for name in WorkerSerializer.Meta.fields if name != "work_unit_name")
+
+
+def _json_value(value):
+    if isinstance(value, dt.datetime):
+        # As DRF's DateTimeField writes it: in the site's time zone, ISO 8601.
+        text = timezone.localtime(value).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def worker_document(record: WorkerRecord) -> dict:
+    """What WorkerSerializer(record).data gives, written directly: the list answers 25-100 of these
+    a page, and DRF's per-instance field building was most of the page's time (the test
+    test_worker_document_is_the_serializer_s_output holds the two equal)."""
+    document = {name: _json_value(getattr(record, name)) for name in _DOCUMENT_FIELDS}
+    document["flags"] = list(record.flags)
+    document["work_unit_name"] = record.work_unit.name if record.work_unit_id else ""
+    return document
 
 
 class WorkerPageSerializer(serializers.Serializer):

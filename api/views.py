@@ -39,6 +39,7 @@ from api.serializers import (
     WorkerInputSerializer,
     WorkerPageSerializer,
     WorkerSerializer,
+    worker_document,
 )
 from registry.forms import ReleaseForm, WorkerFilterForm, WorkerForm
 from registry.listing import DEFAULT_SORT, filter_records, keyset_page
@@ -152,7 +153,7 @@ def _size_parameter(maximum: int, default: int) -> OpenApiParameter:
 
 
 def _worker(record: WorkerRecord) -> dict:
-    return WorkerSerializer(record).data
+    return worker_document(record)
 
 
 def _form_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -211,7 +212,7 @@ class WorkerListView(ApiView):
         )
         return Response(
             {
-                "results": WorkerSerializer(page.rows, many=True).data,
+                "results": [worker_document(r) for r in page.rows],
                 "next_cursor": page.next_cursor,
                 "prev_cursor": page.prev_cursor,
                 "count": page.count,

@@ -74,3 +74,10 @@ def read_api(agency, agency_admin):
 @pytest.fixture
 def national_api(national_admin):
     return ApiClient(make_key(agency=None, actor=national_admin, scope=Scope.READ, name="BKN")[1])
+
+
+@pytest.fixture
+def unit(agency):
+    from registry.models import WorkUnit
+
+    return WorkUnit.objects.create(agency=agency, name="Dinas Pendidikan")

@@ -131,3 +131,14 @@ def test_nik_disagreeing_with_the_birth_date_names_the_field(api):
     response = api.post("/api/v1/workers/", fields)
     assert response.status_code == 400
     assert set(response.json()["errors"]) & {"nik", "birth_date"}
+
+
+def test_worker_document_is_the_serializer_s_output(agency, period, unit):
+    from api.serializers import WorkerSerializer, worker_document
+
+    record = WorkerRecordFactory(
+        agency=agency, period=period, work_unit=unit, flags=["age"], end_date=dt.date(2023, 1, 1),
+        monthly_pay=2500000,
+    )  # fmt: skip
+    record = WorkerRecord.objects.select_related("work_unit").get(pk=record.pk)
+    assert worker_document(record) == WorkerSerializer(record).data
