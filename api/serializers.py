@@ -27,7 +27,8 @@ def _field_for(form_field: forms.Field) -> serializers.Field:
             allow_null=not required, min_value=form_field.min_value, max_value=form_field.max_value, **common
         )
     if isinstance(form_field, forms.ChoiceField):
-        choices = [value for value, _label in form_field.choices if value != ""]
+        # With their labels, so that an enum is the model's own (one component, not a near-copy).
+        choices = [(value, label) for value, label in form_field.choices if value != ""]
         return serializers.ChoiceField(choices=choices, allow_blank=not required, **common)
     if isinstance(form_field, forms.EmailField):
         return serializers.EmailField(allow_blank=True, max_length=form_field.max_length, **common)
@@ -154,7 +155,7 @@ class ChangeSerializer(serializers.Serializer):
     worker_id = serializers.IntegerField(allow_null=True)
     registration_number = serializers.CharField(allow_null=True)
     status_before = serializers.CharField(allow_null=True)
-    status = serializers.ChoiceField(choices=Status.values)
+    status = serializers.ChoiceField(choices=Status.choices)
     reason = serializers.CharField(allow_blank=True)
     at = serializers.DateTimeField()
 

@@ -56,7 +56,8 @@ INSTALLED_APPS = [
     "accounts",
     "verification",
     "announcements",
-    "rest_framework",
+    # Not "rest_framework": its message catalogue would replace Django's own Indonesian form messages
+    # site-wide, and the API answers with its own messages (api/problems.py); no DRF template is used.
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
