@@ -19,11 +19,18 @@ class Role(models.TextChoices):
 
 
 AGENCY_ROLES = frozenset({Role.AGENCY_ADMIN, Role.OPERATOR, Role.HELPDESK})
+# Machine accounts (an API key acts through one, api/models.py) are named "apikey:<prefix>"; a
+# person's user name cannot hold ":" (Django's username validator), so the name tells them apart.
+MACHINE_USERNAME_PREFIX = "apikey:"
 
 
 class UserQuerySet(models.QuerySet):
     def for_agency(self, agency) -> UserQuerySet:
         return self.filter(agency=agency)
+
+    def people(self) -> UserQuerySet:
+        """Accounts of persons: without the API keys' machine accounts."""
+        return self.exclude(username__startswith=MACHINE_USERNAME_PREFIX)
 
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):

@@ -33,6 +33,10 @@ class ChosenLanguageMiddleware:
         return response
 
 
+# The HR-system API's addresses (api/urls.py, included by nonasn/urls.py): refusals there are JSON.
+API_PATH = "/api/"
+
+
 class RejectNulMiddleware:
     """A NUL character in the path, the query string, a form field or a cookie answers 400.
 
@@ -45,10 +49,27 @@ class RejectNulMiddleware:
 
     def __call__(self, request):
         if self._has_nul(request):
+            if request.path.startswith(API_PATH):
+                return self._api_refusal()
             from django.shortcuts import render
 
             return render(request, "400.html", status=400)
         return self.get_response(request)
+
+    @staticmethod
+    def _api_refusal():
+        """The HR-system API's answer: an RFC 9457 problem document, as its own refusals are."""
+        from django.http import JsonResponse
+        from django.utils.translation import gettext as _
+
+        body = {
+            "type": "/api/v1/docs/#problem-nul_character",
+            "title": _("The request was refused"),
+            "status": 400,
+            "code": "nul_character",
+            "detail": _("The request holds a NUL character, which no field may contain."),
+        }
+        return JsonResponse(body, status=400, content_type="application/problem+json")
 
     @staticmethod
     def _has_nul(request) -> bool:

@@ -56,6 +56,11 @@ INSTALLED_APPS = [
     "accounts",
     "verification",
     "announcements",
+    # Not "rest_framework": its message catalogue would replace Django's own Indonesian form messages
+    # site-wide, and the API answers with its own messages (api/problems.py); no DRF template is used.
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -421,3 +426,33 @@ if env("LOG_FORMAT", default="text") == "json":
     LOGGING.setdefault("formatters", {})["json"] = {"()": "nonasn.log_json.JsonFormatter"}
     for _handler in LOGGING["handlers"].values():
         _handler["formatter"] = "json"
+
+# --- The HR-system API (api/, /api/v1/) -------------------------------------------------------------
+REST_FRAMEWORK = {
+    # Each API view names its own (API keys); nothing else authenticates there (no session, no CSRF).
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Pendataan Non-ASN API",
+    "DESCRIPTION": "The agency's workers for HR systems (SIMPEG) and the national baseline for BKN. "
+    "Authenticate with 'Authorization: Bearer <API key>'. Errors are RFC 9457 problem details.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from drf-spectacular-sidecar's files (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024)
+# A change shows in /api/v1/changes/ once this old, so that a cursor never passes one committed late.
+API_CHANGES_SETTLE_SECONDS = env.float("API_CHANGES_SETTLE_SECONDS", default=5)

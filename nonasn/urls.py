@@ -18,6 +18,8 @@ urlpatterns = [
     path("aduan/", include("announcements.urls_complaints")),
     path("statistik/", include("announcements.urls_statistics")),
     path("bantuan/", include("registry.urls_help")),
+    path("api/v1/", include("api.urls")),
+    path("instansi/api/", include("api.urls_portal")),
     # The language switch in every page's header needs no CSRF token: it only sets the visitor's own
     # language cookie (and redirects to a `next` on this site). So the public pages carry no token,
     # and a cached public page is the same bytes for every visitor (announcements/caching.py).

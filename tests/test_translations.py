@@ -14,7 +14,7 @@ from django.utils.translation import trans_real
 from django.utils.translation.template import templatize
 
 ROOT = Path(settings.BASE_DIR)
-SOURCE_DIRS = ["nonasn", "registry", "accounts", "verification", "announcements"]
+SOURCE_DIRS = ["nonasn", "registry", "accounts", "verification", "announcements", "api"]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
 # templatize() quotes a msgid with an apostrophe ("agency's") in double quotes, the others in single.
 LITERAL = "(?:" + r"u?'(?:[^'\\]|\\.)*'" + "|" + r'u?"(?:[^"\\]|\\.)*"' + ")"

@@ -79,7 +79,7 @@ class StaffPasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 
 def _staff(user: User):
-    return scoped(user, User.objects.filter(role__in=AGENCY_ROLES))
+    return scoped(user, User.objects.people().filter(role__in=AGENCY_ROLES))
 
 
 @agency_staff_required(roles=ADMIN_ONLY)
@@ -115,7 +115,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 @agency_staff_required(write=True, roles=ADMIN_ONLY)
 def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_for_agency(request.user, User.objects.filter(role__in=AGENCY_ROLES), pk=pk)
+    target = get_for_agency(request.user, User.objects.people().filter(role__in=AGENCY_ROLES), pk=pk)
     try:
         user = staff_user_set_active(
             agency=user_agency(request.user),
@@ -139,7 +139,7 @@ def user_toggle_active(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @agency_staff_required(write=True, roles=ADMIN_ONLY)
 def user_reset_password(request: HttpRequest, pk: int) -> HttpResponse:
-    target = get_for_agency(request.user, User.objects.filter(role__in=AGENCY_ROLES), pk=pk)
+    target = get_for_agency(request.user, User.objects.people().filter(role__in=AGENCY_ROLES), pk=pk)
     try:
         staff_user_send_password_reset(
             agency=user_agency(request.user),

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from api import views_portal
+
+app_name = "api-keys"
+
+urlpatterns = [
+    path("", views_portal.connect, name="connect"),
+    path("kunci/", views_portal.key_list, name="list"),
+    path("kunci/<int:pk>/cabut/", views_portal.key_revoke, name="revoke"),
+]
