@@ -20,8 +20,8 @@ from django.views.decorators.http import require_POST
 from accounts.access import client_ip
 from accounts.models import AGENCY_ROLES, Role
 from registry.models import Agency, AgencySubmission, AuditEvent, Flag, Status
+from registry.portal import active_period, export_download
 from registry.templatetags.registry_tags import FLAG_SHORT
-from registry.views.common import active_period, export_download
 from verification.audit import VerificationAuditAction
 from verification.forms_phases import (
     DeskFilterForm,
