@@ -67,7 +67,7 @@ run_import.enqueue(job.pk)
 WORKER = """
 import time, django
 django.setup()
-from registry.services.imports.run import _Run
+from registry.services.imports.batch import _Run
 real_batch = _Run.batch
 def slow_batch(self, rows):
     time.sleep(0.4)
