@@ -34,7 +34,12 @@ from registry.services.imports.pgcopy import copy_into
 from registry.services.imports.refused import refused_workbook
 from registry.services.imports.template import COLUMN_BY_FIELD, MAX_ROWS
 from registry.services.phase import lock_open_submission
-from registry.services.records import flag_possible_duplicates, new_registration_number
+from registry.services.records import constraint_message as records_constraint_message
+from registry.services.records import (
+    constraint_name,
+    flag_possible_duplicates,
+    new_registration_number,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -195,7 +200,7 @@ class _Run:
                     copy_into(WorkerRecord, [r.data for r in rows], now=now)
                 break
             except IntegrityError as exc:
-                constraint = _constraint_of(exc)
+                constraint = constraint_name(exc)
                 if constraint == NIK_CONSTRAINT:
                     # Registered meanwhile (the form, another import): those rows only.
                     held = self.holders([r.data["nik"] for r in rows])
@@ -244,7 +249,7 @@ class _Run:
                     written.append(row)
                     break
                 except (IntegrityError, DataError) as exc:
-                    constraint = _constraint_of(exc)
+                    constraint = constraint_name(exc)
                     if _is_drawn_number(constraint):
                         row.data["registration_number"] = new_registration_number(self.period)
                         row.data["card_token"] = secrets.token_urlsafe(24)
@@ -272,26 +277,18 @@ def _is_drawn_number(constraint: str) -> bool:
     return "registration_number" in constraint or "card_token" in constraint
 
 
-def _constraint_of(exc: Exception) -> str:
-    diag = getattr(exc.__cause__, "diag", None)
-    return getattr(diag, "constraint_name", None) or ""
-
-
 def constraint_message(constraint: str) -> tuple[str, str]:
-    """(column header, Indonesian message) for a database constraint a row broke. Each rule has an
-    earlier check in `parse` with the same words; this is the net under it."""
-    messages = {
-        "record_nik_16_digits": ("nik", _("NIK must be exactly 16 digits (0-9).")),
-        "record_kk_16_digits": ("kk", _("KK number must be exactly 16 digits (0-9).")),
-        "record_sex_valid": ("sex", _("Write L (male) or P (female).")),
-        "record_end_after_start": ("end_date", _("The end date is before the start date.")),
-        NIK_CONSTRAINT: ("nik", _("This NIK is already registered in this period.")),
-    }
-    name, message = messages.get(
-        constraint,
-        ("", _("The row breaks a data rule (%(rule)s) and was not saved.") % {"rule": constraint or "?"}),
-    )
-    return (COLUMN_BY_FIELD[name].header if name else "-", message)
+    """(column header, message) for a database constraint a row broke: the models' own message
+    (`records.constraint_message`). Each rule has an earlier check in `parse`; this is the net under it."""
+    found = records_constraint_message(constraint)
+    if found is None:
+        return (
+            "-",
+            _("The row breaks a data rule (%(rule)s) and was not saved.") % {"rule": constraint or "?"},
+        )
+    field_name, message = found
+    column = COLUMN_BY_FIELD.get(field_name) if field_name else None
+    return (column.header if column else "-", message)
 
 
 class _Facts:
