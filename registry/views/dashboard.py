@@ -5,11 +5,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.access import agency_staff_required, scoped, user_agency
+from registry.labels import FLAG_SHORT
 from registry.models import Flag, ImportJob, Status
 from registry.services.counts import agency_counts
 from registry.services.memos import current_period
 from registry.services.phase import submission_for
-from registry.templatetags.registry_tags import FLAG_SHORT
 
 STATUS_COLOURS = {
     Status.REGISTERED: "#6c8ebf",
