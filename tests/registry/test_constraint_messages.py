@@ -15,7 +15,7 @@ from registry.models import Document, Status, WorkerRecord, WorkHistory
 from registry.services import records as records_service
 from registry.services.records import CONSTRAINT_FIELDS, save_guarding_constraints
 from tests.factories import AgencyFactory, SubmissionFactory, WorkerRecordFactory, make_kk, make_nik
-from tests.registry.conftest import worker_fields
+from tests.registry.support import worker_fields
 
 pytestmark = pytest.mark.django_db
 RAW = ("Batasan", "dilanggar", "constraint", "Constraint", "IntegrityError", "duplicate key")

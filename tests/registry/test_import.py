@@ -13,7 +13,7 @@ from registry.models import AuditEvent, Flag, ImportJob, WorkerRecord
 from registry.services import imports
 from registry.services.imports import COLUMNS, import_run, import_start
 from tests.factories import WorkerRecordFactory, make_nik
-from tests.registry.conftest import import_row, upload, xlsx_bytes
+from tests.registry.support import import_row, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from registry.services.imports import batch as batch_module
 from registry.services.imports import import_run, import_start
 from registry.services.records import WorkerData, worker_register
 from tests.factories import WorkerRecordFactory, make_kk, make_nik
-from tests.registry.conftest import import_row, upload, xlsx_bytes
+from tests.registry.support import import_row, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from django.urls import reverse
 from registry.models import ImportJob, WorkerRecord
 from registry.services.imports import import_run, import_start
 from registry.services.imports.archive import MAX_UPLOAD_BYTES
-from tests.registry.conftest import import_row, upload, xlsx_bytes
 from tests.registry.hostile_xlsx import sheet_xml, zip_bomb
+from tests.registry.support import import_row, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from registry.services.imports import batch as batch_module
 from registry.services.imports import import_jobs_reap, import_run, import_start
 from registry.services.imports import jobs as jobs_module
 from registry.tasks import run_import
-from tests.registry.conftest import import_row, upload, xlsx_bytes
+from tests.registry.support import import_row, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
