@@ -1,3 +1,5 @@
+"""The worker's pages (`/akun/`): account creation, login, the data sections, documents and cards."""
+
 from django.urls import path
 
 from accounts.views import documents

@@ -1,3 +1,5 @@
+"""The project package's app: registers the deployment checks and masks NIK/KK in every log handler."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,6 @@
+"""The agency portal's template tags: labels of flags, fields and audit actions, the status and flag
+badges (one source for every page), and the list rows and filter bars written in one pass."""
+
 from __future__ import annotations
 
 from html import escape

@@ -1,3 +1,5 @@
+"""The agency portal's dashboard: the agency's counts by status and flag, deadlines, recent imports."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse

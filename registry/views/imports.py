@@ -1,3 +1,5 @@
+"""The agency portal's XLSX import pages: template download, upload, progress, re-run, refused rows."""
+
 from __future__ import annotations
 
 from django.contrib import messages

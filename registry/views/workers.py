@@ -1,3 +1,5 @@
+"""The agency portal's worker pages: the list (search, filters, export), one worker, add, edit, release."""
+
 from __future__ import annotations
 
 from django.contrib import messages
