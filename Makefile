@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes for the non-browser tests (pytest-xdist; each has its own test database).
+TEST_WORKERS ?= auto
 # The address printed in QR codes, cards and e-mails by `make run`: where this server really listens,
 # unless SITE_URL is given (e.g. the machine's LAN address, for a phone scanning a QR code).
 SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
@@ -32,13 +34,15 @@ serve: install
 	$(VENV)/bin/gunicorn nonasn.wsgi:application --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} \
 		--access-logfile - --logger-class nonasn.access_log.MaskingLogger
 
-## Set up everything and run the whole test suite (browser tests included).
+## Set up everything and run the whole test suite: the non-browser tests in parallel, then the
+## browser tests (one live server and one Chromium at a time) in a second run.
 test: install
 	@bash scripts/system-deps.sh --with-browser
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e"
+	$(PY) -m pytest -m e2e
 
 test-fast: install
-	$(PY) -m pytest -m "not e2e"
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e"
 
 bench: install
 	$(PY) -m bench

@@ -1,3 +1,5 @@
+"""The national admin's screens for users in Django's admin: agency admins created with role and agency."""
+
 from __future__ import annotations
 
 from django.contrib import admin

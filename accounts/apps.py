@@ -1,3 +1,5 @@
+"""The accounts app: users and roles, access helpers, staff and worker logins, worker self-registration."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -8,7 +8,6 @@ the account belongs there (accounts/forms.py) — so a wrong page never tells wh
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import re
 from collections.abc import Iterator
@@ -18,7 +17,6 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role, User
-from nonasn import rows
 from nonasn.client_ip import limit_client_ip
 from registry.limits import lock_keys
 from registry.models import Status
@@ -80,41 +78,9 @@ class LoginBackend(ModelBackend):
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
-@functools.cache
-def _session_user_sql() -> str:
-    from registry.models import Agency
-
-    agency_fk = User._meta.get_field("agency").column
-    return (
-        f"SELECT {rows.columns(User, 'u')}, {rows.columns(Agency, 'a')} "  # noqa: S608 - names only
-        f'FROM "{User._meta.db_table}" u LEFT JOIN "{Agency._meta.db_table}" a '
-        f'ON a."{Agency._meta.pk.column}" = u."{agency_fk}" WHERE u."{User._meta.pk.column}" = %s'
-    )
-
-
 def session_user(user_id) -> User | None:
-    """The user of a session, with `agency` loaded, in one query written once (what
-    `User.objects.select_related("agency").get(pk=…)` returns, without building that query anew on
-    every request: the ORM's work was a third of a logged-in request's fixed cost). None if unknown."""
-    from django.db import connections, router
-
-    from registry.models import Agency
-
-    try:
-        pk = int(user_id)
-    except (TypeError, ValueError):
-        return None
-    using = router.db_for_read(User)
-    with connections[using].cursor() as cursor:
-        cursor.execute(_session_user_sql(), [pk])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    split = rows.width(User)
-    user = rows.instance(User, using, row[:split])
-    agency = rows.instance(Agency, using, row[split:]) if row[split] is not None else None
-    User._meta.get_field("agency").set_cached_value(user, agency)
-    return user
+    """The user of a session, with `agency` loaded (`User.objects.session_user`)."""
+    return User.objects.session_user(user_id)
 
 
 class NikOrEmailBackend(LoginBackend):

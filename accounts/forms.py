@@ -1,3 +1,5 @@
+"""The staff's and the national admin's login and password forms, each with its own clear messages."""
+
 from __future__ import annotations
 
 from django import forms

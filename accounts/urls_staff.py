@@ -1,3 +1,5 @@
+"""Agency staff's account pages (`/instansi/akun/`): login, logout, password change and reset."""
+
 from django.urls import path
 
 from accounts.views import staff

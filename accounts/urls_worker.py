@@ -1,7 +1,9 @@
+"""The worker's pages (`/akun/`): account creation, login, the data sections, documents and cards."""
+
 from django.urls import path
 
+from accounts.views import documents
 from accounts.views.worker import cards, registration, sections
-from registry.views import documents
 
 app_name = "worker"
 
@@ -32,7 +34,7 @@ urlpatterns = [
     path("riwayat-pekerjaan/", sections.history, name="history"),
     path("pendidikan/", sections.education, name="education"),
     path("dokumen/", sections.documents, name="documents"),
-    # The access-checked document view lives with the portal views; staff open it from a record too.
+    # Staff open it from a record too: access is checked per document (accounts.access).
     path("dokumen/<int:pk>/", documents.document_file, name="document"),
     path("resume/", sections.resume, name="resume"),
     path("kirim/", sections.submit, name="submit"),

@@ -1,3 +1,5 @@
+"""The project package's app: registers the deployment checks and masks NIK/KK in every log handler."""
+
 from django.apps import AppConfig
 
 
@@ -8,7 +10,5 @@ class NonasnConfig(AppConfig):
     def ready(self) -> None:
         from nonasn import checks  # noqa: F401  (registers the deploy checks)
         from nonasn.logging import mask_every_handler
-        from nonasn.template_i18n import install
 
         mask_every_handler()
-        install()  # literal {% translate %} tags rendered once per language

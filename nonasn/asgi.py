@@ -1,3 +1,5 @@
+"""ASGI entry point (the project is served by WSGI; kept for ASGI servers)."""
+
 import os
 
 from django.core.asgi import get_asgi_application

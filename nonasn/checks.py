@@ -1,3 +1,5 @@
+"""Deployment checks (`manage.py check --deploy`): settings production must not run without."""
+
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 

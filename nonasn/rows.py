@@ -5,7 +5,10 @@ page more than running it: 0.3-1 ms of CPU per query against ~0.1 ms in PostgreS
 user, the agency's submission and a record's timeline run on nearly every request, so their SQL is
 written once per process from the models' own metadata (table, columns, converters) and their rows
 become the same instances the ORM would give (`Model.from_db`, with Django's value converters).
-Everything else stays with the ORM.
+The reads themselves are manager methods beside their models (`User.objects.session_user`,
+`AgencySubmission.objects.of` / `held_for_share`, `AuditEvent.objects.timeline`), each tested
+against the ORM query it stands for; this module only turns columns into instances. Everything
+else stays with the ORM.
 """
 
 from __future__ import annotations

@@ -1,3 +1,5 @@
+"""The site's URL map: each portal's prefix and the app whose URLs it includes."""
+
 from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt

@@ -1,3 +1,5 @@
+"""The registry app: agencies, periods, worker records, documents, eligibility rules, audit, the agency portal."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

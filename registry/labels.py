@@ -9,7 +9,19 @@ from __future__ import annotations
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import WorkerRecord
+from registry.models import Flag, WorkerRecord
+
+# A flag's short label: the badge of a list row and the bars of the dashboards (the full one is
+# the Flag's own label).
+FLAG_SHORT = {
+    Flag.AGE: _("Age"),
+    Flag.SERVICE: _("Service period"),
+    Flag.SK_AFTER_CUTOFF: _("SK after cut-off"),
+    Flag.PAY_SOURCE: _("Pay source"),
+    Flag.EXCLUDED_POSITION: _("Excluded title"),
+    Flag.BLU_UNIT: _("BLU/BLUD"),
+    Flag.POSSIBLE_DUPLICATE: _("Possible duplicate"),
+}
 
 # Fields whose label on the form is not the model field's verbose name.
 OTHER_LABELS = {

@@ -22,8 +22,8 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import get_language, override
 
+from registry.labels import FLAG_SHORT
 from registry.models import Category, Flag, Status, WorkerRecord
-from registry.templatetags.registry_tags import FLAG_SHORT
 from registry.validators import mask_number
 
 

@@ -1,3 +1,5 @@
+"""The agency portal's URLs (`/instansi/`): dashboard, workers, imports."""
+
 from django.urls import path, re_path
 
 from registry.views import contacts, dashboard, imports, workers

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
+import time
 
 import pytest
 from django.contrib.sessions.backends.cached_db import SessionStore
@@ -11,17 +14,40 @@ from django.contrib.sessions.backends.cached_db import SessionStore
 from nonasn.redis_cache import RedisCache
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @pytest.fixture(scope="module")
 def redis_location():
-    """A throw-away redis-server of its own (the one the load benchmark starts)."""
-    from bench._load import redis_cache
-
-    if shutil.which("redis-server") is None:
+    """A throw-away redis-server of its own, on a free port (so parallel test workers never share one)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
         if os.environ.get("CI_REQUIRE_BROWSER"):
             pytest.fail("redis-server is missing (scripts/system-deps.sh --with-browser installs it)")
         pytest.skip("redis-server is not installed")
-    with redis_cache() as started:
-        yield started[0]
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def test_the_cache_keeps_one_client_and_still_works_as_a_cache(redis_location):

@@ -102,12 +102,12 @@ ENVIRONMENT_ALLOWED = {
     "nonasn/embedded_db.py",
     "nonasn/management/commands/run_dev.py",
     # Reads only the autoreloader's process marker (is this the reloaded child?), not a setting.
-    "nonasn/management/commands/task_worker.py",
+    "registry/management/commands/task_worker.py",
 }
 
 
 def project_sources():
-    for app in ("nonasn", "registry", "accounts", "verification", "announcements"):
+    for app in ("nonasn", "registry", "accounts", "verification", "announcements", "demo"):
         for path in sorted((ROOT / app).rglob("*.py")):
             if "migrations" not in path.parts:
                 yield path

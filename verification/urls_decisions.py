@@ -1,3 +1,5 @@
+"""The verification queue's URLs (`/instansi/verifikasi/`): the queue, a record, decisions."""
+
 from django.urls import path
 
 from verification.views import decisions

@@ -1,3 +1,5 @@
+"""The national desk's URLs (`/nasional/`): every agency, exports, and the moves only BKN makes."""
+
 from django.urls import path, re_path
 
 from verification.views import national

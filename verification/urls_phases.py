@@ -1,3 +1,5 @@
+"""An agency's phase pages (`/instansi/fase/`): prefinalisation, finalisation and the SPTJM."""
+
 from django.urls import path
 
 from verification.views import phases

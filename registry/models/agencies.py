@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.contrib.postgres.fields import ArrayField
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from nonasn import rows
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -123,6 +126,45 @@ class AgencySubmissionQuerySet(models.QuerySet):
         return self.filter(agency=agency)
 
 
+class AgencySubmissionManager(models.Manager.from_queryset(AgencySubmissionQuerySet)):
+    """Two reads every agency page and every write makes, in SQL written once per process (nonasn.rows
+    says why); each is tested against the ORM query it stands for (tests/registry/test_model_reads.py)."""
+
+    def of(self, *, agency: Agency, period: Period) -> AgencySubmission | None:
+        """`filter(agency=agency, period=period).first()`, with the agency and period it was asked for
+        already attached (when they are loaded rows), so `submission.period` costs no query."""
+        model = self.model
+        using = router.db_for_read(model)
+        with connections[using].cursor() as cursor:
+            cursor.execute(_submission_sql(), [agency.pk, period.pk])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        submission = rows.instance(model, using, row)
+        for name, known in (("agency", agency), ("period", period)):
+            if not known._state.adding:  # a loaded row, not a stand-in such as Period(pk=…)
+                model._meta.get_field(name).set_cached_value(submission, known)
+        return submission
+
+    def held_for_share(self, *, agency_id: int, period_id: int) -> AgencySubmission | None:
+        """The row under a share lock (SELECT … FOR SHARE, until the transaction ends) with its whole
+        period loaded in the same query: `select_related("period").get(…)` with a lock Django's
+        select_for_update cannot take (FOR SHARE). None when the agency is not part of the period."""
+        model = self.model
+        using = router.db_for_write(model)
+        with connections[using].cursor() as cursor:
+            cursor.execute(_held_sql(), [agency_id, period_id])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        split = rows.width(model)
+        submission = rows.instance(model, using, row[:split])
+        model._meta.get_field("period").set_cached_value(
+            submission, rows.instance(Period, using, row[split:])
+        )
+        return submission
+
+
 class AgencySubmission(models.Model):
     """One agency's way through one period: open → prefinalised → finalised → completed."""
 
@@ -149,7 +191,7 @@ class AgencySubmission(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = AgencySubmissionQuerySet.as_manager()
+    objects = AgencySubmissionManager()
 
     class Meta:
         verbose_name = _("agency submission")
@@ -189,3 +231,24 @@ class AgencySubmission(models.Model):
 
     def before_deadline(self, kind: str, now: dt.datetime | None = None) -> bool:
         return (now or timezone.now()) <= self.deadline(kind)
+
+
+@functools.cache
+def _submission_sql() -> str:
+    meta = AgencySubmission._meta
+    return (
+        f'SELECT {rows.columns(AgencySubmission, "s")} FROM "{meta.db_table}" s '  # noqa: S608 - names only
+        f'WHERE s."{meta.get_field("agency").column}" = %s AND s."{meta.get_field("period").column}" = %s'
+    )
+
+
+@functools.cache
+def _held_sql() -> str:
+    meta, period = AgencySubmission._meta, Period._meta
+    return (
+        f"SELECT {rows.columns(AgencySubmission, 's')}, {rows.columns(Period, 'p')} "  # noqa: S608 - names only
+        f'FROM "{meta.db_table}" s JOIN "{period.db_table}" p '
+        f'ON p."{period.pk.column}" = s."{meta.get_field("period").column}" '
+        f'WHERE s."{meta.get_field("agency").column}" = %s AND s."{meta.get_field("period").column}" = %s '
+        "FOR SHARE OF s"
+    )

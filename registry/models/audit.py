@@ -7,10 +7,11 @@ from enum import Enum
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nonasn import rows
 from registry.models.agencies import Agency
 from registry.models.records import WorkerRecord
 
@@ -79,9 +80,35 @@ def audit_action_label(action: str) -> str:
     return action
 
 
+TIMELINE_LENGTH = 200
+_ACTOR_FIELDS = ("id", "username", "first_name", "last_name")
+
+
 class AuditEventQuerySet(models.QuerySet):
     def for_agency(self, agency: Agency) -> AuditEventQuerySet:
         return self.filter(agency=agency)
+
+
+class AuditEventManager(models.Manager.from_queryset(AuditEventQuerySet)):
+    def timeline(self, record_id: int, limit: int = TIMELINE_LENGTH) -> list[AuditEvent]:
+        """A record's history, newest first, each event with its actor's name loaded (the record
+        pages' "History of this record"): `filter(record=…).select_related("actor")` ordered newest
+        first, in SQL written once, since it is on every record page (nonasn.rows says why)."""
+        model = self.model
+        user = model._meta.get_field("actor").related_model
+        using = router.db_for_read(model)
+        with connections[using].cursor() as cursor:
+            cursor.execute(_timeline_sql(), [record_id, limit])
+            found = cursor.fetchall()
+        split = rows.width(model)
+        actor_field = model._meta.get_field("actor")
+        events = []
+        for row in found:
+            event = rows.instance(model, using, row[:split])
+            actor = rows.instance(user, using, row[split:], _ACTOR_FIELDS) if row[split] is not None else None
+            actor_field.set_cached_value(event, actor)
+            events.append(event)
+        return events
 
 
 class AuditEvent(models.Model):
@@ -103,7 +130,7 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    objects = AuditEventQuerySet.as_manager()
+    objects = AuditEventManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -148,14 +175,8 @@ class AuditEvent(models.Model):
         )
 
 
-TIMELINE_LENGTH = 200
-_ACTOR_FIELDS = ("id", "username", "first_name", "last_name")
-
-
 @functools.cache
 def _timeline_sql() -> str:
-    from nonasn import rows
-
     user = AuditEvent._meta.get_field("actor").related_model
     meta = AuditEvent._meta
     return (
@@ -168,24 +189,5 @@ def _timeline_sql() -> str:
 
 
 def record_timeline(record_id: int, limit: int = TIMELINE_LENGTH) -> list[AuditEvent]:
-    """A record's history, newest first, each event with its actor's name loaded (the record pages'
-    "History of this record"). What `AuditEvent.objects.filter(record=…).select_related("actor")`
-    gives, in SQL written once: it is on every record page (nonasn.rows says why)."""
-    from django.db import connections, router
-
-    from nonasn import rows
-
-    user = AuditEvent._meta.get_field("actor").related_model
-    using = router.db_for_read(AuditEvent)
-    with connections[using].cursor() as cursor:
-        cursor.execute(_timeline_sql(), [record_id, limit])
-        found = cursor.fetchall()
-    split = rows.width(AuditEvent)
-    actor_field = AuditEvent._meta.get_field("actor")
-    events = []
-    for row in found:
-        event = rows.instance(AuditEvent, using, row[:split])
-        actor = rows.instance(user, using, row[split:], _ACTOR_FIELDS) if row[split] is not None else None
-        actor_field.set_cached_value(event, actor)
-        events.append(event)
-    return events
+    """A record's history, newest first (`AuditEvent.objects.timeline`)."""
+    return AuditEvent.objects.timeline(record_id, limit)

@@ -9,45 +9,20 @@ commit after the agency left the open phase.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nonasn import rows
 from registry.models import Agency, AgencySubmission, AuditAction, AuditEvent, Period
 
 
 def submission_for(*, agency: Agency, period: Period) -> AgencySubmission | None:
-    """The agency's row for the period, or None when the agency is not part of it (never created here).
-
-    Read on most portal pages: its SQL is written once (nonasn.rows), and the row comes back with the
-    agency and period it was asked for (when they were loaded rows), so `submission.period` costs
-    no query of its own.
-    """
-    using = router.db_for_read(AgencySubmission)
-    with connections[using].cursor() as cursor:
-        cursor.execute(_submission_sql(), [agency.pk, period.pk])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    submission = rows.instance(AgencySubmission, using, row)
-    for name, known in (("agency", agency), ("period", period)):
-        if not known._state.adding:  # a loaded row, not a stand-in such as Period(pk=…)
-            AgencySubmission._meta.get_field(name).set_cached_value(submission, known)
-    return submission
-
-
-@functools.cache
-def _submission_sql() -> str:
-    meta = AgencySubmission._meta
-    return (
-        f'SELECT {rows.columns(AgencySubmission, "s")} FROM "{meta.db_table}" s '  # noqa: S608 - names only
-        f'WHERE s."{meta.get_field("agency").column}" = %s AND s."{meta.get_field("period").column}" = %s'
-    )
+    """The agency's row for the period, or None when the agency is not part of it (never created here):
+    `AgencySubmission.objects.of`, read on most portal pages."""
+    return AgencySubmission.objects.of(agency=agency, period=period)
 
 
 def agency_is_open(*, agency: Agency, period: Period) -> bool:
@@ -69,31 +44,11 @@ def lock_open_submission(*, agency_id: int, period_id: int, for_input: bool = Tr
     moves that only need the open phase (e.g. releasing a record). Raises one translated
     ValidationError otherwise. Call it inside the transaction that writes: the lock lasts until it ends.
     """
-    table, period_table = AgencySubmission._meta.db_table, Period._meta.db_table
-    # One query: the row under a share lock, with the period's name and deadlines beside it.
-    rows = list(
-        AgencySubmission.objects.raw(
-            f"""SELECT s.*, p.name AS p_name, p.input_deadline AS p_input,
-                       p.correction_deadline AS p_correction, p.finalisation_deadline AS p_finalisation
-                FROM {table} s JOIN {period_table} p ON p.id = s.period_id
-                WHERE s.agency_id = %s AND s.period_id = %s
-                FOR SHARE OF s""",  # noqa: S608 - table names from the models, values as parameters
-            [agency_id, period_id],
-        )
-    )
-    if not rows:
+    submission = AgencySubmission.objects.held_for_share(agency_id=agency_id, period_id=period_id)
+    if submission is None:
         raise ValidationError(
             not_in_period_message(Period.objects.filter(pk=period_id).first()), code="not_in_period"
         )
-    submission = rows[0]
-    # Only what the deadline rule (AgencySubmission.deadline) and the messages read; never saved.
-    submission.period = Period(
-        pk=period_id,
-        name=submission.p_name,
-        input_deadline=submission.p_input,
-        correction_deadline=submission.p_correction,
-        finalisation_deadline=submission.p_finalisation,
-    )
     if not submission.is_open:
         raise ValidationError(
             _("The agency's data collection is no longer open; records cannot be added or changed."),

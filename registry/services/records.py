@@ -210,18 +210,27 @@ def _constraint_messages() -> dict[str, Any]:
     }
 
 
-def constraint_name(exc: IntegrityError) -> str:
-    """The name of the constraint an IntegrityError violated (PostgreSQL tells it), or ""."""
+def constraint_name(exc: Exception) -> str:
+    """The name of the constraint an IntegrityError (or DataError) violated (PostgreSQL tells it), or ""."""
     diag = getattr(exc.__cause__, "diag", None)
     return getattr(diag, "constraint_name", None) or ""
 
 
-def constraint_error(exc: IntegrityError) -> ValidationError | None:
-    """The person's message for a violated constraint, keyed by field where there is one."""
-    name = constraint_name(exc)
+def constraint_message(name: str) -> tuple[str | None, str] | None:
+    """(field or None for the whole form, the person's message) for a constraint of the registry's
+    tables, by its name; None for a name that is not one of them. The one table every path reads:
+    the form, the worker's sections and the import."""
     if name not in CONSTRAINT_FIELDS:
         return None
-    message, field_name = str(_constraint_messages()[name]), CONSTRAINT_FIELDS[name]
+    return CONSTRAINT_FIELDS[name], str(_constraint_messages()[name])
+
+
+def constraint_error(exc: IntegrityError) -> ValidationError | None:
+    """The person's message for a violated constraint, keyed by field where there is one."""
+    found = constraint_message(constraint_name(exc))
+    if found is None:
+        return None
+    field_name, message = found
     return ValidationError({field_name: [message]} if field_name else message)
 
 

@@ -1,26 +1,22 @@
+"""The agency portal's template tags: labels of flags, fields and audit actions, the status and flag
+badges (one source for every page), and the list rows and filter bars written in one pass."""
+
 from __future__ import annotations
 
 from html import escape
 
 from django import template
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from registry.labels import FLAG_SHORT
 from registry.models import Flag, audit_action_label
 from registry.validators import mask_number
 
 register = template.Library()
 
 FLAG_LABELS = dict(Flag.choices)
-FLAG_SHORT = {
-    Flag.AGE: _("Age"),
-    Flag.SERVICE: _("Service period"),
-    Flag.SK_AFTER_CUTOFF: _("SK after cut-off"),
-    Flag.PAY_SOURCE: _("Pay source"),
-    Flag.EXCLUDED_POSITION: _("Excluded title"),
-    Flag.BLU_UNIT: _("BLU/BLUD"),
-    Flag.POSSIBLE_DUPLICATE: _("Possible duplicate"),
-}
 
 
 @register.filter
@@ -31,6 +27,27 @@ def flag_label(value: str) -> str:
 @register.filter
 def flag_short(value: str) -> str:
     return FLAG_SHORT.get(value, value)
+
+
+# The status badge and the flag badges: written here once, for the record pages (the tags) and the
+# list rows below (the same functions).
+
+
+@register.simple_tag
+def status_badge(status: str, label: str) -> SafeString:
+    """A record's status as a coloured badge: `{% status_badge record.status record.get_status_display %}`."""
+    return format_html('<span class="badge status-badge status-{}">{}</span>', status, label)
+
+
+@register.simple_tag
+def flag_badges(flags) -> SafeString:
+    """A record's flags as badges, each its short label with the full one as its title:
+    `{% flag_badges pairs %}` with (short label, full label) pairs (`registry.listing.ListRow.flags`)."""
+    return format_html_join(
+        "",
+        '<span class="badge flag-badge me-1 mb-1" title="{}">{}</span>',
+        ((label, short) for short, label in flags),
+    )
 
 
 @register.filter
@@ -149,22 +166,11 @@ def select_field(bound_field) -> str:
     )
 
 
-def _flags_cell(row) -> str:
-    return "".join(
-        f'<span class="badge flag-badge me-1 mb-1" title="{escape(label)}">{escape(short)}</span>'
-        for short, label in row.flags
-    )
-
-
 def _name_cell(row, second_line: str) -> str:
     return (
         f'<td><a class="fw-semibold text-decoration-none" href="{escape(row.url)}">{escape(row.name)}</a>'
         f'<div class="small text-muted">{escape(row.category)} · {second_line}</div></td>'
     )
-
-
-def _status_badge(row) -> str:
-    return f'<span class="badge status-badge status-{escape(row.status)}">{escape(row.status_label)}</span>'
 
 
 def _cell_labels() -> dict[str, str]:
@@ -191,8 +197,8 @@ def worker_rows(rows) -> str:
             f'<td class="font-monospace small" data-label="{label["nik"]}">{escape(r.masked_nik)}</td>'
             f'<td class="small" data-label="{label["position"]}">{escape(r.position)}</td>'
             f'<td class="small" data-label="{label["unit"]}">{escape(r.unit) or "—"}</td>'
-            f'<td data-label="{label["status"]}">{_status_badge(r)}</td>'
-            f'<td data-label="{label["flags"]}">{_flags_cell(r) or "—"}</td></tr>'
+            f'<td data-label="{label["status"]}">{status_badge(r.status, r.status_label)}</td>'
+            f'<td data-label="{label["flags"]}">{flag_badges(r.flags) or "—"}</td></tr>'
         )
     return mark_safe("\n".join(out))
 
@@ -214,11 +220,11 @@ def queue_rows(rows, selectable: bool) -> str:
             )
         flagged = ' class="row-flagged"' if r.flags else ""
         out.append(
-            f'<tr{flagged} data-record="{int(r.pk)}">{select}{_name_cell(r, _status_badge(r))}'
+            f'<tr{flagged} data-record="{int(r.pk)}">{select}{_name_cell(r, status_badge(r.status, r.status_label))}'
             f'<td class="font-monospace small" data-label="{label["nik"]}">{escape(r.masked_nik)}</td>'
             f'<td class="small" data-label="{label["position"]}">{escape(r.position)}</td>'
             f'<td class="small" data-label="{label["unit"]}">{escape(r.unit) or "—"}</td>'
             f'<td class="small text-nowrap" data-label="{label["submitted"]}">{escape(r.submitted)}</td>'
-            f'<td data-label="{label["flags"]}">{_flags_cell(r) or "—"}</td></tr>'
+            f'<td data-label="{label["flags"]}">{flag_badges(r.flags) or "—"}</td></tr>'
         )
     return mark_safe("\n".join(out))

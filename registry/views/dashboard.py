@@ -1,3 +1,5 @@
+"""The agency portal's dashboard: the agency's counts by status and flag, deadlines, recent imports."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
@@ -5,12 +7,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts.access import agency_staff_required, scoped, user_agency
+from registry.labels import FLAG_SHORT
 from registry.models import Flag, ImportJob, Status
 from registry.services.contacts import contact_for
 from registry.services.counts import agency_counts
 from registry.services.memos import current_period
 from registry.services.phase import submission_for
-from registry.templatetags.registry_tags import FLAG_SHORT
 from registry.timeline import period_timeline
 
 STATUS_COLOURS = {

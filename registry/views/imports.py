@@ -1,3 +1,5 @@
+"""The agency portal's XLSX import pages: template download, upload, progress, re-run, refused rows."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import agency_staff_required, get_for_agency, scoped, user_agency
 from registry.forms import ImportUploadForm
 from registry.models import ImportJob
+from registry.portal import active_period
 from registry.services.imports import (
     INLINE_MAX_BYTES,
     import_rerun,
@@ -20,7 +23,6 @@ from registry.services.imports import (
 )
 from registry.services.phase import agency_is_open
 from registry.tasks import run_import
-from registry.views.common import active_period
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

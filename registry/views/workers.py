@@ -1,3 +1,5 @@
+"""The agency portal's worker pages: the list (search, filters, export), one worker, add, edit, release."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -26,6 +28,7 @@ from registry.listing import (
     ordering,
 )
 from registry.models import Flag, WorkerRecord, WorkUnit, record_timeline
+from registry.portal import active_period, add_service_errors, export_download
 from registry.rules import possible_duplicates
 from registry.services.exports import export_csv_rows, export_log, export_xlsx
 from registry.services.memos import filter_units
@@ -36,7 +39,6 @@ from registry.services.records import (
     worker_release,
     worker_update,
 )
-from registry.views.common import active_period, add_service_errors, export_download
 
 
 def _units(user) -> list[WorkUnit]:

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from accounts.models import Role, User
 from registry.models import AuditEvent, Document, Status
-from tests.accounts.conftest import identity_post, jpeg_bytes, pdf_bytes, upload
+from tests.accounts.support import identity_post, jpeg_bytes, pdf_bytes, upload
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from accounts.models import Role
 from registry.documents import PHOTO_MAX_BYTES, check_upload
 from registry.models import AuditEvent, Document
 from registry.services.worker_data import document_store
-from tests.accounts.conftest import jpeg_bytes, make_worker, pdf_bytes, png_bomb, png_bytes, upload
+from tests.accounts.support import jpeg_bytes, make_worker, pdf_bytes, png_bomb, png_bytes, upload
 from tests.factories import UserFactory, WorkerRecordFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import IdentityCheckAttempt
 from accounts.views.worker.registration import REGISTRATION_SESSION_KEY
 from registry.models import AgencySubmission, LimitHit
-from tests.accounts.conftest import identity_post, make_worker
+from tests.accounts.support import identity_post, make_worker
 from tests.factories import make_nik
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import IdentityCheckAttempt, Role
 from registry.models import AuditEvent
-from tests.accounts.conftest import identity_post
+from tests.accounts.support import identity_post
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.urls import reverse
 
 from accounts.models import Role
-from tests.accounts.conftest import make_worker
+from tests.accounts.support import make_worker
 from tests.factories import PASSWORD, UserFactory, WorkerRecordFactory, make_kk, make_nik
 
 pytestmark = pytest.mark.django_db

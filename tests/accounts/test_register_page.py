@@ -53,7 +53,7 @@ def test_captcha_can_be_heard(client):
 
 
 def test_step_labels_agree_with_the_headings(client, registered):
-    from tests.accounts.conftest import identity_post
+    from tests.accounts.support import identity_post
 
     step1 = client.get(URL).content.decode()
     steps = re.search(r'<ol class="reg-steps.*?</ol>', step1, re.S).group(0)

@@ -14,7 +14,7 @@ from registry.documents import CheckedFile
 from registry.models import WorkerRecord, WorkHistory
 from registry.services import worker_data
 from registry.services.worker_data import HistoryEntry, work_history_replace, worker_details_update
-from tests.accounts.conftest import jpeg_bytes, upload
+from tests.accounts.support import jpeg_bytes, upload
 
 pytestmark = pytest.mark.django_db
 RAW = ("Batasan", "dilanggar", "constraint", "IntegrityError", "duplicate key")

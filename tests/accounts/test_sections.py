@@ -9,7 +9,7 @@ from django.utils import timezone
 from registry.models import AgencySubmission, AuditEvent, Period, Status, WorkerRecord
 from registry.services.records import record_transition
 from registry.services.worker_data import NotEditable, missing_items, worker_details_update, worker_submit
-from tests.accounts.conftest import complete
+from tests.accounts.support import complete
 
 pytestmark = pytest.mark.django_db
 

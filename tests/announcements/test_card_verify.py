@@ -14,7 +14,6 @@ def test_the_printed_address_still_answers_from_the_public_site(client, make_rec
     assert reverse("card:verify", args=[record.card_token]) == f"/verifikasi/{record.card_token}/"
     assert verification_url(record).endswith(f"/verifikasi/{record.card_token}/")
     response = client.get(f"/verifikasi/{record.card_token}/")
-    assert response.resolver_match.func.__module__ == "announcements.views.cards"
     page = response.content.decode()
     assert 'id="card-genuine"' in page
     assert 'id="verify-name">Siti Aminah<' in page and "Memenuhi Syarat" in page

@@ -16,7 +16,7 @@ from PIL import Image
 from announcements.models import Complaint
 from announcements.services.complaints import complaint_window
 from registry.models import AgencySubmission, AuditEvent, Status
-from tests.accounts.conftest import jpeg_bytes
+from tests.accounts.support import jpeg_bytes
 from tests.announcements.complaints_support import (
     COMPLAINANT_EMAIL,
     COMPLAINANT_NIK,

@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import Role
 from announcements.models import Complaint
-from registry.management.commands.seed_demo import seed_complaints
+from demo.management.commands.seed_demo import seed_complaints
 from registry.models import Status, WorkerRecord
 from tests.announcements.complaints_support import listed, prefinalise
 from tests.factories import UserFactory
@@ -49,7 +49,7 @@ def test_seed_demo_adds_complaints_when_it_leaves_an_agency_prefinalised(monkeyp
     from django.core.management import call_command
     from django.utils import timezone
 
-    from registry.management.commands import seed_demo
+    from demo.management.commands import seed_demo
     from registry.models import AgencySubmission
 
     original = seed_demo.Command.seed

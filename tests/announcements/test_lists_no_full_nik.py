@@ -11,7 +11,7 @@ from django.test import Client
 from pypdf import PdfReader
 
 from registry.models import AgencySubmission, Status, WorkerRecord
-from tests.announcements.conftest import move_phase
+from tests.announcements.support import move_phase
 
 pytestmark = pytest.mark.django_db
 

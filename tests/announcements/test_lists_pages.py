@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from announcements.models import ListSnapshot
 from registry.models import Agency, AgencySubmission, Status, WorkerRecord
-from tests.announcements.conftest import move_phase
+from tests.announcements.support import move_phase
 from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from announcements.models import ListSnapshot, SnapshotRow, canonical_line
 from announcements.services.publish import snapshot_build, snapshot_changes, snapshot_publish
 from registry.models import AgencySubmission, Status, WorkerRecord
 from registry.validators import mask_number
-from tests.announcements.conftest import move_phase
+from tests.announcements.support import move_phase
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from registry.models import AuditEvent, WorkerRecord
-from tests.accounts.conftest import make_worker
+from tests.accounts.support import make_worker
 from tests.factories import PASSWORD, WorkerRecordFactory, make_kk, make_nik
 
 pytestmark = pytest.mark.django_db(transaction=True)

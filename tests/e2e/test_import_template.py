@@ -6,7 +6,7 @@ import pytest
 
 from registry.models import WorkerRecord
 from tests.factories import PASSWORD
-from tests.registry.conftest import import_row, xlsx_bytes
+from tests.registry.support import import_row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,8 +11,8 @@ from django.core.cache import cache
 from PIL import Image
 
 from registry.models import AgencySubmission, Document, Status, WorkerRecord
-from tests.accounts.conftest import make_worker
-from tests.announcements.conftest import move_phase
+from tests.accounts.support import make_worker
+from tests.announcements.support import move_phase
 from tests.e2e.quality import WeightMeter
 from tests.factories import PASSWORD, WorkerRecordFactory, make_kk, make_nik
 

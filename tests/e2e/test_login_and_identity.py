@@ -9,7 +9,7 @@ import re
 import pytest
 
 from accounts.models import Role
-from tests.accounts.conftest import make_worker
+from tests.accounts.support import make_worker
 from tests.factories import UserFactory, WorkerRecordFactory, make_kk, make_nik
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from registry.models import AgencySubmission, Status, WorkUnit
-from tests.announcements.conftest import move_phase
+from tests.announcements.support import move_phase
 from tests.factories import AgencyFactory, PeriodFactory, SubmissionFactory, WorkerRecordFactory, make_nik
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,7 +8,7 @@ import pytest
 
 from registry.models import Status, WorkerRecord
 from registry.services.worker_data import document_store, worker_submit
-from tests.accounts.conftest import complete, jpeg_bytes, make_worker, pdf_bytes, upload
+from tests.accounts.support import complete, jpeg_bytes, make_worker, pdf_bytes, upload
 from tests.factories import PASSWORD, WorkerRecordFactory
 from tests.verification.decisions_helpers import make_submitted
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from registry.models import Document, Status, WorkerRecord
-from tests.accounts.conftest import jpeg_bytes, pdf_bytes
+from tests.accounts.support import jpeg_bytes, pdf_bytes
 from tests.factories import WorkerRecordFactory, make_kk, make_nik
 
 pytestmark = pytest.mark.django_db(transaction=True)

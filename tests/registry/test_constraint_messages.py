@@ -15,7 +15,7 @@ from registry.models import Document, Status, WorkerRecord, WorkHistory
 from registry.services import records as records_service
 from registry.services.records import CONSTRAINT_FIELDS, save_guarding_constraints
 from tests.factories import AgencyFactory, SubmissionFactory, WorkerRecordFactory, make_kk, make_nik
-from tests.registry.conftest import worker_fields
+from tests.registry.support import worker_fields
 
 pytestmark = pytest.mark.django_db
 RAW = ("Batasan", "dilanggar", "constraint", "Constraint", "IntegrityError", "duplicate key")
@@ -169,3 +169,12 @@ def test_nik_typed_with_spaces_and_dots_is_accepted(login, operator, period):
     )
     assert response.status_code == 302
     assert WorkerRecord.objects.get().nik == nik
+
+
+def test_the_import_refuses_a_row_with_the_same_message_the_form_shows_for_each_constraint():
+    from registry.services.imports.batch import constraint_message as import_message
+
+    with translation.override("id"):
+        for name in every_constraint():
+            _field, message = records_service.constraint_message(name)
+            assert import_message(name)[1] == message, name

@@ -11,9 +11,9 @@ from registry.models import Flag, Status, WorkerRecord
 from registry.services import WorkerData, worker_register
 from registry.services.records import worker_release, worker_update
 from registry.services.worker_data import worker_details_update, worker_submit
-from tests.accounts.conftest import complete, make_worker
+from tests.accounts.support import complete, make_worker
 from tests.factories import make_kk, make_nik
-from tests.registry.conftest import worker_fields
+from tests.registry.support import worker_fields
 
 pytestmark = pytest.mark.django_db
 DUP = Flag.POSSIBLE_DUPLICATE.value

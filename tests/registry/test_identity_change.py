@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from registry.models import AuditEvent, WorkerRecord
 from registry.validators import mask_number
-from tests.accounts.conftest import make_worker
+from tests.accounts.support import make_worker
 from tests.factories import PASSWORD, WorkerRecordFactory, make_kk, make_nik
-from tests.registry.conftest import worker_fields
+from tests.registry.support import worker_fields
 
 pytestmark = pytest.mark.django_db
 BIRTH = dt.date(1991, 3, 14)

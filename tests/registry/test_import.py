@@ -13,7 +13,7 @@ from registry.models import AuditEvent, Flag, ImportJob, WorkerRecord
 from registry.services import imports
 from registry.services.imports import COLUMNS, import_run, import_start
 from tests.factories import WorkerRecordFactory, make_nik
-from tests.registry.conftest import import_row, upload, xlsx_bytes
+from tests.registry.support import import_row, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -207,7 +207,7 @@ def test_a_file_with_missing_columns_is_refused_naming_them(agency, period, oper
 
 
 def test_a_too_large_file_is_refused(login, operator, period, monkeypatch):
-    monkeypatch.setattr(imports.parse, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr(imports.archive, "MAX_UPLOAD_BYTES", 1000)
     content = xlsx_bytes([import_row(serial=i) for i in range(1, 40)])
     response = login(operator).post(reverse("registry:import-upload"), {"file": upload(content)})
     assert response.status_code == 400

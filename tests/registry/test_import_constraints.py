@@ -11,11 +11,11 @@ from django.db import connection
 
 from registry.models import ImportJob, Status, WorkerRecord
 from registry.services import imports
+from registry.services.imports import batch as batch_module
 from registry.services.imports import import_run, import_start
-from registry.services.imports import run as run_module
 from registry.services.records import WorkerData, worker_register
 from tests.factories import WorkerRecordFactory, make_kk, make_nik
-from tests.registry.conftest import import_row, upload, xlsx_bytes
+from tests.registry.support import import_row, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +113,7 @@ def test_a_registration_number_drawn_twice_is_drawn_again(agency, period, operat
         period=period, agency=agency, registration_number="NA2022-TAKEN", birth_date=dt.date(1970, 1, 1)
     )
     draws = iter(["NA2022-TAKEN", "NA2022-FREE1", "NA2022-FREE2", "NA2022-FREE3", "NA2022-FREE4"])
-    monkeypatch.setattr(run_module, "new_registration_number", lambda period: next(draws))
+    monkeypatch.setattr(batch_module, "new_registration_number", lambda period: next(draws))
     rows = [import_row(serial=2, full_name="Baris Dua"), import_row(serial=4, full_name="Baris Empat")]
     job = run(agency, period, operator, rows)
     assert (job.status, job.valid_rows, job.refused_rows) == ("done", 2, 0)
@@ -129,7 +129,7 @@ def test_a_row_the_database_refuses_for_a_rule_no_check_caught_is_refused_alone(
 ):
     """The net under the checks: if a bad value slipped through parsing, the batch's COPY fails,
     each row is then written alone and the bad one gets the constraint's Indonesian message."""
-    real_parse = run_module.parse_row
+    real_parse = batch_module.parse_row
 
     def leaky_parse(number, values, index, today):
         row = real_parse(number, values, index, today)
@@ -137,7 +137,7 @@ def test_a_row_the_database_refuses_for_a_rule_no_check_caught_is_refused_alone(
             row.data["sex"] = "X"  # what record_sex_valid refuses
         return row
 
-    monkeypatch.setattr(run_module, "parse_row", leaky_parse)
+    monkeypatch.setattr(batch_module, "parse_row", leaky_parse)
     rows = [
         import_row(serial=2, full_name="Baris Dua"),
         import_row(serial=3, full_name="Baris Tiga"),
@@ -145,7 +145,7 @@ def test_a_row_the_database_refuses_for_a_rule_no_check_caught_is_refused_alone(
     ]
     job = run(agency, period, operator, rows)
     assert assert_only_row_3_refused(job, ["Baris Dua", "Baris Tiga", "Baris Empat"]) == [
-        ("Jenis Kelamin", "Tulis L (laki-laki) atau P (perempuan).")
+        ("Jenis Kelamin", "Pilih jenis kelamin sesuai KTP.")  # the model's own message (one table)
     ]
     assert job.valid_rows == 2
 
@@ -161,7 +161,7 @@ def test_a_nik_registered_through_the_form_during_the_import_costs_that_row_only
     from accounts.models import Role
     from tests.factories import UserFactory
 
-    monkeypatch.setattr(run_module, "CHUNK", 2500)
+    monkeypatch.setattr(batch_module, "CHUNK", 2500)
     birth = dt.date(1985, 1, 1)
     rows = [
         import_row(birth=birth + dt.timedelta(days=i), serial=1, full_name=f"Pegawai {i:04d}")
@@ -170,7 +170,7 @@ def test_a_nik_registered_through_the_form_during_the_import_costs_that_row_only
     racer = rows[1234]
     racer_agency = other_agency if who == "other agency" else agency
     racer_user = UserFactory(role=Role.OPERATOR, agency=racer_agency)
-    real_write = run_module._Run._write_records
+    real_write = batch_module._Run._write_records
     raced = []
 
     def form_registers_then_batch_writes(self, batch):
@@ -199,7 +199,7 @@ def test_a_nik_registered_through_the_form_during_the_import_costs_that_row_only
         thread.join()
         return real_write(self, batch)
 
-    monkeypatch.setattr(run_module._Run, "_write_records", form_registers_then_batch_writes)
+    monkeypatch.setattr(batch_module._Run, "_write_records", form_registers_then_batch_writes)
     job = run(agency, period, operator, rows)
     assert raced == [True]
     assert job.status == ImportJob.Status.DONE
@@ -217,4 +217,3 @@ def test_a_nik_registered_through_the_form_during_the_import_costs_that_row_only
 def test_the_import_package_keeps_its_public_names():
     for name in ("COLUMNS", "import_run", "import_start", "import_template", "INLINE_MAX_BYTES", "copy_into"):
         assert hasattr(imports, name)
-    assert {"template", "parse", "run"} <= {m for m in dir(imports)}

@@ -17,9 +17,9 @@ from django.urls import reverse
 
 from registry.models import ImportJob, WorkerRecord
 from registry.services.imports import import_run, import_start
-from registry.services.imports.parse import MAX_UPLOAD_BYTES
-from tests.registry.conftest import import_row, upload, xlsx_bytes
+from registry.services.imports.archive import MAX_UPLOAD_BYTES
 from tests.registry.hostile_xlsx import sheet_xml, zip_bomb
+from tests.registry.support import import_row, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +138,8 @@ def peak_mb():
             return int(line.split()[1]) // 1024
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nonasn.settings")
 django.setup()
-from registry.services.imports.parse import ImportRefused, check_archive, open_sheet
+from registry.services.imports.archive import ImportRefused, check_archive
+from registry.services.imports.parse import open_sheet
 before = peak_mb()
 message = ""
 with open(sys.argv[1], "rb") as fh:

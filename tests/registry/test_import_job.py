@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registry.models import AuditEvent, ImportJob, WorkerRecord
+from registry.services.imports import batch as batch_module
 from registry.services.imports import import_jobs_reap, import_run, import_start
-from registry.services.imports import run as run_module
+from registry.services.imports import jobs as jobs_module
 from registry.tasks import run_import
-from tests.registry.conftest import import_row, upload, xlsx_bytes
+from tests.registry.support import import_row, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -71,15 +72,15 @@ def test_two_workers_taking_the_same_job_at_once_import_it_once(agency, period, 
 
 
 def test_each_batch_commits_with_its_progress_and_a_heartbeat(agency, period, operator, monkeypatch):
-    monkeypatch.setattr(run_module, "CHUNK", 2)
+    monkeypatch.setattr(batch_module, "CHUNK", 2)
     beats = []
-    real = run_module._heartbeat
+    real = batch_module._heartbeat
 
     def spy(job, **progress):
         real(job, **progress)
         beats.append(ImportJob.objects.values_list("heartbeat_at", "valid_rows").get(pk=job.pk))
 
-    monkeypatch.setattr(run_module, "_heartbeat", spy)
+    monkeypatch.setattr(batch_module, "_heartbeat", spy)
     job = import_run(job_id=start(agency, period, operator).pk)
     assert job.status == "done"
     assert [valid for _beat, valid in beats] == [0, 2, 4, 5, 5]  # rows counted, batch 1, 2, 3, before flags
@@ -88,8 +89,8 @@ def test_each_batch_commits_with_its_progress_and_a_heartbeat(agency, period, op
 
 def interrupted_job(agency, period, operator, monkeypatch) -> ImportJob:
     """A job whose worker lost the database after the first batch of 2 rows was committed."""
-    monkeypatch.setattr(run_module, "CHUNK", 2)
-    real_batch = run_module._Run.batch
+    monkeypatch.setattr(batch_module, "CHUNK", 2)
+    real_batch = batch_module._Run.batch
     calls = []
 
     def batch(self, rows):
@@ -98,11 +99,11 @@ def interrupted_job(agency, period, operator, monkeypatch) -> ImportJob:
             raise OperationalError("server closed the connection unexpectedly")
         return real_batch(self, rows)
 
-    monkeypatch.setattr(run_module._Run, "batch", batch)
+    monkeypatch.setattr(batch_module._Run, "batch", batch)
     job = start(agency, period, operator)
     with pytest.raises(OperationalError):
         import_run(job_id=job.pk)
-    monkeypatch.setattr(run_module._Run, "batch", real_batch)
+    monkeypatch.setattr(batch_module._Run, "batch", real_batch)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.RUNNING and job.valid_rows == 2
     return job
@@ -112,7 +113,7 @@ def test_the_worker_that_lost_the_database_ends_its_job_as_failed_and_retryable(
     agency, period, operator, monkeypatch
 ):
     job = interrupted_job(agency, period, operator, monkeypatch)
-    assert import_jobs_reap(owner=run_module.worker_name()) == 1
+    assert import_jobs_reap(owner=jobs_module.worker_name()) == 1
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED and job.can_retry
     assert job.message.startswith("Impor terhenti") and "Jalankan lagi" in job.message
@@ -137,7 +138,7 @@ def test_run_again_imports_the_rest_and_counts_what_was_saved_as_saved(
     login, agency, period, operator, monkeypatch, django_capture_on_commit_callbacks
 ):
     job = interrupted_job(agency, period, operator, monkeypatch)
-    import_jobs_reap(owner=run_module.worker_name())
+    import_jobs_reap(owner=jobs_module.worker_name())
     client = login(operator)
     page = client.get(reverse("registry:import-detail", args=[job.pk])).content.decode()
     assert 'data-testid="import-rerun"' in page and "Jalankan lagi" in page

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from registry.services.imports import import_run, import_start
-from tests.registry.conftest import import_row, upload, xlsx_bytes
+from tests.registry.support import import_row, upload, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

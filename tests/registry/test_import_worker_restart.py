@@ -27,18 +27,20 @@ from django.conf import settings
 ROWS = 12_000
 SETUP = """
 from django.core.files.uploadedfile import SimpleUploadedFile
-from bench.generate import write_import_xlsx
 from registry.services.imports import import_start
 from registry.tasks import run_import
 from tests.factories import AgencyFactory, PeriodFactory, SubmissionFactory, UserFactory
+from tests.registry.support import import_row, xlsx_bytes
 from accounts.models import Role
+import datetime as dt
 import pathlib
 period = PeriodFactory()
 agency = AgencyFactory()
 SubmissionFactory(agency=agency, period=period)
 user = UserFactory(role=Role.OPERATOR, agency=agency)
 path = pathlib.Path("{path}")
-write_import_xlsx(path, {rows})
+rows = [import_row(birth=dt.date(1970, 1, 1) + dt.timedelta(days=i % 12000), serial=i // 12000 + 1, full_name=f"Pegawai {{i}}") for i in range({rows})]
+path.write_bytes(xlsx_bytes(rows))
 job = import_start(agency=agency, period=period, upload=SimpleUploadedFile("besar.xlsx", path.read_bytes()), actor=user)
 run_import.enqueue(job.pk)
 print("JOB", job.pk)
@@ -48,7 +50,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from registry.models import ImportJob
 from registry.services.imports import import_start
 from registry.tasks import run_import
-from tests.registry.conftest import import_row, xlsx_bytes
+from tests.registry.support import import_row, xlsx_bytes
 import datetime as dt
 first = ImportJob.objects.get(pk={job})
 rows = [import_row(birth=dt.date(2001, 1, 1) + dt.timedelta(days=i), serial=9, full_name=f"Baru {{i}}") for i in range(5)]
@@ -67,7 +69,7 @@ run_import.enqueue(job.pk)
 WORKER = """
 import time, django
 django.setup()
-from registry.services.imports.run import _Run
+from registry.services.imports.batch import _Run
 real_batch = _Run.batch
 def slow_batch(self, rows):
     time.sleep(0.4)

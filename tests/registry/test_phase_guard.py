@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 
 import pytest
 from django.contrib.admin.sites import site
@@ -19,9 +18,10 @@ from registry.services import WorkerData, worker_register
 from registry.services.phase import lock_open_submission, submission_for, submission_open
 from registry.services.records import worker_release, worker_update
 from registry.services.worker_data import NotEditable, worker_details_update, worker_submit
-from tests.accounts.conftest import complete, make_worker
+from tests.accounts.support import complete, make_worker
 from tests.factories import AgencyFactory, UserFactory, WorkerRecordFactory, make_kk, make_nik
-from tests.registry.conftest import worker_fields
+from tests.locks import backend_pid, wait_until_blocked
+from tests.registry.support import worker_fields
 
 pytestmark = pytest.mark.django_db  # the two concurrency tests use two real connections (transaction=True)
 BIRTH = dt.date(1990, 5, 17)
@@ -44,13 +44,14 @@ def test_register_waits_for_a_prefinalisation_in_flight_and_is_then_refused(agen
     """Thread A holds the submission row's exclusive lock and changes the phase; the register (another
     connection) waits on its share lock, then sees the committed phase and is refused."""
     locked, outcome = threading.Event(), {}
+    register_pid = backend_pid()
 
     def prefinalise() -> None:
         try:
             with transaction.atomic():
                 submission = AgencySubmission.objects.select_for_update().get(agency=agency, period=period)
                 locked.set()
-                time.sleep(1.0)
+                wait_until_blocked(register_pid)  # the register waits on this row's lock
                 submission.phase = AgencySubmission.Phase.PREFINALISED
                 submission.save(update_fields=["phase"])
         finally:
@@ -59,16 +60,13 @@ def test_register_waits_for_a_prefinalisation_in_flight_and_is_then_refused(agen
     thread = threading.Thread(target=prefinalise)
     thread.start()
     assert locked.wait(5)
-    started = time.monotonic()
     try:
         worker_register(agency=agency, period=period, data=data(), actor=operator)
     except ValidationError as exc:
         outcome["error"] = exc
-    waited = time.monotonic() - started
     thread.join()
     assert "error" in outcome, "the register committed after the prefinalisation"
-    assert outcome["error"].code == "closed"
-    assert waited > 0.5  # it waited for the phase change instead of reading the old phase
+    assert outcome["error"].code == "closed"  # it waited for the phase change, then read the new phase
     assert not WorkerRecord.objects.exists()
 
 
@@ -76,13 +74,14 @@ def test_register_waits_for_a_prefinalisation_in_flight_and_is_then_refused(agen
 def test_a_write_in_flight_makes_the_prefinalisation_wait_for_it(agency, period, operator):
     """The other way round: a phase change cannot slip past a write that already passed the guard."""
     guarded, order = threading.Event(), []
+    phase_pid = backend_pid()
 
     def write() -> None:
         try:
             with transaction.atomic():
                 lock_open_submission(agency_id=agency.pk, period_id=period.pk)
                 guarded.set()
-                time.sleep(1.0)
+                wait_until_blocked(phase_pid)  # the phase change waits on the share lock
                 order.append("write committed")
         finally:
             connections.close_all()

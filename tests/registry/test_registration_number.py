@@ -9,7 +9,7 @@ from django.urls import reverse
 from registry.models import WorkerRecord
 from registry.services import records as records_service
 from tests.factories import WorkerRecordFactory
-from tests.registry.conftest import worker_fields
+from tests.registry.support import worker_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from django.urls import reverse
 from registry.models import Category, WorkerRecord
 from registry.services.worker_data import worker_details_update
 from registry.validators import mask_number
-from tests.accounts.conftest import make_worker
+from tests.accounts.support import make_worker
 from tests.factories import WorkerRecordFactory
-from tests.registry.conftest import worker_fields
+from tests.registry.support import worker_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from registry.models import AuditEvent, Flag, Status, WorkerRecord
 from tests.factories import WorkerRecordFactory, make_kk, make_nik
-from tests.registry.conftest import worker_fields
+from tests.registry.support import worker_fields
 
 pytestmark = pytest.mark.django_db
 URL = "registry:worker-create"

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from registry.models import WorkUnit
 from tests.factories import WorkerRecordFactory
+from tests.html import parse
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("registry:worker-list")
@@ -44,8 +45,14 @@ def test_a_row_shows_name_link_category_birth_date_masked_nik_status_and_flags(
     assert f"THK-II · {record.birth_date:%d-%m-%Y}" in page
     assert f'<td class="font-monospace small" data-label="NIK">{record.masked_nik}</td>' in page
     assert '<td class="small" data-label="Unit Kerja">—</td>' in page  # no work unit, none hidden
-    assert '<span class="badge status-badge status-registered">Didaftarkan Instansi</span>' in page
-    assert 'title="Usia di luar batas pada tanggal batas kelayakan">Usia</span>' in page
+    row = parse(page).one("tr", cls="row-flagged")
+    status = row.one("span", cls="status-badge")
+    assert (status.classes, status.text) == (
+        {"badge", "status-badge", "status-registered"},
+        "Didaftarkan Instansi",
+    )
+    flag = row.one("span", cls="flag-badge")
+    assert (flag.attrs["title"], flag.text) == ("Usia di luar batas pada tanggal batas kelayakan", "Usia")
 
 
 def test_filter_bar_keeps_the_chosen_values(login, operator, agency, period):

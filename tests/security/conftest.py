@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from tests.accounts.conftest import (
+from tests.accounts.fixtures import (
     _worker_settings,
     complete_worker,
     phone_jpeg,
@@ -15,7 +15,7 @@ from tests.accounts.conftest import (
     worker,
     worker_client,
 )
-from tests.registry.conftest import login, unit
+from tests.registry.fixtures import login, unit
 
 
 @pytest.fixture(autouse=True)

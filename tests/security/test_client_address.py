@@ -14,7 +14,7 @@ from django.test import RequestFactory
 
 from accounts.models import IdentityCheckAttempt
 from nonasn.client_ip import client_ip
-from tests.accounts.conftest import identity_post
+from tests.accounts.support import identity_post
 from tests.factories import PASSWORD, make_nik
 
 PROXY = "10.0.0.1"

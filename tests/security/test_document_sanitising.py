@@ -14,7 +14,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
 from registry.documents import check_upload
 from registry.models import Document
 from registry.services.worker_data import document_store
-from tests.accounts.conftest import pdf_bytes, upload
+from tests.accounts.support import pdf_bytes, upload
 
 SCRIPT = b"<html><script>alert(document.cookie)</script></html>"
 # JPEG markers a bare re-encoded picture may hold: SOI, JFIF APP0, DQT, SOF0-2, DHT, DRI, SOS, EOI.

@@ -23,7 +23,7 @@ from registry.models import AgencySubmission, AuditEvent, Document, ImportJob, W
 from registry.services.worker_data import document_store
 from tests.announcements.complaints_support import complaint_data, file_complaint, prefinalise
 from tests.factories import UserFactory, WorkerRecordFactory, make_kk
-from tests.registry.conftest import import_row, upload, worker_fields, xlsx_bytes
+from tests.registry.support import import_row, upload, worker_fields, xlsx_bytes
 from tests.security.urlwalk import Url, all_urls
 from verification.models import SignedSptjm, Sptjm
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from accounts.models import User
 from announcements.models import Complaint
 from registry.models import AgencySubmission, Document, ImportJob
-from tests.accounts.conftest import identity_post, pdf_bytes, upload
+from tests.accounts.support import identity_post, pdf_bytes, upload
 from tests.announcements.complaints_support import complaint_data, file_url, listed, prefinalise
 from tests.factories import PASSWORD
 from tests.registry.hostile_xlsx import zip_bomb
@@ -68,7 +68,7 @@ def prepare(client, agency, period, registered, operator, agency_admin):
 
     def _prepare(field: str):
         if field == "documents":
-            from tests.accounts.conftest import make_worker
+            from tests.accounts.support import make_worker
 
             client.force_login(make_worker(registered), backend="accounts.backends.LoginBackend")
             return lambda bad: client.post(reverse("worker:documents"), {"kind": "kk", "file": bad})

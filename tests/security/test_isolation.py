@@ -8,7 +8,7 @@ from django.urls import get_resolver, reverse
 from accounts.models import Role
 from registry.models import AuditEvent, ImportJob, WorkerRecord
 from tests.factories import UserFactory, WorkerRecordFactory
-from tests.registry.conftest import import_row, upload, worker_fields, xlsx_bytes
+from tests.registry.support import import_row, upload, worker_fields, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from announcements.models import Complaint
 from registry.models import AgencySubmission, WorkerRecord
 from tests.announcements.complaints_support import file_complaint, listed, prefinalise
-from tests.registry.conftest import worker_fields
+from tests.registry.support import worker_fields
 from verification.services.sptjm import sptjm_build, sptjm_start
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import Role
 from registry.models import AuditEvent, Flag, Status, WorkerRecord
 from registry.services.worker_data import document_store
-from tests.accounts.conftest import jpeg_bytes, make_worker, pdf_bytes, upload
+from tests.accounts.support import jpeg_bytes, make_worker, pdf_bytes, upload
 from tests.verification.decisions_helpers import (
     change_post,
     decide_post,

@@ -24,7 +24,7 @@ from registry.models import (
     WorkUnit,
 )
 from tests.factories import UserFactory, WorkerRecordFactory
-from tests.registry.conftest import import_row, worker_fields, xlsx_bytes
+from tests.registry.support import import_row, worker_fields, xlsx_bytes
 from tests.security.urlwalk import walk
 from tests.verification.phases_support import _tasks_inline, set_phase, submission  # noqa: F401
 from verification.services.phases import submission_finalise, submission_prefinalise

@@ -297,7 +297,7 @@ def test_phase_changes_are_shown_on_the_agency_and_the_national_pages(
 def test_extended_input_deadline_lets_the_agency_register_again(
     client, national_admin, operator, submission, period
 ):
-    from tests.registry.conftest import worker_fields
+    from tests.registry.support import worker_fields
 
     period.input_deadline = timezone.now() - dt.timedelta(minutes=5)
     period.save()

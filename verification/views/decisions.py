@@ -17,9 +17,9 @@ from django.views.decorators.http import require_POST
 from accounts.access import agency_staff_required, client_ip, get_for_agency, scoped, user_agency
 from registry.listing import LIST_COLUMNS, encode_cursor, filter_records, keyset_page, list_rows
 from registry.models import Document, Flag, Period, Status, WorkerRecord, record_timeline
+from registry.portal import active_period
 from registry.services import submission_for
 from registry.services.memos import filter_units
-from registry.views.common import active_period
 from verification.forms_decisions import BulkForm, ChangeForm, DecisionForm, QueueFilterForm, ReopenForm
 from verification.services.decisions import (
     Outcome,

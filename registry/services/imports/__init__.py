@@ -2,28 +2,30 @@
 
 - `template`: the file format (columns) and the template operators download;
 - `parse`: reading and checking the file and its rows, pure (no database);
-- `run`: the import job (start, claim, re-run, sweep) and its batches (COPY).
+- `archive`: the upload's and the archive's checks before any XLSX reader sees the file;
+- `jobs`: the import job's life (start, claim, re-run, sweep);
+- `batch`: the rows read in batches, NIKs settled, records written;
+- `pgcopy`: the COPY that writes them; `refused`: the refused-rows report.
 """
 
-from registry.services.imports.parse import (
+from registry.services.imports.archive import (
     MAX_UNPACKED_BYTES,
     MAX_UPLOAD_BYTES,
     ImportRefused,
-    RowResult,
     check_archive,
     check_upload,
-    parse_row,
 )
-from registry.services.imports.run import (
-    CHUNK,
+from registry.services.imports.batch import CHUNK
+from registry.services.imports.jobs import (
     INLINE_MAX_BYTES,
-    copy_into,
     import_claim,
     import_jobs_reap,
     import_rerun,
     import_run,
     import_start,
 )
+from registry.services.imports.parse import RowResult, parse_row
+from registry.services.imports.pgcopy import copy_into
 from registry.services.imports.template import (
     COLUMN_BY_FIELD,
     COLUMNS,

@@ -1,3 +1,6 @@
+"""What every portal's views share: the active period (404 without one), a service's errors shown on
+its form, and a list export as a download. Views of any app use it; it is no view itself."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable

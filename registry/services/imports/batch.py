@@ -1,4 +1,4 @@
-"""Running an import: the job's life (start, claim, heartbeat, re-run, sweep) and the batches.
+"""Running an import's rows: the sheet read in batches, each batch's NIKs settled and its rows written.
 
 Rows are parsed by `parse` (no database); NIK conflicts are checked against the database per
 batch of 2,000, records and their audit rows are written with COPY in one transaction per batch
@@ -10,175 +10,46 @@ only, never the batch.
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import json
 import logging
-import os
 import secrets
-import socket
 import time
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
-from django.db import DataError, IntegrityError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Q
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from registry.models import Agency, AuditAction, AuditEvent, ImportJob, Period, Status, WorkerRecord, WorkUnit
 from registry.rules import eligibility_flags
-from registry.services.exports import spreadsheet_safe
+from registry.services.imports.archive import ImportRefused
 from registry.services.imports.parse import (
-    CONTROL_CHARACTERS,
-    MAX_ROWS,
-    ImportRefused,
     RowResult,
-    check_archive,
-    check_upload,
     data_rows,
     header_index,
-    open_sheet,
     parse_row,
-    text_of,
 )
-from registry.services.imports.template import COLUMN_BY_FIELD, ERROR_HEADER
+from registry.services.imports.pgcopy import copy_into
+from registry.services.imports.refused import refused_workbook
+from registry.services.imports.template import COLUMN_BY_FIELD, MAX_ROWS
 from registry.services.phase import lock_open_submission
-from registry.services.records import flag_possible_duplicates, new_registration_number
+from registry.services.records import constraint_message as records_constraint_message
+from registry.services.records import (
+    constraint_name,
+    flag_possible_duplicates,
+    new_registration_number,
+)
 
 logger = logging.getLogger(__name__)
 
-# Files up to this size are imported during the request; bigger ones by the background worker.
-INLINE_MAX_BYTES = 150 * 1024
 CHUNK = 2000
 NIK_CONSTRAINT = "record_one_active_nik_per_period"
 
 
-def _require_open(*, agency: Agency, period: Period) -> None:
+def require_open(*, agency: Agency, period: Period) -> None:
     """The agency may still add records: the one locked guard (start, run and each batch)."""
     lock_open_submission(agency_id=agency.pk, period_id=period.pk)
-
-
-def worker_name() -> str:
-    """This process, as a job's lease owner (computed each time: a forked worker has its own pid)."""
-    return f"{socket.gethostname()}:{os.getpid()}"[:100]
-
-
-def interrupted_message() -> str:
-    return _(
-        "The import was interrupted (the task worker stopped or lost the database). Rows saved so far are "
-        "kept. Press “Run again” to import the rest; rows already saved will be skipped."
-    )
-
-
-# --- The job's life ----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def import_start(*, agency: Agency, period: Period, upload: UploadedFile, actor: Any) -> ImportJob:
-    """Store the upload as an import job; the caller runs it inline or enqueues it."""
-    _require_open(agency=agency, period=period)
-    check_upload(upload)
-    job = ImportJob(agency=agency, period=period, created_by=actor, original_name=upload.name[:200])
-    job.file.save("upload.xlsx", upload, save=False)
-    job.save()
-    AuditEvent.log(actor=actor, action=AuditAction.IMPORT_UPLOAD, obj=job, after={"file": job.original_name})
-    return job
-
-
-def import_claim(*, job_id: int) -> bool:
-    """Take a pending job for this process (healthchecks' idiom): a re-delivered task, or a second
-    worker, finds it taken and does nothing."""
-    now = timezone.now()
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
-        status=ImportJob.Status.RUNNING,
-        started_at=now,
-        heartbeat_at=now,
-        lease_owner=worker_name(),
-        attempts=F("attempts") + 1,
-    )
-    return claimed == 1
-
-
-@transaction.atomic
-def import_rerun(*, job_id: int, agency: Agency, actor: Any) -> ImportJob:
-    """Put an interrupted job back in the queue ("Jalankan lagi"); the caller enqueues it."""
-    job = ImportJob.objects.select_for_update().get(pk=job_id, agency=agency)
-    if job.status != ImportJob.Status.FAILED or not job.can_retry:
-        raise ValidationError(_("Only an interrupted import can be run again."))
-    _require_open(agency=job.agency, period=job.period)
-    job.status = ImportJob.Status.PENDING
-    job.message = ""
-    job.can_retry = False
-    job.finished_at = None
-    job.processed_rows = job.valid_rows = job.refused_rows = job.skipped_rows = job.total_rows = 0
-    job.errors, job.skipped = [], []
-    if job.refused_file:
-        job.refused_file.delete(save=False)
-    job.save()
-    AuditEvent.log(actor=actor, action=AuditAction.IMPORT_RERUN, obj=job, after={"attempt": job.attempts + 1})
-    return job
-
-
-def import_jobs_reap(*, owner: str | None = None, now: dt.datetime | None = None) -> int:
-    """End as failed (to be run again) every running job whose worker is gone: its heartbeat is
-    older than the lease, or its owner is `owner` (a worker that has just lost the database while
-    running it). Returns how many were ended."""
-    now = now or timezone.now()
-    stale = Q(heartbeat_at__lt=now - ImportJob.LEASE) | Q(
-        heartbeat_at__isnull=True, started_at__lt=now - ImportJob.LEASE
-    )
-    if owner:
-        stale |= Q(lease_owner=owner)
-    ended = ImportJob.objects.filter(stale, status=ImportJob.Status.RUNNING).update(
-        status=ImportJob.Status.FAILED, message=interrupted_message(), can_retry=True, finished_at=now
-    )
-    if ended:
-        logger.warning("%d interrupted import job(s) marked as failed", ended)
-    return ended
-
-
-def import_run(*, job_id: int) -> ImportJob:
-    """Import one uploaded file, if this process can claim it. Valid rows are saved in batches;
-    refused ones are reported; rows the agency already holds are skipped."""
-    if not import_claim(job_id=job_id):
-        return ImportJob.objects.get(pk=job_id)
-    job = ImportJob.objects.select_related("agency", "period", "created_by").get(pk=job_id)
-    try:
-        with job.file.open("rb") as fh:
-            check_archive(fh)
-            wb, ws = open_sheet(fh)
-            try:
-                _import_sheet(job, ws)
-            finally:
-                wb.close()
-    except ImportRefused as exc:
-        _finish_failed(job, str(exc), can_retry=False)
-    except (OperationalError, InterfaceError):
-        # The connection is likely gone: nothing more can be written now. The task worker ends the
-        # job (import_jobs_reap) once the database is back.
-        raise
-    except Exception:
-        _finish_failed(
-            job,
-            _("The import stopped because of an internal error. Rows saved so far are kept."),
-            can_retry=True,
-        )
-        raise
-    return job
-
-
-def _finish_failed(job: ImportJob, message: str, *, can_retry: bool) -> None:
-    job.status, job.message, job.finished_at, job.can_retry = (
-        ImportJob.Status.FAILED,
-        message,
-        timezone.now(),
-        can_retry,
-    )
-    job.save(update_fields=["status", "message", "finished_at", "can_retry"])
 
 
 def _heartbeat(job: ImportJob, **progress: int) -> None:
@@ -287,7 +158,7 @@ class _Run:
                 # The locked guard, inside the batch's transaction: a prefinalisation either waits
                 # for this batch or this batch sees the new phase and the import stops here.
                 try:
-                    _require_open(agency=self.agency, period=self.period)
+                    require_open(agency=self.agency, period=self.period)
                 except ValidationError as exc:
                     raise ImportRefused(exc.messages[0]) from None
                 self._write_records(to_create)
@@ -329,7 +200,7 @@ class _Run:
                     copy_into(WorkerRecord, [r.data for r in rows], now=now)
                 break
             except IntegrityError as exc:
-                constraint = _constraint_of(exc)
+                constraint = constraint_name(exc)
                 if constraint == NIK_CONSTRAINT:
                     # Registered meanwhile (the form, another import): those rows only.
                     held = self.holders([r.data["nik"] for r in rows])
@@ -378,7 +249,7 @@ class _Run:
                     written.append(row)
                     break
                 except (IntegrityError, DataError) as exc:
-                    constraint = _constraint_of(exc)
+                    constraint = constraint_name(exc)
                     if _is_drawn_number(constraint):
                         row.data["registration_number"] = new_registration_number(self.period)
                         row.data["card_token"] = secrets.token_urlsafe(24)
@@ -406,26 +277,18 @@ def _is_drawn_number(constraint: str) -> bool:
     return "registration_number" in constraint or "card_token" in constraint
 
 
-def _constraint_of(exc: Exception) -> str:
-    diag = getattr(exc.__cause__, "diag", None)
-    return getattr(diag, "constraint_name", None) or ""
-
-
 def constraint_message(constraint: str) -> tuple[str, str]:
-    """(column header, Indonesian message) for a database constraint a row broke. Each rule has an
-    earlier check in `parse` with the same words; this is the net under it."""
-    messages = {
-        "record_nik_16_digits": ("nik", _("NIK must be exactly 16 digits (0-9).")),
-        "record_kk_16_digits": ("kk", _("KK number must be exactly 16 digits (0-9).")),
-        "record_sex_valid": ("sex", _("Write L (male) or P (female).")),
-        "record_end_after_start": ("end_date", _("The end date is before the start date.")),
-        NIK_CONSTRAINT: ("nik", _("This NIK is already registered in this period.")),
-    }
-    name, message = messages.get(
-        constraint,
-        ("", _("The row breaks a data rule (%(rule)s) and was not saved.") % {"rule": constraint or "?"}),
-    )
-    return (COLUMN_BY_FIELD[name].header if name else "-", message)
+    """(column header, message) for a database constraint a row broke: the models' own message
+    (`records.constraint_message`). Each rule has an earlier check in `parse`; this is the net under it."""
+    found = records_constraint_message(constraint)
+    if found is None:
+        return (
+            "-",
+            _("The row breaks a data rule (%(rule)s) and was not saved.") % {"rule": constraint or "?"},
+        )
+    field_name, message = found
+    column = COLUMN_BY_FIELD.get(field_name) if field_name else None
+    return (column.header if column else "-", message)
 
 
 class _Facts:
@@ -439,73 +302,7 @@ class _Facts:
         self.work_unit = unit
 
 
-def _copy_text(value: Any) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, (int, float)):
-        return str(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, list):
-        value = "{" + ",".join(f'"{v}"' for v in value) + "}"
-    elif isinstance(value, dict):
-        value = json.dumps(value)
-    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
-def copy_into(model, rows: list[dict[str, Any]], *, now: dt.datetime, with_pk: bool = True) -> None:
-    """Insert many rows with PostgreSQL COPY: the ORM's bulk_create spends most of an import
-    preparing values field by field; COPY takes the rows as text. Columns not given get the
-    model's default (auto_now fields: `now`)."""
-    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
-    defaults: dict[str, Any] = {}
-    for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            defaults[f.attname] = now
-        elif not f.primary_key and not callable(getattr(f, "default", None)):
-            defaults[f.attname] = f.get_default()
-    buffer = io.StringIO()
-    for row in rows:
-        values = []
-        for f in fields:
-            name = f.attname
-            if name in row:
-                value = row[name]
-            elif name in defaults:
-                value = defaults[name]
-            else:
-                value = f.get_default()
-            values.append(_copy_text(value))
-        buffer.write("\t".join(values))
-        buffer.write("\n")
-    buffer.seek(0)
-    columns = ", ".join(f'"{f.column}"' for f in fields)
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        # copy_expert bypasses Django's cursor wrapper: without wrap_database_errors a constraint
-        # violation would be psycopg2's own error, not django.db.IntegrityError.
-        cursor.copy_expert(f"COPY {model._meta.db_table} ({columns}) FROM STDIN", buffer)
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, str):
-        value = CONTROL_CHARACTERS.sub("", value)
-    return spreadsheet_safe(value)
-
-
-def _refused_workbook(header: tuple, refused: list[tuple[int, tuple, str]]) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Data")
-    ws.append(["Baris Asal", *[_cell(text_of(h)) for h in header], ERROR_HEADER])
-    for number, values, message in refused:
-        ws.append([number, *[_cell(v) for v in values], _cell(message)])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def _import_sheet(job: ImportJob, ws) -> None:
+def import_sheet(job: ImportJob, ws) -> None:
     rows = ws.iter_rows()
     header = next(rows, None)
     if not header or not any(header):
@@ -523,7 +320,7 @@ def _import_sheet(job: ImportJob, ws) -> None:
     job.total_rows = total
     _heartbeat(job, total_rows=total)
     try:
-        _require_open(agency=job.agency, period=job.period)
+        require_open(agency=job.agency, period=job.period)
     except ValidationError as exc:
         raise ImportRefused(exc.messages[0]) from None
 
@@ -577,7 +374,7 @@ def _import_sheet(job: ImportJob, ws) -> None:
         time.monotonic() - started - read_seconds,
     )  # fmt: skip
     if run.refused:
-        job.refused_file.save("refused.xlsx", ContentFile(_refused_workbook(header, run.refused)), save=False)
+        job.refused_file.save("refused.xlsx", ContentFile(refused_workbook(header, run.refused)), save=False)
     job.total_rows = run.processed
     job.processed_rows = run.processed
     job.valid_rows = run.valid

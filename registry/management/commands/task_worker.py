@@ -50,7 +50,7 @@ def _reap(owner: str | None = None) -> int:
 
 
 def _worker_name() -> str:
-    from registry.services.imports.run import worker_name
+    from registry.services.imports.jobs import worker_name
 
     return worker_name()
 
