@@ -20,6 +20,9 @@ from django.urls import reverse
 from accounts.models import AGENCY_ROLES, Role, User
 from registry.models import Agency, WorkerRecord
 
+# Pages only the agency admin may use (users, contacts), for `agency_staff_required(roles=...)`.
+AGENCY_ADMIN_ONLY = frozenset({Role.AGENCY_ADMIN})
+
 M = TypeVar("M", bound=models.Model)
 View = Callable[..., HttpResponse]
 

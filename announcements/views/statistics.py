@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from announcements.caching import page_etag, public_page
+from announcements.caching import public_page
 from announcements.services.statistics import (
     FLAGS,
     LICENCE_NAME,
@@ -37,6 +36,7 @@ from registry.models import Agency, AgencySubmission, Flag, Period, Status
 from registry.services.exports import spreadsheet_safe
 
 AGENCIES_PER_PAGE = 50
+PAGE_PARAMS = frozenset({"q", "sort", "view", "page"})
 SEARCH_MAX = 100
 COLOURS = ["#1f5fa8", "#2e9e5b", "#c77800", "#b03a2e", "#6c4fa3", "#00838f", "#5d6d7e", "#8e6c00"]
 AGENCY_SORTS = ["agency", "kind", "province", "phase", "records", "change", *(f"status_{s}" for s in STATUSES),
@@ -51,30 +51,22 @@ def _period() -> Period:
 
 
 def _answer(
-    request: HttpRequest, stats: Statistics, parts: tuple, build: Callable[[], HttpResponse]
+    request: HttpRequest,
+    stats: Statistics,
+    parts: tuple,
+    build: Callable[[], HttpResponse],
+    *,
+    shareable: bool = True,
 ) -> HttpResponse:
-    """A 304, the stored answer or a fresh one; kept (and cacheable by browsers and proxies) until the
-    figures are due to be built again, so nothing anyone sees is older than twice REFRESH_SECONDS."""
+    """A 304 or the answer, with an ETag and kept (by browsers and proxies) until the figures are due
+    to be built again, so nothing anyone sees is older than twice REFRESH_SECONDS. The figures
+    themselves are built once per REFRESH_SECONDS (`current_statistics`); the page is rendered from
+    them on each request, so nothing of one visitor is ever stored for another."""
     age = (timezone.now() - stats.taken_at).total_seconds()
     max_age = max(1, int(REFRESH_SECONDS - age))
-    etag_parts = ("statistik", stats.digest, *parts)
-
-    def render() -> HttpResponse:
-        if request.user.is_authenticated:
-            return build()
-        key = f"statistics:answer:{page_etag(request, *etag_parts)}"
-        stored = cache.get(key)
-        if stored is None:
-            fresh = build()
-            stored = (fresh["Content-Type"], fresh.get("Content-Disposition"), fresh.content)
-            cache.set(key, stored, max_age)
-        content_type, disposition, body = stored
-        response = HttpResponse(body, content_type=content_type)
-        if disposition:
-            response["Content-Disposition"] = disposition
-        return response
-
-    return public_page(request, render, etag_parts=etag_parts, max_age=max_age)
+    return public_page(
+        request, build, etag_parts=("statistik", stats.digest, *parts), max_age=max_age, shareable=shareable
+    )
 
 
 # --- Formatting ---------------------------------------------------------------------------------------
@@ -198,7 +190,11 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             ("provinces", _bars("provinces", tables["provinces"], "province_code")),
         ]
         listed = sum(1 for r in tables["agencies"] if r["list_public"])
+        own = {"q": query, "sort": sort, "view": view, "page": page_number}
+        address = urlencode({k: v for k, v in own.items() if k in request.GET})
         context = {
+            # The language switch returns here, built from the page's own parameters only.
+            "page_address": request.path + (f"?{address}" if address else ""),
             "stats": stats,
             "taken_at": timezone.localtime(stats.taken_at),
             "charts": [
@@ -225,7 +221,9 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         }
         return render(request, "announcements/statistics.html", context)
 
-    return _answer(request, stats, ("page", query, sort, view, page_number), build)
+    # An address with parameters of its own is answered, but never kept for others.
+    shareable = set(request.GET) <= PAGE_PARAMS
+    return _answer(request, stats, ("page", query, sort, view, page_number), build, shareable=shareable)
 
 
 def _total(stats: Statistics, name: str) -> str | None:

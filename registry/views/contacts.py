@@ -7,14 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.access import agency_staff_required, client_ip, user_agency
-from accounts.models import Role
+from accounts.access import AGENCY_ADMIN_ONLY, agency_staff_required, client_ip, user_agency
 from registry.forms import AgencyContactForm
 from registry.models import AgencyContact
 from registry.services.contacts import contact_save
 
 
-@agency_staff_required(write=True, roles=frozenset({Role.AGENCY_ADMIN}))
+@agency_staff_required(write=True, roles=AGENCY_ADMIN_ONLY)
 def contact_edit(request: HttpRequest) -> HttpResponse:
     agency = user_agency(request.user)
     contact = AgencyContact.objects.filter(agency=agency).first()

@@ -17,7 +17,7 @@ import pytest
 
 from announcements.models import ListSnapshot, SnapshotRow, canonical_line
 from registry.models import AgencySubmission, WorkUnit
-from tests.announcements.conftest import move_phase
+from tests.announcements.support import move_phase
 
 pytestmark = pytest.mark.django_db
 

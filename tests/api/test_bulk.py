@@ -6,7 +6,7 @@ import datetime as dt
 
 from registry.models import AuditEvent, WorkerRecord
 from tests.factories import WorkerRecordFactory, make_nik
-from tests.registry.conftest import worker_fields
+from tests.registry.support import worker_fields
 
 
 def _items(n: int, **overrides) -> list[dict]:

@@ -10,7 +10,7 @@ import pytest
 
 from api.examples import examples
 from registry.models import WorkerRecord
-from tests.api.conftest import make_key
+from tests.api.support import make_key
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from django.utils import timezone
 from accounts.models import User
 from api.models import ApiKey, Scope
 from api.services import api_key_revoke
-from tests.api.conftest import ApiClient, make_key
-from tests.registry.conftest import worker_fields
+from tests.api.support import ApiClient, make_key
+from tests.registry.support import worker_fields
 
 
 def test_no_key_answers_401_as_a_problem(client, period):

@@ -9,8 +9,8 @@ from django.db import connection
 
 from api.models import ApiKeyMinute
 from api.services import rate_limit_hit
-from tests.api.conftest import ApiClient, make_key
-from tests.registry.conftest import worker_fields
+from tests.api.support import ApiClient, make_key
+from tests.registry.support import worker_fields
 
 
 def test_requests_beyond_the_minute_s_limit_answer_429_with_retry_after(api, settings, period):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from registry.models import AgencySubmission, Period, WorkerRecord
 from registry.services.phase import lock_open_submission
 from tests.factories import WorkerRecordFactory
-from tests.registry.conftest import worker_fields
+from tests.registry.support import worker_fields
 from verification.services.phases import submission_prefinalise
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from api.models import ApiKey
 from registry.models import AuditEvent
-from tests.api.conftest import ApiClient, make_key
+from tests.api.support import ApiClient, make_key
 
 
 def _create(client, **overrides):

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.models import Scope
-from tests.api.conftest import make_key
+from tests.api.support import make_key
 from tests.factories import WorkerRecordFactory
 
 pytestmark = pytest.mark.django_db

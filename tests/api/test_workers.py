@@ -6,7 +6,7 @@ import datetime as dt
 
 from registry.models import AuditEvent, Flag, WorkerRecord
 from tests.factories import WorkerRecordFactory, make_nik
-from tests.registry.conftest import worker_fields
+from tests.registry.support import worker_fields
 
 
 def test_create_registers_the_worker_with_status_flags_and_registration_number(api, agency, period):

@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 
 from registry.models import AgencySubmission, Flag, Status
-from tests.announcements.conftest import move_phase
+from tests.announcements.support import move_phase
 from tests.e2e.quality import assert_accessible
 from tests.factories import AgencyFactory, PeriodFactory, SubmissionFactory, WorkerRecordFactory
 

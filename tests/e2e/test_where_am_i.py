@@ -15,8 +15,8 @@ from django.utils import timezone
 from announcements.services.publish import snapshot_publish
 from registry.models import AgencySubmission, Period, Status, WorkerRecord, WorkUnit
 from registry.services.contacts import contact_save
-from tests.accounts.conftest import make_worker
-from tests.announcements.conftest import move_phase
+from tests.accounts.support import make_worker
+from tests.announcements.support import move_phase
 from tests.e2e.quality import assert_accessible
 from tests.factories import PASSWORD, WorkerRecordFactory, make_nik
 

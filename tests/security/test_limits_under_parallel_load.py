@@ -25,7 +25,7 @@ from django.urls import resolve
 from accounts.models import IdentityCheckAttempt, Role
 from announcements.models import Complaint, StatusCheckAttempt
 from registry.models import AgencySubmission, Status
-from tests.accounts.conftest import identity_post
+from tests.accounts.support import identity_post
 from tests.factories import UserFactory, WorkerRecordFactory, make_nik
 from tests.security.urlwalk import all_urls
 

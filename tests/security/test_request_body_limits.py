@@ -11,7 +11,7 @@ from announcements.models import Complaint
 from nonasn.body_limits import body_limit
 from registry.documents import MAX_UPLOAD_BYTES
 from registry.models import AgencySubmission, Status
-from registry.services.imports.parse import MAX_UPLOAD_BYTES as IMPORT_MAX_BYTES
+from registry.services.imports.archive import MAX_UPLOAD_BYTES as IMPORT_MAX_BYTES
 from tests.factories import WorkerRecordFactory
 from verification.services.sptjm import MAX_SIGNED_BYTES
 
