@@ -40,6 +40,8 @@ from registry.models import Agency, AgencySubmission, EducationLevel, Period, St
 
 PAGE_SIZE = 50
 SEARCH_MAX = 100
+# A search word shorter than this matches the start of a name's words, not any part of it.
+SHORT_WORD = 3
 LIST_PARAMS = frozenset({"q", "after", "before", "halaman"})
 
 
@@ -275,19 +277,38 @@ def _page_rows(
     Plain SQL: this runs for every list page that is not cached, and building it through the ORM
     cost more than running it.
     """
-    words = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in query.split()]
-    search = "".join(" AND search_name LIKE %s" for _ in words)
-    params: list = [snapshot_id, before or after, *(f"%{w}%" for w in words), PAGE_SIZE + 1]
-    if before:
-        sql = f"SELECT {ROW_COLUMNS} FROM {ROW_TABLE} WHERE snapshot_id = %s AND number < %s{search} ORDER BY number DESC LIMIT %s"
-    else:
-        sql = f"SELECT {ROW_COLUMNS} FROM {ROW_TABLE} WHERE snapshot_id = %s AND number > %s{search} ORDER BY number LIMIT %s"
+    sql, params = page_sql(snapshot_id, query, after, before)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         page = cursor.fetchall()
     if before:
         return page[:PAGE_SIZE][::-1], len(page) > PAGE_SIZE, True
     return page[:PAGE_SIZE], after > 0, len(page) > PAGE_SIZE
+
+
+def page_sql(snapshot_id: int, query: str, after: int, before: int | None) -> tuple[str, list]:
+    """The query of one list page (and its parameters): each word of three letters or more
+    anywhere in the name, a shorter one at the start of a name's word."""
+    search, patterns = "", []
+    for raw in query.split():
+        word = raw.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        if len(raw) < SHORT_WORD:
+            # One or two letters hold no trigram inside "%zz%": the index could not answer it and
+            # the whole list would be read. As the start of a name's word they do.
+            search += " AND (search_name LIKE %s OR search_name LIKE %s)"
+            patterns += [f"{word}%", f"% {word}%"]
+        else:
+            search += " AND search_name LIKE %s"
+            patterns.append(f"%{word}%")
+    params: list = [snapshot_id, before or after, *patterns, PAGE_SIZE + 1]
+    # `%s::bigint`: the column's own type. A plain integer parameter would make the comparison
+    # `bigint = integer`, which the btree_gin part of snapshotrow_name_trgm cannot answer: the
+    # index would then read the search words' trigrams across every published list.
+    if before:
+        sql = f"SELECT {ROW_COLUMNS} FROM {ROW_TABLE} WHERE snapshot_id = %s::bigint AND number < %s{search} ORDER BY number DESC LIMIT %s"
+    else:
+        sql = f"SELECT {ROW_COLUMNS} FROM {ROW_TABLE} WHERE snapshot_id = %s::bigint AND number > %s{search} ORDER BY number LIMIT %s"
+    return sql, params
 
 
 ROWS_MARK = "<!--rows-7f1c0e-->"
