@@ -3,7 +3,8 @@
 
 The interface the bench modules use (keep it stable; bench_load.py, bench_public_list.py and the
 others call only these):
-- `serve(settings_module, *, ready, workers=None, env=None, log=None, redis=False, app=..., args=())`:
+- `serve(settings_module, *, ready, workers=None, env=None, log=None, redis=False, app=..., args=(),
+  cwd=None)`:
   a context manager yielding a `Server`; gunicorn runs `-c deploy/gunicorn.conf.py` (as production:
   workers 2 x CPUs + 1 unless `workers` or WEB_CONCURRENCY says otherwise, max_requests and its
   jitter included); `args` are extra gunicorn options, which override the file's.
@@ -171,6 +172,7 @@ def serve(
     redis: bool = False,
     app: str = "nonasn.wsgi:application",
     args: tuple[str, ...] = (),
+    cwd: Path | None = None,
 ):
     """gunicorn with deploy/gunicorn.conf.py and `settings_module` (DEBUG off) on a free loopback
     port, until the block ends.
@@ -179,7 +181,8 @@ def serve(
     (WEB_CONCURRENCY, else 2 x CPUs + 1). Persistent database connections, as a production server
     runs (CONN_MAX_AGE=0 in the environment measures without). `redis=True`: with a Redis of its own
     as the cache (sessions through it), as production runs. `args`: gunicorn options that override
-    the configuration file's (e.g. ("--max-requests", "0") to measure without recycling).
+    the configuration file's (e.g. ("--max-requests", "0") to measure without recycling). `cwd`:
+    the code to serve (another revision exported elsewhere, for a "before" run; default this tree).
     """
     with redis_cache() if redis else _nothing() as cache:
         with _serve(
@@ -191,6 +194,7 @@ def serve(
             log=log,
             app=app,
             args=args,
+            cwd=cwd or ROOT,
         ) as server:
             server.redis = cache[1] if cache else None
             yield server
@@ -216,7 +220,7 @@ def _nothing():
 
 
 @contextmanager
-def _serve(settings_module, *, ready, workers, worker_class, env, log, app, args):
+def _serve(settings_module, *, ready, workers, worker_class, env, log, app, args, cwd):
     port = _free_port()
     environment = {
         **os.environ,
@@ -242,7 +246,7 @@ def _serve(settings_module, *, ready, workers, worker_class, env, log, app, args
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as log_file:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=environment, stdout=log_file, stderr=subprocess.STDOUT
+            command, cwd=cwd, env=environment, stdout=log_file, stderr=subprocess.STDOUT
         )
     base = f"http://127.0.0.1:{port}"
     try:
