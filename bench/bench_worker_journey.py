@@ -395,6 +395,8 @@ def _run(server, people: list[dict], photo: bytes) -> list[StepResult]:
             )
             # A worker whose step failed cannot go on (no account, no session): later steps skip them.
             alive = [j for j, o in zip(alive, outcomes, strict=True) if not o]
+            if not alive:
+                sys.exit(f"every journey failed at {label!r}: {failed[0][1]}")
     return results
 
 
@@ -443,10 +445,6 @@ def main() -> None:
         "IDENTITY_CHECK_MAX_PER_IP": "100000",  # every journey comes from 127.0.0.1
         "EMAIL_URL": "dummymail://",
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "DEBUG": "0", **env}, check=True,
-    )  # fmt: skip
     runs = []
     if revision := os.environ.get("BENCH_BEFORE"):
         runs.append((f"before: {revision}", _before_tree(revision)))
@@ -457,6 +455,10 @@ def main() -> None:
         connection.close()
         db = connection.settings_dict
         run_env = {**env, "DATABASE_URL": _database_url(db)} if tree != ROOT else env
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=tree, env={**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "DEBUG": "0", **run_env}, check=True,
+        )  # fmt: skip
         with serve(SETTINGS, ready="/bench/ok/", env=run_env, redis=True, cwd=tree) as server:
             load = load_average()
             results = _run(server, people, photo)
