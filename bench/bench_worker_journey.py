@@ -482,11 +482,13 @@ def main() -> None:
 
 def _database_url(db: dict) -> str:
     """The benchmark database as a DATABASE_URL, for code exported elsewhere (it would otherwise
-    start an embedded server of its own under its own var/)."""
+    start an embedded server of its own under its own var/). A Unix socket goes in `?host=`."""
     from urllib.parse import quote
 
     host = db.get("HOST") or db.get("OPTIONS", {}).get("host") or ""
-    user = db.get("USER") or ""
+    user = quote(db.get("USER") or "")
     password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    if host.startswith("/"):
+        return f"postgres://{user}{password}@/{db['NAME']}?host={quote(host)}"
     port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{quote(user)}{password}@{quote(host, safe='')}{port}/{db['NAME']}"
+    return f"postgres://{user}{password}@{host}{port}/{db['NAME']}"
