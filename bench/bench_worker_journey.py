@@ -349,6 +349,7 @@ class StepResult:
     label: str
     per: int
     cpu_ms: float  # server CPU (gunicorn + PostgreSQL + Redis) per journey
+    db_ms: float  # of which PostgreSQL + Redis
     wall_s: float
     errors: int
     first_error: str = ""
@@ -359,8 +360,8 @@ def _run(server, people: list[dict], photo: bytes) -> list[StepResult]:
 
     journeys = [Journey(browser=Browser(server.base), **person) for person in people]
 
-    def server_cpu() -> float:
-        return _tree_cpu(server.pid) + _tree_cpu(server.postgres) + _tree_cpu(server.redis)
+    def server_cpu() -> tuple[float, float]:
+        return _tree_cpu(server.pid), _tree_cpu(server.postgres) + _tree_cpu(server.redis)
 
     results = []
     alive = journeys
