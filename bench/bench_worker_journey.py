@@ -382,13 +382,15 @@ def _run(server, people: list[dict], photo: bytes) -> list[StepResult]:
 
             before, t0 = server_cpu(), time.monotonic()
             outcomes = list(pool.map(one, alive))
-            wall, cpu = time.monotonic() - t0, server_cpu() - before
+            after, wall = server_cpu(), time.monotonic() - t0
+            app, db = ((a - b) * 1000 / max(len(alive), 1) for a, b in zip(after, before, strict=True))
             failed = [(j, o) for j, o in zip(alive, outcomes, strict=True) if o]
             results.append(
                 StepResult(
                     label,
                     per,
-                    cpu * 1000 / max(len(alive), 1),
+                    app + db,
+                    db,
                     wall,
                     len(failed),
                     failed[0][1] if failed else "",
@@ -407,14 +409,17 @@ def _print(title: str, results: list[StepResult], load: str) -> float:
         f"\n-- {title}\n{JOURNEYS} worker journeys, {CONCURRENCY} at a time; server CPU (gunicorn + "
         f"PostgreSQL + Redis, from /proc) per journey for each step; load average at the start {load}"
     )
-    print(f"{'step':<46} {'CPU/journey':>12} {'per item':>9} {'wall':>7} {'err':>4}")
+    print(f"{'step':<46} {'CPU/journey':>12} {'of it db':>9} {'per item':>9} {'wall':>7} {'err':>4}")
     for r in results:
         per_item = f"{r.cpu_ms / r.per:7.0f}ms" if r.per > 1 else ""
         print(
-            f"{r.label:<46} {r.cpu_ms:10.0f}ms {per_item:>9} {r.wall_s:6.1f}s {r.errors:4d}  {r.first_error[:120]}"
+            f"{r.label:<46} {r.cpu_ms:10.0f}ms {r.db_ms:7.0f}ms {per_item:>9} {r.wall_s:6.1f}s {r.errors:4d}  "
+            f"{r.first_error[:120]}"
         )
+    db = sum(r.db_ms for r in results)
     print(
-        f"{'whole journey':<46} {journey:10.0f}ms   -> {3_600_000 / journey:,.0f} worker journeys per hour per core"
+        f"{'whole journey':<46} {journey:10.0f}ms {db:7.0f}ms  -> {3_600_000 / journey:,.0f} worker journeys "
+        "per hour per core"
     )
     return journey
 
