@@ -1,15 +1,27 @@
-"""The one load driver of the benchmarks: gunicorn on loopback, `wrk` from a second process, and the
-CPU each request costs.
+"""The one load driver of the benchmarks: gunicorn on loopback with the production configuration,
+`wrk` from a second process with every answer checked, and the CPU each request costs.
 
-bench_load.py (the agency portal) and bench_public_list.py (the public list) both serve the site
-with `serve()`, measure each page with `measure()` and print the same table with `print_table()`:
-requests per second, p50 and p99, the ratio to the bare view (the framework's ceiling: the same
-middleware, no database, no template), errors, the CPU time per request (gunicorn + PostgreSQL +
-wrk) and what the idle CPUs would serve (CPUs ÷ CPU per request).
+The interface the bench modules use (keep it stable; bench_load.py, bench_public_list.py and the
+others call only these):
+- `serve(settings_module, *, ready, workers=None, env=None, log=None, redis=False, app=..., args=(),
+  cwd=None)`:
+  a context manager yielding a `Server`; gunicorn runs `-c deploy/gunicorn.conf.py` (as production:
+  workers 2 x CPUs + 1 unless `workers` or WEB_CONCURRENCY says otherwise, max_requests and its
+  jitter included); `args` are extra gunicorn options, which override the file's.
+- `serve_bare(...)`: the same for the truly bare Django view (bench/bare.py: a WSGI app of its own,
+  no middleware, no apps, no database): the reference of every table, measured in the same run.
+- `measure(server, label, path, *, seconds, headers=None, marker=None, paths=None, status=200)`:
+  `wrk` with bench/check.lua: an answer counts as a success only with `status` and `marker` in its
+  body (a 302 to the login page is an error, as is an empty body); `paths` is a mix of addresses
+  requested in turn (many search terms, many pages). Returns a `Result`.
+- `print_table(results, *, title, server, seconds, load)`: requests per second, p50 and p99, the
+  ratio to the first row (the bare view), errors, the CPU time per request (gunicorn + PostgreSQL
+  (+ Redis) + wrk, read from /proc), what the idle CPUs would serve, and the load average at the end
+  of each run.
 
 On a machine shared with other work req/s moves a lot from run to run; the CPU a request costs
-hardly moves, so the idle-CPU estimate (and the ratio of CPU per request to the bare view's) is the
-robust number to compare runs by.
+hardly moves, so the CPU per request (and the idle-CPU estimate, CPUs / CPU per request) is the
+robust number to compare runs by; compare "before" and "after" in one run.
 """
 
 from __future__ import annotations
@@ -21,6 +33,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -28,6 +41,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
+CHECK_SCRIPT = Path(__file__).with_name("check.lua")
 THREADS = 2
 CONNECTIONS = int(os.environ.get("BENCH_LOAD_CONNECTIONS", "50"))
 TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -140,34 +155,63 @@ class Server:
     redis: int | None = None
 
 
+def production_workers() -> int:
+    """What deploy/gunicorn.conf.py starts: WEB_CONCURRENCY, else 2 x CPUs + 1."""
+    return int(os.environ.get("WEB_CONCURRENCY") or (os.cpu_count() or 1) * 2 + 1)
+
+
 @contextmanager
 def serve(
-    settings_module: str,
+    settings_module: str | None,
     *,
     ready: str,
-    workers: int = 2,
+    workers: int | None = None,
     worker_class: str = "sync",
     env: dict[str, str] | None = None,
     log: Path | None = None,
     redis: bool = False,
+    app: str = "nonasn.wsgi:application",
+    args: tuple[str, ...] = (),
+    cwd: Path | None = None,
 ):
-    """gunicorn with `settings_module` (DEBUG off) on a free loopback port, until the block ends.
+    """gunicorn with deploy/gunicorn.conf.py and `settings_module` (DEBUG off) on a free loopback
+    port, until the block ends.
 
-    `ready` is a path that answers 200 once the server is up (the bare view). Persistent database
-    connections, as a production server runs (CONN_MAX_AGE=0 in the environment measures without).
-    `redis=True`: with a Redis of its own as the cache (sessions through it), as production runs.
+    `ready` is a path that answers 200 once the server is up. `workers`: default as production
+    (WEB_CONCURRENCY, else 2 x CPUs + 1). Persistent database connections, as a production server
+    runs (CONN_MAX_AGE=0 in the environment measures without). `redis=True`: with a Redis of its own
+    as the cache (sessions through it), as production runs. `args`: gunicorn options that override
+    the configuration file's (e.g. ("--max-requests", "0") to measure without recycling). `cwd`:
+    the code to serve (another revision exported elsewhere, for a "before" run; default this tree).
     """
     with redis_cache() if redis else _nothing() as cache:
         with _serve(
             settings_module,
             ready=ready,
-            workers=workers,
+            workers=workers or production_workers(),
             worker_class=worker_class,
             env={**(env or {}), **({"REDIS_URL": cache[0]} if cache else {})},
             log=log,
+            app=app,
+            args=args,
+            cwd=cwd or ROOT,
         ) as server:
             server.redis = cache[1] if cache else None
             yield server
+
+
+@contextmanager
+def serve_bare(*, workers: int | None = None, args: tuple[str, ...] = (), log: Path | None = None):
+    """The truly bare Django view (bench/bare.py) under the same gunicorn configuration."""
+    with serve(
+        None,
+        ready="/",
+        workers=workers,
+        app="bench.bare:application",
+        args=args,
+        log=log or ROOT / "var" / "bench-bare-gunicorn.log",
+    ) as server:
+        yield server
 
 
 @contextmanager
@@ -176,29 +220,33 @@ def _nothing():
 
 
 @contextmanager
-def _serve(settings_module, *, ready, workers, worker_class, env, log):
+def _serve(settings_module, *, ready, workers, worker_class, env, log, app, args, cwd):
     port = _free_port()
     environment = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": settings_module,
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
         "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
+        "BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(workers),
         **(env or {}),
     }
+    if settings_module:
+        environment["DJANGO_SETTINGS_MODULE"] = settings_module
+    else:
+        environment.pop("DJANGO_SETTINGS_MODULE", None)
     command = [
-        str(Path(sys.executable).with_name("gunicorn")), "nonasn.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", worker_class,
-        "--backlog", "512", "--log-level", "warning",
+        str(Path(sys.executable).with_name("gunicorn")), "-c", str(GUNICORN_CONF), app,
+        "--worker-class", worker_class, "--log-level", "warning", *args,
     ]  # fmt: skip
     if worker_class == "gthread":
-        command += ["--threads", "1", "--keep-alive", "5"]
+        command += ["--threads", "1"]
     log = log or ROOT / "var" / "bench-gunicorn.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("w") as log_file:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=environment, stdout=log_file, stderr=subprocess.STDOUT
+            command, cwd=cwd, env=environment, stdout=log_file, stderr=subprocess.STDOUT
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -236,6 +284,7 @@ class Result:
     cpu_ms: float | None  # CPU per request: gunicorn + PostgreSQL + wrk
     split: tuple[float, ...] | None = None  # of which gunicorn, PostgreSQL, wrk
     note: str = ""  # the caller's own column (one at a time, % of page 1, the target)
+    load: str = ""  # the load average when the run ended
 
     @property
     def capacity(self) -> float | None:
@@ -262,8 +311,19 @@ def _parse_wrk(output: str) -> tuple[float, float, float, int, int]:
     return rps, p50, p99, requests, errors
 
 
-def measure(server: Server, label: str, path: str, *, seconds: int, headers: dict | None = None) -> Result:
-    """`wrk -t2 -c50` on one address for `seconds`, with the CPU it cost each process."""
+def measure(
+    server: Server,
+    label: str,
+    path: str,
+    *,
+    seconds: int,
+    headers: dict | None = None,
+    marker: str | None = None,
+    paths: list[str] | None = None,
+    status: int = 200,
+) -> Result:
+    """`wrk -t2 -c50` for `seconds` on one address (or the mix `paths`), every answer checked
+    (`status`, and `marker` in the body), with the CPU it cost each process."""
     command = [
         ensure_wrk(),
         f"-t{THREADS}",
@@ -272,51 +332,77 @@ def measure(server: Server, label: str, path: str, *, seconds: int, headers: dic
         "--latency",
         "--timeout",
         "10s",
+        "-s",
+        str(CHECK_SCRIPT),
     ]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
+    env = {**os.environ, "BENCH_STATUS": str(status), "BENCH_MARKER": marker or "", "BENCH_PATHS": ""}
+    mix = None
+    if paths:
+        mix = tempfile.NamedTemporaryFile("w", suffix=".paths", delete=False)  # noqa: SIM115
+        mix.write("\n".join(paths) + "\n")
+        mix.close()
+        env["BENCH_PATHS"] = mix.name
 
     def db() -> float:  # PostgreSQL, and the Redis of the cache when there is one
         return _tree_cpu(server.postgres) + _tree_cpu(server.redis)
 
-    before = _tree_cpu(server.pid), db(), _children_cpu()
-    output = subprocess.run([*command, server.base + path], capture_output=True, text=True, check=True).stdout
-    after = _tree_cpu(server.pid), db(), _children_cpu()
+    try:
+        before = _tree_cpu(server.pid), db(), _children_cpu()
+        run = subprocess.run(
+            [*command, server.base + (paths[0] if paths else path)],
+            capture_output=True, text=True, check=True, env=env,
+        )  # fmt: skip
+        after = _tree_cpu(server.pid), db(), _children_cpu()
+    finally:
+        if mix:
+            os.unlink(mix.name)
+    output = run.stdout
     if os.environ.get("BENCH_WRK_VERBOSE"):
         print(output)
     rps, p50, p99, requests, errors = _parse_wrk(output)
+    checked = re.search(r"checked-errors: (\d+)", output)
+    if checked is None:
+        sys.exit(f"wrk ran without the checking script:\n{output}\n{run.stderr}")
+    # wrk's own count (socket errors, 4xx/5xx) and the script's (any other status, no marker)
+    # overlap for 4xx/5xx answers: the larger of the two plus the socket errors is the honest count.
+    non_2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0
+    errors = errors - non_2xx + max(non_2xx, int(checked.group(1)))
     split = tuple((a - b) * 1000 / max(requests, 1) for a, b in zip(after, before, strict=True))
-    cpu_ms = sum(split) if requests and server.postgres else None
-    return Result(label, rps, p50, p99, requests, errors, cpu_ms, split)
+    cpu_ms = sum(split) if requests else None
+    return Result(label, rps, p50, p99, requests, errors, cpu_ms, split, load=load_average())
 
 
 def print_table(results: list[Result], *, title: str, server: Server, seconds: int, load: str) -> None:
-    """The table both benchmarks print; the first row is the bare view the ratios refer to."""
+    """The table every load benchmark prints; the first row is the reference the ratios refer to
+    (the truly bare view, `serve_bare()`)."""
     bare = results[0]
     cpus = os.cpu_count() or 1
     print(
-        f"\n-- {title}\ngunicorn: {server.workers} {server.worker_class} workers, "
+        f"\n-- {title}\ngunicorn -c deploy/gunicorn.conf.py: {server.workers} {server.worker_class} workers, "
         f"CONN_MAX_AGE={os.environ.get('CONN_MAX_AGE', '60')}, "
         f"cache {'Redis (sessions cached_db)' if server.redis else 'per-process memory'}; wrk: {THREADS} threads, {CONNECTIONS} "
-        f"connections, {seconds} s; {cpus} CPUs shared with wrk and PostgreSQL (and other work); "
-        f"load average before the run {load}"
+        f"connections, {seconds} s, every answer checked (status and a marker in the body); {cpus} CPUs "
+        f"shared with wrk and PostgreSQL (and other work); load average before the run {load}"
     )
     print(
-        f"{'page':<44} {'req/s':>6} {'p50':>9} {'p99':>9} {'÷ bare':>6} {'err':>4} {'CPU/req':>8} "
-        f"{'app/db/wrk':>14} {'idle-CPU req/s':>14} {'÷ bare':>6}  notes"
+        f"{'page':<46} {'req/s':>6} {'p50':>9} {'p99':>9} {'÷ bare':>6} {'err':>5} {'CPU/req':>8} "
+        f"{'app/db/wrk':>14} {'idle-CPU req/s':>14} {'÷ bare':>6} {'load 1/5/15':>14}  notes"
     )
     for r in results:
         cpu = f"{r.cpu_ms:6.2f}ms" if r.cpu_ms else "       ?"
-        split = "/".join(f"{x:.1f}" for x in r.split) if r.cpu_ms and r.split else "?"
+        split = "/".join(f"{x:.2f}" for x in r.split) if r.cpu_ms and r.split else "?"
         capacity = f"{r.capacity:14.0f}" if r.capacity else f"{'?':>14}"
         cpu_ratio = f"{r.capacity / bare.capacity:6.3f}" if r.capacity and bare.capacity else f"{'?':>6}"
         print(
-            f"{r.label:<44} {r.rps:6.0f} {r.p50_ms:7.1f}ms {r.p99_ms:7.1f}ms {r.rps / bare.rps:6.3f} "
-            f"{r.errors:4d} {cpu} {split:>14} {capacity} {cpu_ratio}  {r.note}"
+            f"{r.label:<46} {r.rps:6.0f} {r.p50_ms:7.1f}ms {r.p99_ms:7.1f}ms {r.rps / bare.rps:6.3f} "
+            f"{r.errors:5d} {cpu} {split:>14} {capacity} {cpu_ratio} {r.load:>14}  {r.note}"
         )
     print(
-        "÷ bare: req/s ÷ the bare view's (first), measured and idle-CPU; CPU/req: CPU time of gunicorn, "
-        f"PostgreSQL and wrk per request (app/db/wrk: each, in ms; db includes Redis); idle-CPU req/s: what the {cpus} CPUs "
-        "would serve with nothing else running (CPUs ÷ CPU/req).",
+        "÷ bare: req/s ÷ the first row's (the truly bare view), measured and idle-CPU; err: answers other "
+        "than the expected status with the page's marker, plus socket errors; CPU/req: CPU time of "
+        "gunicorn, PostgreSQL and wrk per request (app/db/wrk: each, in ms; db includes Redis); "
+        f"idle-CPU req/s: what the {cpus} CPUs would serve with nothing else running (CPUs ÷ CPU/req).",
         flush=True,
     )

@@ -1,15 +1,25 @@
 """The site's URLs plus what the public-list benchmark compares against (never in production)."""
 
 from django.contrib import admin
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from announcements.models import SnapshotRow
+from announcements.public_list import ListParams, page_rows, published_snapshot
 
 
 def minimal(request):
-    """The framework's own ceiling: the same middleware, no database, no template."""
+    """The site's own floor: the same middleware, no database, no template."""
     return HttpResponse("ok")
+
+
+def floor(request: HttpRequest, code: str) -> HttpResponse:
+    """A list page's floor: the site's middleware, the version (from process memory, as the page
+    reads it) and the page's one query for its rows, answered with a plain response (no frame, no
+    row markup). What the page costs above this is its own work."""
+    snapshot = published_snapshot(code, "uji-publik", 1)
+    rows, _previous, _next = page_rows(snapshot, ListParams.from_query(request.GET))
+    return HttpResponse(f"floor rows: {len(rows)}")
 
 
 @admin.register(SnapshotRow)
@@ -26,4 +36,8 @@ class SnapshotRowAdmin(admin.ModelAdmin):
         return lookup == "snapshot__id__exact" or super().lookup_allowed(lookup, value, request)
 
 
-urlpatterns = [path("bench/minimal/", minimal), path("", include("nonasn.urls"))]
+urlpatterns = [
+    path("bench/minimal/", minimal),
+    path("bench/floor/<str:code>/", floor),
+    path("", include("nonasn.urls")),
+]

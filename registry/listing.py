@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
-from django.db.models import BooleanField, CharField, Lookup, QuerySet
+from django.db.models import BooleanField, CharField, Lookup, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import get_language, override
@@ -73,6 +73,8 @@ DEFAULT_SORT = "name"
 LIST_SORTS: tuple[str, ...] = ("name", "-name", "newest", "oldest")
 # A search of only digits this long or longer looks inside NIKs (trigram index on nik).
 PARTIAL_NIK_MIN = 6
+# A name search shorter than this matches the start of a name's words, not any part of it.
+SHORT_SEARCH = 3
 NIK_LENGTH = 16
 MAX_ID = 2**63 - 1
 
@@ -98,13 +100,19 @@ def filter_records(
         if digits.isascii() and digits.isdigit() and len(digits) == NIK_LENGTH:
             qs = qs.filter(nik=digits)
         elif digits.isascii() and digits.isdigit() and PARTIAL_NIK_MIN <= len(digits) < NIK_LENGTH:
-            # LIKE on the bare column is answered by the trigram GIN index on nik (record_nik_trgm).
+            # LIKE on the bare column is answered by the agency-first trigram index (record_agency_nik_trgm).
             qs = qs.filter(nik__like=f"%{digits}%")
         elif q.upper().startswith("NA") and "-" in q:
             qs = qs.filter(registration_number=q.upper())
+        elif len(q) < SHORT_SEARCH:
+            # One or two letters hold no trigram inside a "contains" pattern: no index could answer
+            # it, and every name of the agency would be read. As the start of a word they do
+            # ("  z", " zz"): such a search finds the names with a word that starts with it.
+            word = escape_like(q)
+            qs = qs.filter(Q(full_name__ilike=f"{word}%") | Q(full_name__ilike=f"% {word}%"))
         else:
             # Django's icontains compares UPPER(full_name), which no index holds; ILIKE on the
-            # column itself is answered by the trigram GIN index on full_name.
+            # column itself is answered by the agency-first trigram index (record_agency_name_trgm).
             qs = qs.filter(full_name__ilike=f"%{escape_like(q)}%")
     if status:
         qs = qs.filter(status=status)

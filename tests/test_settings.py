@@ -75,7 +75,7 @@ def test_test_only_switches_do_not_depend_on_pytest_being_imported():
     )
     assert result.returncode == 0, result.stderr
     hasher, ssl_redirect = json.loads(result.stdout.strip().splitlines()[-1])
-    assert hasher == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+    assert hasher == "accounts.hashers.Argon2idHasher"
     assert ssl_redirect is True
 
 

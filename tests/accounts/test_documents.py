@@ -86,6 +86,26 @@ def test_passport_photo_is_reduced_to_200_kb(worker, phone_jpeg):
     assert document.content_type == "image/jpeg"
 
 
+def test_sideways_passport_photo_is_stored_upright_at_800_pixels_without_exif(worker, phone_jpeg):
+    # Decoded at a reduced size (JPEG draft mode), then turned: still 600 x 800, portrait.
+    document = document_store(
+        record=worker.worker_record, kind="photo", upload=upload(phone_jpeg), actor=worker
+    )
+    with document.file.open("rb") as handle:
+        stored = Image.open(io.BytesIO(handle.read()))
+    assert stored.size == (600, 800)
+    assert 0x0112 not in stored.getexif()
+
+
+@pytest.mark.parametrize("mode", ["L", "CMYK"])
+def test_grey_and_cmyk_phone_scans_are_stored_as_rgb_at_2000_pixels(mode):
+    out = io.BytesIO()
+    Image.new(mode, (4000, 3000), 128 if mode == "L" else (10, 20, 30, 40)).save(out, "JPEG")
+    checked = check_upload(upload(out.getvalue()), kind="ktp")
+    stored = Image.open(io.BytesIO(checked.content))
+    assert (stored.mode, stored.size) == ("RGB", (2000, 1500))
+
+
 def test_png_with_transparency_becomes_jpeg():
     checked = check_upload(upload(png_bytes(), "scan.png", "image/png"), kind="diploma")
     assert checked.content_type == "image/jpeg"

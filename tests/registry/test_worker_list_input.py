@@ -65,17 +65,7 @@ def test_five_digits_are_not_a_nik_search(login, operator, three):
     assert names(login(operator).get(LIST, {"q": "64128"})) == []
 
 
-def test_partial_nik_search_is_answered_by_the_trigram_index(agency, period, three):
-    from django.db import connection
-
-    qs = listing.filter_records(WorkerRecordFactory._meta.model.objects.all(), q="641283")
-    sql, params = qs.query.sql_with_params()
-    assert '"nik" LIKE' in sql  # on the bare column, which record_nik_trgm holds
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "record_nik_trgm" in plan
+# The partial-NIK search's index: tests/registry/test_search_agency_first.py (on generated data).
 
 
 # --- Forged paging cursors ---------------------------------------------------------------------
