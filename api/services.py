@@ -251,6 +251,13 @@ def form_input(item: Any) -> tuple[dict[str, Any], dict[str, list[dict[str, str]
     data: dict[str, Any] = {}
     errors: dict[str, list[dict[str, str]]] = {}
     for name, value in item.items():
+        if "\x00" in name or (isinstance(value, str) and "\x00" in value):
+            # PostgreSQL stores no NUL, not even inside the stored answer of an Idempotency-Key:
+            # refused under a key that never echoes the sender's text.
+            errors["__all__"] = [
+                {"code": "nul_character", "message": _("No field may contain a NUL character.")}
+            ]
+            continue
         if value is None:
             data[name] = ""
         elif isinstance(value, bool) or not isinstance(value, str | int | float):

@@ -107,3 +107,15 @@ def test_a_nik_disagreeing_with_the_sex_is_refused_as_on_the_form(api, period):
     body = api.post("/api/v1/workers/bulk/", {"items": [fields]}).json()
     assert body["items"][0]["result"] == "refused"
     assert set(body["items"][0]["errors"]) & {"nik", "sex"}
+
+
+def test_a_nul_character_in_a_bulk_item_is_refused_by_item_not_a_server_error(api):
+    response = api.post(
+        "/api/v1/workers/bulk/",
+        {"items": [{**worker_fields(serial=7), "full_name": "Budi\x00"}, {"x\x00y": "1"}]},
+        headers={"Idempotency-Key": "nul-1"},
+    )
+    assert response.status_code == 200, response.content
+    results = response.json()["items"]
+    assert [r["result"] for r in results] == ["refused", "refused"]
+    assert all(r["errors"]["__all__"][0]["code"] == "nul_character" for r in results)
