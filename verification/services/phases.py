@@ -261,6 +261,17 @@ def submission_extend_deadline(
         .get(pk=submission_id)
     )
     before = submission.deadline(kind)
+    if until <= before:
+        # An "extension" earlier than the deadline in force would shorten it: refused, with that date.
+        raise ValidationError(
+            {
+                "until": [
+                    _("An extension must be later than the deadline in force (%(deadline)s).")
+                    % {"deadline": _deadline_text(before)}
+                ]
+            },
+            code="not_later",
+        )
     setattr(submission, DEADLINE_FIELDS[kind], until)
     submission.save(update_fields=[DEADLINE_FIELDS[kind], "updated_at"])
     AuditEvent.log(
