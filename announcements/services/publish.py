@@ -33,11 +33,19 @@ def inline_max_rows() -> int:
     return settings.SNAPSHOT_INLINE_MAX_ROWS
 
 
-def _listed_records(submission: AgencySubmission):
-    """The records a list shows: every record of the agency in the period except released ones."""
+def unlisted_statuses(kind: str) -> list[str]:
+    """The statuses a list of this kind leaves out: released records always; the final list also
+    leaves out records never completed ("Tidak Lengkap"), as the Finalisasi page tells the agency."""
+    if kind == SnapshotKind.FINAL:
+        return [Status.RELEASED.value, Status.NOT_COMPLETED.value]
+    return [Status.RELEASED.value]
+
+
+def _listed_records(submission: AgencySubmission, kind: str):
+    """The records a list of this kind shows."""
     return WorkerRecord.objects.filter(
         agency_id=submission.agency_id, period_id=submission.period_id
-    ).exclude(status=Status.RELEASED)
+    ).exclude(status__in=unlisted_statuses(kind))
 
 
 def snapshot_publish(*, submission_id: int, kind: str, actor_id: int | None = None) -> ListSnapshot:
@@ -73,7 +81,7 @@ def snapshot_publish(*, submission_id: int, kind: str, actor_id: int | None = No
                 )
         except IntegrityError:  # another request reserved it between our read and write
             return ListSnapshot.objects.filter(submission=submission, kind=kind).order_by("-version").first()
-        large = _listed_records(submission).count() > inline_max_rows()
+        large = _listed_records(submission, kind).count() > inline_max_rows()
     if large:
         from announcements.tasks import build_snapshot
 
@@ -93,7 +101,7 @@ def _copy_rows_sql() -> str:
                coalesce({clean.format("u.name")}, ''), r.education_level, r.status, lower({name})
         FROM {WorkerRecord._meta.db_table} r
         LEFT JOIN {WorkUnit._meta.db_table} u ON u.id = r.work_unit_id
-        WHERE r.agency_id = %(agency)s AND r.period_id = %(period)s AND r.status <> %(released)s
+        WHERE r.agency_id = %(agency)s AND r.period_id = %(period)s AND r.status <> ALL(%(unlisted)s)
     """  # noqa: S608 - table names from the models, values as parameters
 
 
@@ -140,7 +148,7 @@ def snapshot_build(*, snapshot_id: int) -> ListSnapshot:
                         "snapshot": snapshot.pk,
                         "agency": submission.agency_id,
                         "period": submission.period_id,
-                        "released": Status.RELEASED,
+                        "unlisted": unlisted_statuses(snapshot.kind),
                     },
                 )
                 cursor.execute(HASH_SQL, [snapshot.pk])

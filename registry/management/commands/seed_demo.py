@@ -141,7 +141,7 @@ REASONS = {
     Status.INELIGIBLE: "Jabatan termasuk yang dikecualikan dari pendataan",
     Status.NEEDS_REVISION: "Unggah ulang SK pengangkatan yang terbaca jelas",
     Status.RELEASED: "Pindah tugas ke instansi lain",
-    Status.NOT_COMPLETED: "Tidak melengkapi data sampai batas waktu",
+    Status.NOT_COMPLETED: "Data tidak lengkap sampai batas waktu",
 }
 
 
