@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -111,14 +112,36 @@ def page_cache_enabled() -> bool:
     return settings.ANNOUNCEMENTS_PAGE_CACHE
 
 
-def page_by_address(request: HttpRequest, key: str) -> HttpResponse | None:
+def _generation_key(code: str) -> str:
+    return f"announcements:agency-generation:{code}"
+
+
+def agency_generation(code: str) -> str:
+    """A token that changes whenever the agency changes phase (a reopening, a finalisation …).
+
+    A numbered version's rows never change, but what its page says around them does: whether the
+    public test is open, whether the list was withdrawn. Pages and the version's memo are keyed by it.
+    """
+    return cache.get(_generation_key(code)) or "0"
+
+
+def agency_changed(code: str) -> None:
+    """Called on every phase change of the agency: its stored pages are not answered any more."""
+    cache.set(_generation_key(code), uuid.uuid4().hex, None)
+
+
+def page_by_address(request: HttpRequest, key: str, code: str = "") -> HttpResponse | None:
     """The stored page for this address, without touching the database (None: render it)."""
     if request.user.is_authenticated or not page_cache_enabled():
         return None
-    entry = cache.get(key)
+    # One round trip: the page and the agency's generation (a page stored before a phase change is stale).
+    found = cache.get_many([key, _generation_key(code)])
+    entry = found.get(key)
     if entry is None:
         return None
-    etag, body, valid_until = entry
+    etag, body, valid_until, generation = entry
+    if generation != (found.get(_generation_key(code)) or "0"):
+        return None
     if valid_until is not None and timezone.now() >= valid_until:
         return None  # e.g. the objection window opened or closed since: the page changes
     return _respond(request, etag, body)
@@ -132,6 +155,7 @@ def cached_page(
     cacheable: bool = True,
     address: str | None = None,
     valid_until: dt.datetime | None = None,
+    generation: str = "0",
 ) -> HttpResponse:
     """Answer with a 304, the cached rendering, or a fresh one (stored for the next anonymous visitor).
 
@@ -151,5 +175,5 @@ def cached_page(
         body = rendered.content
         cache.set(key, body, PAGE_TIMEOUT)
     if address:
-        cache.set(address, (etag, body, valid_until), PAGE_TIMEOUT)
+        cache.set(address, (etag, body, valid_until, generation), PAGE_TIMEOUT)
     return _respond(request, etag, body)

@@ -64,7 +64,7 @@ class PublicListMiddleware:
         request.user = AnonymousUser()
         request.LANGUAGE_CODE = chosen_language(request)
         address = list_address(request, **match.kwargs)
-        response = page_by_address(request, address) if address else None
+        response = page_by_address(request, address, match.kwargs["code"]) if address else None
         if response is None:
             request.resolver_match = match
             try:

@@ -154,7 +154,13 @@ def snapshot_build(*, snapshot_id: int) -> ListSnapshot:
                 cursor.execute(HASH_SQL, [snapshot.pk])
                 sha256, row_count = cursor.fetchone()
                 same_list = ListSnapshot.objects.current(submission_id=submission.pk, kind=snapshot.kind)
-                if same_list is not None and same_list.sha256 == sha256:
+                # Same rows in the same public-test window: nothing new. A new window (prefinalised
+                # again after a reopening) is a new version, so the newest always shows the window in force.
+                if (
+                    same_list is not None
+                    and same_list.sha256 == sha256
+                    and same_list.objections_open_at == snapshot.objections_open_at
+                ):
                     raise _Unchanged
                 previous = (
                     ListSnapshot.objects.published()
@@ -237,6 +243,12 @@ def on_phase_changed(
     corrections made during the public test (none when nothing changed); → completed: the final list.
     """
     Phase = AgencySubmission.Phase
+    from announcements.caching import agency_changed
+
+    # Every stored page of the agency says something about its phase (window, withdrawal): not served again.
+    agency_changed(
+        AgencySubmission.objects.filter(pk=submission_id).values_list("agency__code", flat=True).get()
+    )
     if new == Phase.PREFINALISED:
         kind = SnapshotKind.PUBLIC_TEST
     elif new == Phase.FINALISED and old == Phase.PREFINALISED:

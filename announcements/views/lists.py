@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from announcements.caching import (
     PAGE_TIMEOUT,
     address_key,
+    agency_generation,
     cached_page,
     immutable,
     page_by_address,
@@ -106,7 +107,8 @@ def _snapshot(code: str, slug: str, version: int | None) -> ListSnapshot:
     kind = SLUG_KINDS.get(slug)
     if kind is None:
         raise Http404
-    key = f"announcements:snapshot:{code}:{kind}:{version}"
+    # Keyed by the agency's generation too: the agency's phase (window open, list withdrawn) comes with it.
+    key = f"announcements:snapshot:{code}:{kind}:{version}:{agency_generation(code)}" if version else ""
     if version is not None and (snapshot := immutable.get(key)) is not None:
         return snapshot
     snapshots = (
@@ -376,8 +378,9 @@ def snapshot_list(request: HttpRequest, code: str, slug: str, version: int | Non
     """
     query, after, before, cacheable = _list_params(request)
     address = list_address(request, code, slug, version)
-    if address is not None and (response := page_by_address(request, address)) is not None:
+    if address is not None and (response := page_by_address(request, address, code)) is not None:
         return response
+    generation = agency_generation(code) if address else "0"  # read before the page is made
     snapshot = _snapshot(code, slug, version)
     complaints_open = snapshot.objections_open()
     pages = (snapshot.row_count + PAGE_SIZE - 1) // PAGE_SIZE
@@ -415,8 +418,9 @@ def snapshot_list(request: HttpRequest, code: str, slug: str, version: int | Non
 
     tag = page_tag(request, "list", snapshot.pk, snapshot.sha256, query, after, before, complaints_open)
     return cached_page(
-        request, tag, render_page, cacheable=cacheable, address=address, valid_until=_valid_until(snapshot)
-    )
+        request, tag, render_page, cacheable=cacheable, address=address, valid_until=_valid_until(snapshot),
+        generation=generation,
+    )  # fmt: skip
 
 
 def changes(request: HttpRequest, code: str, slug: str, version: int) -> HttpResponse:

@@ -7,7 +7,14 @@ audit.py      AuditEvent
 imports.py    ImportJob
 """
 
-from registry.models.agencies import Agency, AgencySubmission, Period, PeriodQuerySet, WorkUnit
+from registry.models.agencies import (
+    Agency,
+    AgencySubmission,
+    Period,
+    PeriodQuerySet,
+    PublicTestWindow,
+    WorkUnit,
+)
 from registry.models.audit import (
     AuditAction,
     AuditEvent,
@@ -39,6 +46,6 @@ __all__ = [
     "DECIDED", "REASON_REQUIRED", "TRANSITIONS", "Agency", "AgencySubmission", "AuditAction", "AuditEvent",
     "audit_action_label", "record_timeline", "register_audit_actions",
     "Category", "Document", "EducationLevel", "Flag", "ImportJob", "InvalidTransition", "PaySource", "ReasonRequired",
-    "Period", "PeriodQuerySet", "Sex", "Status", "WorkHistory", "WorkUnit", "WorkerRecord",
+    "Period", "PeriodQuerySet", "PublicTestWindow", "Sex", "Status", "WorkHistory", "WorkUnit", "WorkerRecord",
     "WorkerRecordQuerySet", "_new_card_token", "document_path", "import_refused_path", "import_upload_path",
 ]  # fmt: skip

@@ -33,7 +33,6 @@ def records(agency, period) -> dict[str, object]:
         [
             Status.REGISTERED,
             Status.ACCOUNT_CREATED,
-            Status.NEEDS_REVISION,
             Status.ELIGIBLE,
             Status.INELIGIBLE,
             Status.RELEASED,
@@ -53,6 +52,19 @@ def other_admin(other_agency):
 
 def set_phase(submission: AgencySubmission, phase: str) -> AgencySubmission:
     AgencySubmission.objects.filter(pk=submission.pk).update(phase=phase)
+    submission.refresh_from_db()
+    return submission
+
+
+def end_public_test(submission: AgencySubmission) -> AgencySubmission:
+    """Date the prefinalisation back so that the public test window has ended (as the demo does):
+    finalisation waits for it, and no test waits days."""
+    from django.utils import timezone
+
+    days = submission.period.public_test_days
+    AgencySubmission.objects.filter(pk=submission.pk).update(
+        prefinalised_at=timezone.now() - dt.timedelta(days=days, minutes=1)
+    )
     submission.refresh_from_db()
     return submission
 

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from registry.models import AgencySubmission, AuditEvent, Status
 from tests.verification.phases_support import (  # noqa: F401
     _tasks_inline,
+    end_public_test,
     pdf_bytes,
     pdf_upload,
     records,
@@ -61,12 +62,12 @@ def test_generated_sptjm_holds_the_statement_counts_ppk_and_the_annexed_list(
     assert "bertanggung jawab secara mutlak" in text
     assert finalised.agency.name in text and finalised.period.name in text
     assert "Dr. Siti Aminah, M.Si." in text and NIP in text and "Sekretaris Daerah" in text
-    # Counts per status (5 active records: released ones are not listed) and the annex rows.
+    # Counts per status (4 active records: released ones are not listed) and the annex rows.
     assert "Memenuhi Syarat" in text or "Eligible" in text
     assert "Jumlah seluruhnya" in text
     counts = sptjm.counts
     assert counts[Status.ELIGIBLE] == 1 and counts[Status.INELIGIBLE] == 1 and counts[Status.RELEASED] == 1
-    assert sptjm.total_rows == 5
+    assert sptjm.total_rows == 4
     for status, record in records.items():
         if status == Status.RELEASED:
             assert record.full_name not in text
@@ -229,6 +230,7 @@ def test_after_a_reopening_the_old_sptjm_does_not_complete_the_agency(
 
     submission_reopen(submission_id=finalised.pk, actor=national_admin, reason="Data berubah")
     submission_prefinalise(submission_id=finalised.pk, actor=agency_admin)
+    end_public_test(finalised)
     submission_finalise(submission_id=finalised.pk, actor=agency_admin)
     client.force_login(agency_admin)
     response = client.post(reverse("phases:sptjm-upload"), {"file": pdf_upload()})

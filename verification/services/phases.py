@@ -83,8 +83,53 @@ def _refuse_undecided(submission: AgencySubmission) -> None:
         )
 
 
+def awaiting_revision(submission: AgencySubmission):
+    """Records returned to their worker for revision: they block prefinalisation (the worker could no
+    longer send them, and finalisation would close them as "Tidak Lengkap")."""
+    return WorkerRecord.objects.filter(
+        agency_id=submission.agency_id, period_id=submission.period_id, status=Status.NEEDS_REVISION
+    )
+
+
+def _refuse_awaiting_revision(submission: AgencySubmission) -> None:
+    count = awaiting_revision(submission).count()
+    if count:
+        raise ValidationError(
+            _(
+                "%(count)d records await their worker's revision. Prefinalisation would lock the workers out: "
+                "wait until they send their data again and decide it, or release a record that will not come back."
+            )
+            % {"count": count},
+            code="awaiting_revision",
+        )
+
+
+def public_test_end_if_prefinalised(
+    submission: AgencySubmission, now: dt.datetime | None = None
+) -> dt.datetime:
+    """When the public test would end if the agency prefinalised at `now` (it lasts the period's days)."""
+    return (now or timezone.now()) + dt.timedelta(days=submission.period.public_test_days)
+
+
+def _refuse_window_past_deadline(submission: AgencySubmission) -> None:
+    ends = public_test_end_if_prefinalised(submission)
+    deadline = submission.deadline("finalisation")
+    if ends > deadline:
+        raise ValidationError(
+            _(
+                "Prefinalised now, the public test would end on %(ends)s, after the finalisation deadline "
+                "(%(deadline)s): the agency could not finalise in time. Ask the national admin (BKN) to extend "
+                "the agency's finalisation deadline first."
+            )
+            % {"ends": _deadline_text(ends), "deadline": _deadline_text(deadline)},
+            code="window_past_deadline",
+        )
+
+
 def _check_prefinalise(submission: AgencySubmission, actor: Any) -> None:
     _refuse_undecided(submission)
+    _refuse_awaiting_revision(submission)
+    _refuse_window_past_deadline(submission)
 
 
 def _check_finalise(submission: AgencySubmission, actor: Any) -> None:
