@@ -106,3 +106,24 @@ class IdentityCheckAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.ip} {'ok' if self.succeeded else 'failed'}"
+
+
+class StatusMail(models.Model):
+    """The e-mail telling a worker of one status change, claimed once (issue: one e-mail per change).
+
+    The change is the record's latest status audit row when the mail is sent: two transitions
+    committed together (MS → submitted → TMS) have one latest row, and a re-delivered task finds its
+    row already claimed. The unique constraint makes the claim a conditional insert.
+    """
+
+    record = models.ForeignKey("registry.WorkerRecord", on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey("registry.AuditEvent", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status e-mail")
+        verbose_name_plural = _("status e-mails")
+        constraints = [models.UniqueConstraint(fields=["record", "event"], name="statusmail_once_per_change")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id}: {self.event_id}"
