@@ -76,6 +76,9 @@ class ListSnapshot(models.Model):
     removed_count = models.PositiveIntegerField(default=0)
     changed_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # Set when the national admin reopens the agency: the list no longer stands (shown as "ditarik").
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
     # The PDF of the whole list, written once per version (announcements.services.publish).
     pdf = models.FileField(upload_to="announcements/pdf/", blank=True)
 

@@ -249,6 +249,9 @@ def on_phase_changed(
     agency_changed(
         AgencySubmission.objects.filter(pk=submission_id).values_list("agency__code", flat=True).get()
     )
+    if new == Phase.OPEN:
+        _withdraw_lists(submission_id)
+        return
     if new == Phase.PREFINALISED:
         kind = SnapshotKind.PUBLIC_TEST
     elif new == Phase.FINALISED and old == Phase.PREFINALISED:
@@ -262,3 +265,12 @@ def on_phase_changed(
     except Exception:
         logger.exception("Publishing the %s list of submission %s failed", kind, submission_id)
         raise
+
+
+def _withdraw_lists(submission_id: int) -> None:
+    """A reopened agency's published lists no longer stand: each is marked withdrawn with the reopening's
+    reason and date (older versions stay readable, and the next phase change publishes new ones)."""
+    reason = AgencySubmission.objects.filter(pk=submission_id).values_list("reopened_reason", flat=True).get()
+    ListSnapshot.objects.published().filter(submission_id=submission_id, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(), withdrawn_reason=reason
+    )

@@ -84,7 +84,10 @@ def agency(request: HttpRequest, code: str) -> HttpResponse:
     )
     current = _current_snapshots(submission)
     announcements = [current[k] for k in (SnapshotKind.FINAL, SnapshotKind.PUBLIC_TEST) if k in current]
-    fingerprint = [submission.phase if submission else "-", *(s.sha256 for s in announcements)]
+    fingerprint = [
+        submission.phase if submission else "-",
+        *(f"{s.sha256}{s.withdrawn_at}" for s in announcements),
+    ]
 
     def render_page() -> HttpResponse:
         context = {
@@ -164,8 +167,9 @@ def announcement(request: HttpRequest, code: str, slug: str, version: int | None
     # The numbered page also says whether a newer version exists: it is keyed by the newest one too.
     newest_sha = snapshot.sha256 if latest else _snapshot(code, slug, None).sha256
     tag = page_tag(
-        request, "announcement", snapshot.pk, snapshot.sha256, newest_sha, snapshot.objections_open()
-    )
+        request, "announcement", snapshot.pk, snapshot.sha256, newest_sha, snapshot.objections_open(),
+        snapshot.withdrawn_at,
+    )  # fmt: skip
     return cached_page(request, tag, render_page)
 
 
@@ -403,7 +407,7 @@ def snapshot_list(request: HttpRequest, code: str, slug: str, version: int | Non
     def render_page() -> HttpResponse:
         anonymous = not request.user.is_authenticated
         frame_key = "announcements:frame:" + page_tag(
-            request, "frame", snapshot.pk, snapshot.sha256, query, complaints_open
+            request, "frame", snapshot.pk, snapshot.sha256, query, complaints_open, snapshot.withdrawn_at
         )
         frame = immutable.get(frame_key) if anonymous else None
         if frame is None:
@@ -416,7 +420,17 @@ def snapshot_list(request: HttpRequest, code: str, slug: str, version: int | Non
         body = frame.replace(ROWS_MARK, rows, 1).replace(NAV_MARK, nav, 1)
         return HttpResponse(body)
 
-    tag = page_tag(request, "list", snapshot.pk, snapshot.sha256, query, after, before, complaints_open)
+    tag = page_tag(
+        request,
+        "list",
+        snapshot.pk,
+        snapshot.sha256,
+        query,
+        after,
+        before,
+        complaints_open,
+        snapshot.withdrawn_at,
+    )
     return cached_page(
         request, tag, render_page, cacheable=cacheable, address=address, valid_until=_valid_until(snapshot),
         generation=generation,

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AGENCY_ROLES, Role, User
 from registry.models import AgencySubmission, AuditEvent, Status, WorkerRecord
-from registry.services.records import records_mark_not_completed
+from registry.services.records import records_mark_not_completed, records_restore_not_completed
 from verification import blockers
 from verification.audit import VerificationAuditAction
 from verification.models import PhaseChange, SignedSptjm, Sptjm
@@ -207,6 +207,12 @@ def submission_phase_change(
             agency=submission.agency, period=submission.period, actor=actor, ip=ip
         )
         logger.info("submission %s finalised: %d records not completed", submission.pk, moved)
+    if to == Phase.OPEN and old in (Phase.FINALISED, Phase.COMPLETED):
+        # What finalisation closed as "Tidak Lengkap" is open again: the worker and the agency can act.
+        restored = records_restore_not_completed(
+            agency=submission.agency, period=submission.period, actor=actor, reason=reason, ip=ip
+        )
+        logger.info("submission %s reopened: %d records restored", submission.pk, restored)
     if to == Phase.OPEN:
         # The signed statement covered data that may now change: it no longer counts.
         SignedSptjm.objects.filter(submission=submission, superseded_at__isnull=True).update(
