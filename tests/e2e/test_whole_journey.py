@@ -32,7 +32,7 @@ RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 WORKER_PASSWORD = "SandiKuat-2026"
 OPERATOR_PASSWORD = "Operator-Kuat-2026"
 COMPLAINANT_NIK = make_nik(dt.date(1985, 2, 3), "F", region="327301", serial=7788)
-REVISION_NOTE = "Nomor SK tidak sesuai dokumen, perbaiki."
+REVISION_NOTE = "Alamat domisili belum lengkap, perbaiki."
 BIRTH = dt.date(1990, 4, 12)
 WORKER = {
     "nik": make_nik(BIRTH, "F", region="327301", serial=4101),
@@ -378,7 +378,8 @@ def worker_fixes_and_sends_again(page, steps) -> None:
     assert REVISION_NOTE in page.locator("#revision-note").inner_text()
     steps.done(page, "revision-note")
     page.goto("/akun/biodata/")
-    page.fill("#id_sk_number", "800/99/SK/2016")
+    # The SK the worker completed is now read-only (appointment data stays as entered); the contact is theirs.
+    page.fill("#id_address", "Jl. Merdeka 2, Cimahi")
     page.click("#save-biodata")
     page.wait_for_url(re.compile(r"/akun/riwayat-pekerjaan/$"))
     page.goto("/akun/resume/")
