@@ -116,9 +116,13 @@ class StatusMail(models.Model):
     row already claimed. The unique constraint makes the claim a conditional insert.
     """
 
-    record = models.ForeignKey("registry.WorkerRecord", on_delete=models.CASCADE, related_name="+")
-    event = models.ForeignKey("registry.AuditEvent", on_delete=models.CASCADE, related_name="+")
-    sent_at = models.DateTimeField(default=timezone.now)
+    record = models.ForeignKey(
+        "registry.WorkerRecord", on_delete=models.CASCADE, related_name="+", verbose_name=_("worker record")
+    )
+    event = models.ForeignKey(
+        "registry.AuditEvent", on_delete=models.CASCADE, related_name="+", verbose_name=_("status change")
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("status e-mail")
