@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.services.registration import identity_number
 from registry.models import WorkerRecord, WorkHistory
-from registry.services.worker_data import APPOINTMENT_FIELDS, CONTACT_FIELDS, EDUCATION_FIELDS
+from registry.services.worker_data import (
+    AGENCY_ENTERED_MESSAGE,
+    APPOINTMENT_FIELDS,
+    CONTACT_FIELDS,
+    EDUCATION_FIELDS,
+    agency_entered,
+)
 
 PHONE = re.compile(r"^(\+62|62|0)8[0-9]{7,12}$")
 
@@ -154,6 +160,13 @@ class BiodataForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"inputmode": "tel"}),
             "monthly_pay": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The agency's appointment entries are shown, not editable (the service refuses them too).
+        for name in agency_entered(self.instance):
+            self.fields[name].disabled = True
+            self.fields[name].help_text = AGENCY_ENTERED_MESSAGE
 
     def clean_phone(self) -> str:
         value = self.cleaned_data.get("phone")

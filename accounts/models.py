@@ -171,3 +171,28 @@ def _session_user_sql() -> str:
         f'FROM "{User._meta.db_table}" u LEFT JOIN "{Agency._meta.db_table}" a '
         f'ON a."{Agency._meta.pk.column}" = u."{agency_fk}" WHERE u."{User._meta.pk.column}" = %s'
     )
+
+
+class StatusMail(models.Model):
+    """The e-mail telling a worker of one status change, claimed once (issue: one e-mail per change).
+
+    The change is the record's latest status audit row when the mail is sent: two transitions
+    committed together (MS → submitted → TMS) have one latest row, and a re-delivered task finds its
+    row already claimed. The unique constraint makes the claim a conditional insert.
+    """
+
+    record = models.ForeignKey(
+        "registry.WorkerRecord", on_delete=models.CASCADE, related_name="+", verbose_name=_("worker record")
+    )
+    event = models.ForeignKey(
+        "registry.AuditEvent", on_delete=models.CASCADE, related_name="+", verbose_name=_("status change")
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status e-mail")
+        verbose_name_plural = _("status e-mails")
+        constraints = [models.UniqueConstraint(fields=["record", "event"], name="statusmail_once_per_change")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id}: {self.event_id}"

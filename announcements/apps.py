@@ -10,6 +10,7 @@ class AnnouncementsConfig(AppConfig):
         from announcements.models import ComplaintAuditAction
         from announcements.services.complaints import open_complaints_blocker
         from announcements.services.publish import on_phase_changed
+        from announcements.services.window import public_test_not_ended_blocker
         from registry.models import register_audit_actions
         from verification.blockers import register_blocker
         from verification.signals import submission_phase_changed
@@ -19,3 +20,5 @@ class AnnouncementsConfig(AppConfig):
         register_audit_actions(ComplaintAuditAction)
         # Finalisation is refused while the agency has unanswered complaints.
         register_blocker(open_complaints_blocker)
+        # … and until the public test window has ended (the public has every day of it).
+        register_blocker(public_test_not_ended_blocker)

@@ -4,8 +4,9 @@ The pages are cached by standard HTTP, not inside the application: the app says 
 what a browser and a shared cache (nginx with deploy/nginx.conf, or a CDN) may keep, and a browser
 or proxy that has a page revalidates it with its ETag (a 304 without rendering).
 
-- A numbered list version never changes once published: its list pages and its "what changed" page
-  are `public, max-age=<a year>, immutable` — except that a public-test list shows a complaint link
+- A numbered list version that is withdrawn or superseded never changes again: its list pages (and
+  every version's "what changed" page) are `public, max-age=<a year>, immutable`. The newest version
+  may still be withdrawn by a national reopening, so its pages are kept CURRENT_MAX_AGE at most; and a public-test list shows a complaint link
   per row while its objection window is open, so until the window next opens or closes the page is
   kept only until that moment.
 - Pages that change by themselves are kept a short time (SHORT_MAX_AGE): the agency page, the
@@ -35,6 +36,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 PAGE_FORMAT = "3"
 LONG_MAX_AGE = 365 * 24 * 3600
 SHORT_MAX_AGE = 60
+# The newest numbered version of a list: it may still be withdrawn (a national reopen).
+CURRENT_MAX_AGE = 300
 
 
 def page_etag(request: HttpRequest, *parts: object) -> str:

@@ -44,7 +44,7 @@ def published_snapshot(code: str, slug: str, version: int | None) -> ListSnapsho
     kind = SLUG_KINDS.get(slug)
     if kind is None:
         raise Http404
-    key = f"announcements:snapshot:{code}:{kind}:{version}"
+    key = _snapshot_key(code, kind, version)
     if version is not None and (snapshot := cache.get(key)) is not None:
         return snapshot
     snapshots = (
@@ -60,6 +60,17 @@ def published_snapshot(code: str, slug: str, version: int | None) -> ListSnapsho
     if version is not None:
         cache.set(key, snapshot, SNAPSHOT_TIMEOUT)
     return snapshot
+
+
+def _snapshot_key(code: str, kind: str, version: int | None) -> str:
+    return f"announcements:snapshot:{code}:{kind}:{version}"
+
+
+def forget_published_versions(code: str) -> None:
+    """Drop the agency's versions kept by `published_snapshot`: what a page says around the rows
+    (the phase, whether the window is open, whether the list was withdrawn) changed with its phase."""
+    versions = ListSnapshot.objects.filter(submission__agency__code=code).values_list("kind", "version")
+    cache.delete_many([_snapshot_key(code, kind, version) for kind, version in versions])
 
 
 def snapshot_urls(snapshot: ListSnapshot) -> dict[str, str]:

@@ -27,6 +27,20 @@ admin.site.site_header = admin.site.site_title = admin.site.index_title = _(
 label_unnamed_fields("registry")
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never changed here: every change goes through the service that checks the phase and
+    writes the audit row (the national desk, the agency portal), never through a bare model form."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class WorkUnitInline(admin.TabularInline):
     model = WorkUnit
     extra = 0
@@ -70,18 +84,24 @@ class PeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgencySubmission)
-class AgencySubmissionAdmin(admin.ModelAdmin):
+class AgencySubmissionAdmin(ReadOnlyAdmin):
     list_display = ["agency", "period", "phase", "prefinalised_at", "finalised_at", "completed_at"]
     list_filter = ["phase", "period", "agency__kind"]
     search_fields = ["agency__name", "agency__code"]
     list_select_related = ["agency", "period"]
-    # Phases move through the verification services (with audit), not by editing the row here.
-    readonly_fields = ["phase", "prefinalised_at", "finalised_at", "completed_at"]
+    # Phases and deadlines move through the verification services (the national desk, with audit).
 
 
 class WorkHistoryInline(admin.TabularInline):
     model = WorkHistory
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class DocumentInline(admin.TabularInline):
@@ -91,26 +111,20 @@ class DocumentInline(admin.TabularInline):
     readonly_fields = fields
     can_delete = False
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(WorkerRecord)
-class WorkerRecordAdmin(admin.ModelAdmin):
+class WorkerRecordAdmin(ReadOnlyAdmin):
     list_display = ["full_name", "nik_masked", "agency", "status", "category", "position"]
     list_filter = ["status", "category", "period", ("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["=nik", "full_name", "registration_number"]
     list_select_related = ["agency"]
     raw_id_fields = ["agency", "work_unit", "period"]
-    # Status only moves through the services (transition table, lock, audit).
-    readonly_fields = [
-        "status",
-        "registration_number",
-        "flags",
-        "submitted_at",
-        "decided_at",
-        "decided_by",
-        "created_by",
-        "created_at",
-        "updated_at",
-    ]
+    # Records change only through the services (transition table, phase guard, lock, audit);
+    # these are shown too (fields a form would leave out).
+    readonly_fields = ["submitted_at", "decided_at", "decided_by", "created_by", "created_at", "updated_at"]
     inlines = [WorkHistoryInline, DocumentInline]
     show_full_result_count = False  # no COUNT(*) over millions of rows on every page
 
@@ -133,7 +147,7 @@ class AuditActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "actor", "action_shown", "object_type", "object_id", "agency", "ip"]
     list_filter = [AuditActionFilter, "object_type"]
     search_fields = ["object_id", "actor__username", "action"]
@@ -144,12 +158,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     def action_shown(self, obj: AuditEvent) -> str:
         # The action's label from its app's enum ("Input deadline extended"), not its code.
         return obj.action_label
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -295,6 +295,12 @@ def _check_pdf(data: bytes) -> CheckedFile:
     return CheckedFile(content=data, content_type=PDF_TYPE, pages=pages)
 
 
+def check_pdf(data: bytes) -> CheckedFile:
+    """The PDF rules every PDF upload of the product passes (documents, complaint evidence, the
+    signed SPTJM): opens, not encrypted, no active content, nothing appended; page-counted."""
+    return _check_pdf(data)
+
+
 def check_upload(upload: UploadedFile, *, kind: str) -> CheckedFile:
     """Read, check and normalise one upload; raise ValidationError with a message a person can act on."""
     data = _read(upload)

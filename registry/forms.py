@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models import Category, Flag, Status, WorkerRecord, WorkUnit
 from registry.services.records import WorkerData
+from registry.validators import identity_number
 
 
 class DateInput(forms.DateInput):
@@ -171,10 +172,10 @@ class WorkerForm(forms.ModelForm):
                 part.css_class = "portal-fieldset"
 
     def clean_nik(self) -> str:
-        return "".join(self.cleaned_data["nik"].split()).replace(".", "")
+        return identity_number(self.cleaned_data["nik"])
 
     def clean_kk(self) -> str:
-        return "".join(self.cleaned_data["kk"].split()).replace(".", "")
+        return identity_number(self.cleaned_data["kk"])
 
     def clean(self):
         cleaned = super().clean()

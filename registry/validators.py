@@ -42,6 +42,17 @@ class NikParts:
     serial: str
 
 
+_NUMBER_NOISE = re.compile(r"[\s.]+")
+
+
+def identity_number(value: str | None) -> str:
+    """A NIK or KK number as typed from the card ("3273 0164.1283 0432"): spaces and dots dropped.
+
+    The one normaliser of every path that takes one: the agency's form, the XLSX import, the worker's
+    identity check."""
+    return _NUMBER_NOISE.sub("", value or "")
+
+
 def _clean(value: str | None) -> str:
     return (value or "").strip().replace(" ", "")
 

@@ -24,6 +24,7 @@ from registry.limits import Limit, LimitReached, limits_clear, limits_give_back,
 from registry.models import AgencySubmission, AuditEvent, Document, Period, Status, WorkerRecord
 from registry.services.phase import lock_open_submission
 from registry.services.worker_data import document_save
+from registry.validators import identity_number as registry_identity_number
 
 SCOPE_NIK = "identity-check:nik"
 SCOPE_NIK_ADDRESS = "identity-check:nik-address"
@@ -36,13 +37,12 @@ def nik_hash(nik: str) -> str:
     return hmac.new(key, b"identity-check:" + identity_number(nik).encode(), hashlib.sha256).hexdigest()
 
 
-_NUMBER_NOISE = re.compile(r"[\s.]")
 _TEXT_PUNCTUATION = re.compile(r"[.,]")
 
 
 def identity_number(value: str) -> str:
-    """A NIK or KK number as compared: spaces and dots ignored ("3273 0164.1283 0432")."""
-    return _NUMBER_NOISE.sub("", value or "")
+    """A NIK or KK number as compared: the registry's one normaliser (spaces and dots ignored)."""
+    return registry_identity_number(value)
 
 
 def identity_text(value: str) -> str:

@@ -77,6 +77,9 @@ class ListSnapshot(models.Model):
     removed_count = models.PositiveIntegerField(default=0)
     changed_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # Set when the national admin reopens the agency: the list no longer stands (shown as "ditarik").
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
     # The PDF of the whole list, written once per version (announcements.services.publish).
     pdf = models.FileField(upload_to="announcements/pdf/", blank=True)
 
@@ -106,9 +109,12 @@ class ListSnapshot(models.Model):
         return KIND_SLUGS[self.kind]
 
     def objections_open(self, now: dt.datetime | None = None) -> bool:
-        if self.objections_open_at is None or self.objections_close_at is None:
+        """Whether this version's page offers complaints now: the agency's window (the registry's one
+        rule, which also asks the phase) is open, and it is the window this version was published in."""
+        if self.kind != SnapshotKind.PUBLIC_TEST or self.objections_open_at is None:
             return False
-        return self.objections_open_at <= (now or timezone.now()) < self.objections_close_at
+        window = self.submission.public_test_window(now)
+        return window.is_open and window.opens == self.objections_open_at
 
     @property
     def has_changes(self) -> bool:

@@ -16,7 +16,7 @@ import hmac
 import logging
 import secrets
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,7 +33,16 @@ from announcements.models import Complaint, ComplaintAuditAction
 from nonasn.client_ip import limit_address
 from registry.documents import check_upload
 from registry.limits import Limit, LimitReached, limits_take
-from registry.models import DECIDED, Agency, AgencySubmission, AuditEvent, Period, Status, WorkerRecord
+from registry.models import (
+    DECIDED,
+    Agency,
+    AgencySubmission,
+    AuditEvent,
+    Period,
+    PublicTestWindow,
+    Status,
+    WorkerRecord,
+)
 from registry.validators import mask_nik
 from verification.services.decisions import Outcome, decision_change, decision_record
 
@@ -47,22 +56,14 @@ TICKET_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud
 # --- The public test window ------------------------------------------------------------------
 
 
-class Window(NamedTuple):
-    opens: dt.datetime | None
-    closes: dt.datetime | None
-    is_open: bool
+# The window is the registry's rule (AgencySubmission.public_test_window): one answer for every page.
+Window = PublicTestWindow
+CLOSED = PublicTestWindow(None, None, False, False)
 
 
 def complaint_window(submission: AgencySubmission | None, now: dt.datetime | None = None) -> Window:
-    """When the public may file complaints and reports for this agency: from prefinalisation for the
-    period's public-test days, while the agency is still prefinalised."""
-    dates = submission.public_test_dates() if submission is not None else None
-    if dates is None:
-        return Window(None, None, False)
-    now = now or timezone.now()
-    opens, closes = dates
-    is_open = submission.phase == AgencySubmission.Phase.PREFINALISED and opens <= now < closes
-    return Window(opens, closes, is_open)
+    """When the public may file complaints and reports for this agency (None: not in the period)."""
+    return submission.public_test_window(now) if submission is not None else CLOSED
 
 
 def public_submission(agency: Agency) -> AgencySubmission | None:
@@ -108,14 +109,14 @@ def _lock_submission(*, agency_id: int, period_id: int) -> AgencySubmission:
         )
     )
     if not rows:
-        raise ComplaintsClosed(Window(None, None, False))
+        raise ComplaintsClosed(CLOSED)
     return rows[0]
 
 
 def _require_open(agency: Agency) -> AgencySubmission:
     submission = public_submission(agency)
     if submission is None:
-        raise ComplaintsClosed(Window(None, None, False))
+        raise ComplaintsClosed(CLOSED)
     locked = _lock_submission(agency_id=agency.pk, period_id=submission.period_id)
     locked.period = submission.period
     window = complaint_window(locked)

@@ -34,11 +34,19 @@ def inline_max_rows() -> int:
     return settings.SNAPSHOT_INLINE_MAX_ROWS
 
 
-def _listed_records(submission: AgencySubmission):
-    """The records a list shows: every record of the agency in the period except released ones."""
+def unlisted_statuses(kind: str) -> list[str]:
+    """The statuses a list of this kind leaves out: released records always; the final list also
+    leaves out records never completed ("Tidak Lengkap"), as the Finalisasi page tells the agency."""
+    if kind == SnapshotKind.FINAL:
+        return [Status.RELEASED.value, Status.NOT_COMPLETED.value]
+    return [Status.RELEASED.value]
+
+
+def _listed_records(submission: AgencySubmission, kind: str):
+    """The records a list of this kind shows."""
     return WorkerRecord.objects.filter(
         agency_id=submission.agency_id, period_id=submission.period_id
-    ).exclude(status=Status.RELEASED)
+    ).exclude(status__in=unlisted_statuses(kind))
 
 
 def snapshot_publish(*, submission_id: int, kind: str, actor_id: int | None = None) -> ListSnapshot:
@@ -74,7 +82,7 @@ def snapshot_publish(*, submission_id: int, kind: str, actor_id: int | None = No
                 )
         except IntegrityError:  # another request reserved it between our read and write
             return ListSnapshot.objects.filter(submission=submission, kind=kind).order_by("-version").first()
-        large = _listed_records(submission).count() > inline_max_rows()
+        large = _listed_records(submission, kind).count() > inline_max_rows()
     if large:
         from announcements.tasks import build_snapshot
 
@@ -94,7 +102,7 @@ def _copy_rows_sql() -> str:
                coalesce({clean.format("u.name")}, ''), r.education_level, r.status, lower({name})
         FROM {WorkerRecord._meta.db_table} r
         LEFT JOIN {WorkUnit._meta.db_table} u ON u.id = r.work_unit_id
-        WHERE r.agency_id = %(agency)s AND r.period_id = %(period)s AND r.status <> %(released)s
+        WHERE r.agency_id = %(agency)s AND r.period_id = %(period)s AND r.status <> ALL(%(unlisted)s)
     """  # noqa: S608 - table names from the models, values as parameters
 
 
@@ -149,13 +157,19 @@ def snapshot_build(*, snapshot_id: int) -> ListSnapshot:
                         "snapshot": snapshot.pk,
                         "agency": submission.agency_id,
                         "period": submission.period_id,
-                        "released": Status.RELEASED,
+                        "unlisted": unlisted_statuses(snapshot.kind),
                     },
                 )
                 cursor.execute(HASH_SQL, [snapshot.pk])
                 sha256, row_count = cursor.fetchone()
                 same_list = ListSnapshot.objects.current(submission_id=submission.pk, kind=snapshot.kind)
-                if same_list is not None and same_list.sha256 == sha256:
+                # Same rows in the same public-test window: nothing new. A new window (prefinalised
+                # again after a reopening) is a new version, so the newest always shows the window in force.
+                if (
+                    same_list is not None
+                    and same_list.sha256 == sha256
+                    and same_list.objections_open_at == snapshot.objections_open_at
+                ):
                     raise _Unchanged
                 previous = (
                     ListSnapshot.objects.published()
@@ -238,6 +252,15 @@ def on_phase_changed(
     corrections made during the public test (none when nothing changed); → completed: the final list.
     """
     Phase = AgencySubmission.Phase
+    from announcements.public_list import forget_published_versions
+
+    # The versions kept in the cache carry the agency's phase (window, withdrawal): read them afresh.
+    forget_published_versions(
+        AgencySubmission.objects.filter(pk=submission_id).values_list("agency__code", flat=True).get()
+    )
+    if new == Phase.OPEN:
+        _withdraw_lists(submission_id)
+        return
     if new == Phase.PREFINALISED:
         kind = SnapshotKind.PUBLIC_TEST
     elif new == Phase.FINALISED and old == Phase.PREFINALISED:
@@ -251,3 +274,12 @@ def on_phase_changed(
     except Exception:
         logger.exception("Publishing the %s list of submission %s failed", kind, submission_id)
         raise
+
+
+def _withdraw_lists(submission_id: int) -> None:
+    """A reopened agency's published lists no longer stand: each is marked withdrawn with the reopening's
+    reason and date (older versions stay readable, and the next phase change publishes new ones)."""
+    reason = AgencySubmission.objects.filter(pk=submission_id).values_list("reopened_reason", flat=True).get()
+    ListSnapshot.objects.published().filter(submission_id=submission_id, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(), withdrawn_reason=reason
+    )

@@ -163,8 +163,10 @@ def track(request: HttpRequest) -> HttpResponse:
             complaint = complaint_track(ticket=form.cleaned_data["ticket"], email=form.cleaned_data["email"])
     else:
         form = TrackForm(initial={"ticket": normalise_ticket(request.GET.get("ticket", ""))})
+    # The agency's window from the one rule, as the lists and the forms show it.
+    window = complaint_window(public_submission(complaint.agency)) if complaint else None
     return render(
         request,
         "announcements/complaint_track.html",
-        {"form": form, "complaint": complaint, "searched": searched},
+        {"form": form, "complaint": complaint, "searched": searched, "window": window},
     )

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
-from announcements.caching import LONG_MAX_AGE, SHORT_MAX_AGE, max_age_until, public_page
+from announcements.caching import CURRENT_MAX_AGE, LONG_MAX_AGE, SHORT_MAX_AGE, max_age_until, public_page
 from announcements.models import ListSnapshot, SnapshotKind
 from announcements.public_list import (
     SEARCH_MAX,
@@ -74,7 +74,7 @@ def agency(request: HttpRequest, code: str) -> HttpResponse:
     # The cached page changes with the phase, the lists and the agency's contact details.
     fingerprint = [
         submission.phase if submission else "-",
-        *(s.sha256 for s in announcements),
+        *(f"{s.sha256}{s.withdrawn_at}" for s in announcements),
         f"{contact.updated_at:%s%f}" if contact else "-",
     ]
 
@@ -129,7 +129,14 @@ def announcement(request: HttpRequest, code: str, slug: str, version: int | None
     return public_page(
         request,
         render_page,
-        etag_parts=("announcement", snapshot.pk, snapshot.sha256, newest_sha, snapshot.objections_open()),
+        etag_parts=(
+            "announcement",
+            snapshot.pk,
+            snapshot.sha256,
+            newest_sha,
+            snapshot.objections_open(),
+            snapshot.withdrawn_at,
+        ),
         max_age=SHORT_MAX_AGE,
         shareable=not request.GET,
     )
@@ -173,13 +180,31 @@ def snapshot_list(request: HttpRequest, code: str, slug: str, version: int | Non
         }
         return render(request, "announcements/list.html", context)
 
-    numbered = version is not None
+    # A version that is withdrawn or superseded never changes again: kept for a year. The newest
+    # version's page still can (its agency reopened and the list withdrawn, the window opening or
+    # closing): kept CURRENT_MAX_AGE at most, so a withdrawal shows within minutes.
+    settled = version is not None and (
+        snapshot.withdrawn_at is not None or published_snapshot(code, slug, None).pk != snapshot.pk
+    )
+    if settled:
+        max_age = LONG_MAX_AGE
+    elif version is not None:
+        max_age = min(CURRENT_MAX_AGE, max_age_until(_next_change(snapshot)))
+    else:
+        max_age = SHORT_MAX_AGE
     return public_page(
         request,
         render_page,
-        etag_parts=("list", snapshot.pk, snapshot.sha256, *params.key(), complaints_open),
-        max_age=max_age_until(_next_change(snapshot)) if numbered else SHORT_MAX_AGE,
-        immutable=numbered,
+        etag_parts=(
+            "list",
+            snapshot.pk,
+            snapshot.sha256,
+            *params.key(),
+            complaints_open,
+            snapshot.withdrawn_at,
+        ),
+        max_age=max_age,
+        immutable=settled,
         shareable=params.usual,
     )
 

@@ -10,7 +10,14 @@ tally.py      RecordTally (counts per agency, status, category and flag, kept by
 limits.py     LimitHit (the rate limits' counted attempts)
 """
 
-from registry.models.agencies import Agency, AgencySubmission, Period, PeriodQuerySet, WorkUnit
+from registry.models.agencies import (
+    Agency,
+    AgencySubmission,
+    Period,
+    PeriodQuerySet,
+    PublicTestWindow,
+    WorkUnit,
+)
 from registry.models.audit import (
     AuditAction,
     AuditEvent,
@@ -46,6 +53,6 @@ __all__ = [
     "ANY_FLAG", "DECIDED", "REASON_REQUIRED", "RecordTally", "TRANSITIONS", "Agency", "AgencyContact", "AgencySubmission", "AuditAction", "AuditEvent",
     "audit_action_choices", "audit_action_label", "record_timeline", "register_audit_actions",
     "Category", "Document", "EducationLevel", "Flag", "ImportJob", "InvalidTransition", "LimitHit", "PaySource", "ReasonRequired",
-    "Period", "PeriodQuerySet", "Sex", "Status", "WorkHistory", "WorkUnit", "WorkerRecord",
+    "Period", "PeriodQuerySet", "PublicTestWindow", "Sex", "Status", "WorkHistory", "WorkUnit", "WorkerRecord",
     "WorkerRecordQuerySet", "_new_card_token", "document_path", "import_refused_path", "import_upload_path",
 ]  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from typing import NamedTuple
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections, models, router
@@ -120,6 +121,33 @@ class Period(models.Model):
     def input_open(self, now: dt.datetime | None = None) -> bool:
         return (now or timezone.now()) <= self.input_deadline
 
+    def clean(self) -> None:
+        """A public test that starts at the input deadline must end before the finalisation deadline:
+        otherwise an agency that prefinalises on the last input day could never finalise in time."""
+        from django.core.exceptions import ValidationError
+
+        if self.input_deadline and self.finalisation_deadline and self.public_test_days is not None:
+            if self.input_deadline + dt.timedelta(days=self.public_test_days) > self.finalisation_deadline:
+                raise ValidationError(
+                    {
+                        "finalisation_deadline": _(
+                            "The finalisation deadline must leave room for the public test after the input "
+                            "deadline: at least %(days)s days after it."
+                        )
+                        % {"days": self.public_test_days}
+                    }
+                )
+
+
+class PublicTestWindow(NamedTuple):
+    """The public test (objection) window of one agency: its dates, whether complaints may be filed
+    now, and whether it is over (finalisation waits for that)."""
+
+    opens: dt.datetime | None
+    closes: dt.datetime | None
+    is_open: bool
+    has_ended: bool
+
 
 class AgencySubmissionQuerySet(models.QuerySet):
     def for_agency(self, agency: Agency) -> AgencySubmissionQuerySet:
@@ -228,6 +256,18 @@ class AgencySubmission(models.Model):
         if self.prefinalised_at is None:
             return None
         return self.prefinalised_at, self.prefinalised_at + dt.timedelta(days=self.period.public_test_days)
+
+    def public_test_window(self, now: dt.datetime | None = None) -> PublicTestWindow:
+        """The one rule every page and service asks about the window (announcement, list, complaint
+        forms, tracking page, worker home, finalisation): open only while the agency is prefinalised
+        and within its dates — a reopened, finalised or completed agency never claims an open window."""
+        dates = self.public_test_dates()
+        if dates is None:
+            return PublicTestWindow(None, None, False, False)
+        now = now or timezone.now()
+        opens, closes = dates
+        is_open = self.phase == self.Phase.PREFINALISED and opens <= now < closes
+        return PublicTestWindow(opens, closes, is_open, now >= closes)
 
     def before_deadline(self, kind: str, now: dt.datetime | None = None) -> bool:
         return (now or timezone.now()) <= self.deadline(kind)

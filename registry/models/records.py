@@ -63,7 +63,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.NEEDS_REVISION: frozenset({Status.SUBMITTED, Status.NOT_COMPLETED, Status.RELEASED}),
     Status.ELIGIBLE: frozenset({Status.SUBMITTED}),
     Status.INELIGIBLE: frozenset({Status.SUBMITTED}),
-    Status.NOT_COMPLETED: frozenset(),
+    # Only a national reopening moves it back: to the status it had before finalisation.
+    Status.NOT_COMPLETED: frozenset({Status.REGISTERED, Status.ACCOUNT_CREATED, Status.NEEDS_REVISION}),
     Status.RELEASED: frozenset(),
 }
 # Moves that must say why.

@@ -9,6 +9,8 @@ commit after the agency left the open phase.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -37,6 +39,70 @@ def not_in_period_message(period: Period | None = None) -> str:
     ) % {"period": period.name if period else ""}
 
 
+@dataclass(frozen=True)
+class Permission:
+    """The answer to "may this user do this now, and if not, why": the page asks it to offer (or
+    disable, with the reason) a button, the service asks the same to refuse the POST."""
+
+    allowed: bool
+    reason: str = ""
+    code: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOWED = Permission(True)
+
+
+def agency_write_permission(
+    submission: AgencySubmission | None,
+    *,
+    period: Period | None = None,
+    for_input: bool = True,
+    now: dt.datetime | None = None,
+) -> Permission:
+    """May the agency's records be added and changed now? The one rule (phase, then input deadline)."""
+    if submission is None:
+        return Permission(False, not_in_period_message(period), "not_in_period")
+    if not submission.is_open:
+        return Permission(
+            False,
+            _("The agency's data collection is no longer open; records cannot be added or changed."),
+            "closed",
+        )
+    if for_input and not submission.before_deadline("input", now):
+        deadline = timezone.localtime(submission.deadline("input")).strftime("%d-%m-%Y %H:%M")
+        return Permission(
+            False,
+            _("The input deadline (%(deadline)s) has passed; records can no longer be added or changed.")
+            % {"deadline": deadline},
+            "deadline",
+        )
+    return ALLOWED
+
+
+def record_edit_permission(
+    record: Any,
+    submission: AgencySubmission | None,
+    *,
+    editable_statuses: frozenset[str],
+    now: dt.datetime | None = None,
+) -> Permission:
+    """May the agency edit this record now? The agency's rule, then the record's status."""
+    permission = agency_write_permission(submission, period=getattr(submission, "period", None), now=now)
+    if not permission:
+        return permission
+    if record.status not in editable_statuses:
+        return Permission(
+            False,
+            _("A record with status %(status)s can no longer be edited.")
+            % {"status": record.get_status_display()},
+            "status",
+        )
+    return ALLOWED
+
+
 def lock_open_submission(*, agency_id: int, period_id: int, for_input: bool = True) -> AgencySubmission:
     """Read the agency's submission row under a share lock (SELECT … FOR SHARE) and check it is open.
 
@@ -49,18 +115,9 @@ def lock_open_submission(*, agency_id: int, period_id: int, for_input: bool = Tr
         raise ValidationError(
             not_in_period_message(Period.objects.filter(pk=period_id).first()), code="not_in_period"
         )
-    if not submission.is_open:
-        raise ValidationError(
-            _("The agency's data collection is no longer open; records cannot be added or changed."),
-            code="closed",
-        )
-    if for_input and not submission.before_deadline("input"):
-        deadline = timezone.localtime(submission.deadline("input")).strftime("%d-%m-%Y %H:%M")
-        raise ValidationError(
-            _("The input deadline (%(deadline)s) has passed; records can no longer be added or changed.")
-            % {"deadline": deadline},
-            code="deadline",
-        )
+    permission = agency_write_permission(submission, for_input=for_input)
+    if not permission:
+        raise ValidationError(permission.reason, code=permission.code)
     return submission
 
 

@@ -120,6 +120,17 @@ def missing_items(record: WorkerRecord) -> list[MissingItem]:
     return missing
 
 
+AGENCY_ENTERED_MESSAGE = gettext_lazy(
+    "Entered by your agency: it cannot be changed here. If it is wrong, report it to your agency."
+)
+
+
+def agency_entered(record: WorkerRecord) -> frozenset[str]:
+    """The appointment data the worker reads but may not change: what is already filled in (the
+    agency's entry). What the agency left empty the worker completes once."""
+    return frozenset(name for name in APPOINTMENT_FIELDS if getattr(record, name) not in (None, ""))
+
+
 def _locked_editable(record_id: int) -> WorkerRecord:
     """The record, row-locked, with the agency's submission share-locked (the phase guard)."""
     record = WorkerRecord.objects.select_for_update().select_related("period").get(pk=record_id)
@@ -162,6 +173,9 @@ def worker_details_update(
     _check_dates(changes, record)
     before = {name: _jsonable(getattr(record, name)) for name in changes}
     changed = {name: value for name, value in changes.items() if getattr(record, name) != value}
+    locked = {name: [AGENCY_ENTERED_MESSAGE] for name in changed if name in agency_entered(record)}
+    if locked:
+        raise ValidationError(locked)
     if not changed:
         return record
     for name, value in changed.items():

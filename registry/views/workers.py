@@ -32,7 +32,7 @@ from registry.portal import active_period, add_service_errors, export_download
 from registry.rules import possible_duplicates
 from registry.services.exports import export_csv_rows, export_log, export_xlsx
 from registry.services.memos import filter_units
-from registry.services.phase import not_in_period_message, submission_for
+from registry.services.phase import agency_write_permission, record_edit_permission, submission_for
 from registry.services.records import (
     EDITABLE_STATUSES,
     worker_register,
@@ -165,12 +165,15 @@ def worker_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _phase(agency, period) -> dict:
-    """What the form page says about the agency's phase (read only; the services hold the locked guard)."""
+def _phase(agency, period, record=None) -> dict:
+    """What the form page says before anything is typed: the same rule the service applies to the POST
+    (phase, input deadline, the record's status), so a refusal is shown once, up front."""
     submission = submission_for(agency=agency, period=period)
-    if submission is None:
-        return {"is_open": False, "closed_message": not_in_period_message(period)}
-    return {"is_open": submission.is_open, "closed_message": ""}
+    if record is not None:
+        permission = record_edit_permission(record, submission, editable_statuses=EDITABLE_STATUSES)
+    else:
+        permission = agency_write_permission(submission, period=period)
+    return {"is_open": permission.allowed, "closed_message": permission.reason}
 
 
 @agency_staff_required
@@ -190,6 +193,7 @@ def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
         other_duplicates = sum(1 for d in duplicates if d.agency_id != record.agency_id)
     submission = submission_for(agency=record.agency, period=record.period)
     can_write = request.user.can_write_agency_data and submission is not None and submission.is_open
+    edit = record_edit_permission(record, submission, editable_statuses=EDITABLE_STATUSES)
     return render(
         request,
         "registry/worker_detail.html",
@@ -202,7 +206,7 @@ def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "has_account": record.has_worker_account,
             "own_duplicates": own_duplicates,
             "other_duplicates": other_duplicates,
-            "can_edit": can_write and record.status in EDITABLE_STATUSES,
+            "can_edit": request.user.can_write_agency_data and edit.allowed,
             "can_release": can_write and record.can_transition_to(WorkerRecord.Status.RELEASED),
             "release_form": ReleaseForm(),
         },
@@ -213,7 +217,8 @@ def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_record_for_agency(request.user, pk)
     form = WorkerForm(request.POST or None, instance=record, units=_units(request.user))
-    if request.method == "POST" and form.is_valid():
+    phase = _phase(record.agency, record.period, record)
+    if request.method == "POST" and form.is_valid() and phase["is_open"]:
         try:
             worker_update(
                 record_id=record.pk,
@@ -235,7 +240,7 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "record": record,
             "has_account": record.has_worker_account,
-            **_phase(record.agency, record.period),
+            **phase,
         },
     )
 

@@ -15,10 +15,12 @@ NAME = "Ma'ruf & Sons <Putra>"
 
 def test_status_email_shows_names_and_reasons_as_written(mailoutbox, period):
     agency = AgencyFactory(name="Dinas Pendidikan & Kebudayaan")
-    record = WorkerRecordFactory(agency=agency, period=period, full_name=NAME, email="maruf@example.test")
-    status_change_notify(
-        record_id=record.pk, target="needs_revision", reason='Unggah ijazah "asli" & SK <2019>'
+    record = WorkerRecordFactory(
+        agency=agency, period=period, full_name=NAME, email="maruf@example.test", status="submitted"
     )
+    # The e-mail tells of the record's latest status change (its audit row): made as a service makes it.
+    record.transition_to("needs_revision", actor=None, reason='Unggah ijazah "asli" & SK <2019>')
+    status_change_notify(record_id=record.pk)
     body = mailoutbox[0].body
     assert f"Yth. {NAME}," in body
     assert "(Dinas Pendidikan & Kebudayaan)" in body

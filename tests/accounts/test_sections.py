@@ -13,6 +13,17 @@ from tests.accounts.support import complete
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _appointment_left_to_the_worker(worker):
+    """The agency left the appointment details empty: the worker completes them (what the agency
+    entered, the worker only reads: tests/accounts/test_agency_data_stays.py)."""
+    WorkerRecord.objects.filter(pk=worker.worker_record_id).update(
+        sk_number="", sk_date=None, sk_signer_position="", start_date=None, end_date=None, monthly_pay=None
+    )
+    worker.worker_record.refresh_from_db()
+
+
 BIODATA = {
     "phone": "081298765432",
     "email": "siti.baru@example.test",
@@ -81,13 +92,12 @@ def test_service_refuses_fields_outside_the_workers_thirteen(worker):
 
 
 def test_invalid_biodata_keeps_what_was_saved_before(worker_client, worker):
-    worker_client.post(reverse("worker:biodata"), BIODATA)
     response = worker_client.post(
         reverse("worker:biodata"), {**BIODATA, "sk_number": "X", "start_date": "2099-01-01"}
     )
     assert response.status_code == 200
     assert "masa depan" in response.content.decode()
-    assert WorkerRecord.objects.get(pk=worker.worker_record_id).sk_number == "800/55/2018"
+    assert WorkerRecord.objects.get(pk=worker.worker_record_id).sk_number == ""
 
 
 def test_education_section_saves(worker_client, worker):

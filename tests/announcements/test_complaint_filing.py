@@ -158,7 +158,7 @@ def test_before_the_public_test_the_form_is_closed(client, agency, period):
 def test_after_the_public_test_the_form_is_closed_and_shows_the_dates(client, agency, period):
     submission = prefinalise(agency, period, days_ago=period.public_test_days)
     person = listed(agency, period)
-    opens, closes, is_open = complaint_window(submission)
+    opens, closes, is_open, _ended = complaint_window(submission)
     assert not is_open
     body = client.get(file_url(agency, person)).content.decode()
     assert 'id="complaints-closed"' in body
@@ -171,12 +171,12 @@ def test_after_the_public_test_the_form_is_closed_and_shows_the_dates(client, ag
 def test_the_window_is_the_public_test_days_from_prefinalisation_while_prefinalised(agency, period):
     submission = prefinalise(agency, period)
     opens = submission.prefinalised_at
-    assert complaint_window(submission, now=opens) == (opens, opens + dt.timedelta(days=5), True)
+    assert complaint_window(submission, now=opens) == (opens, opens + dt.timedelta(days=5), True, False)
     assert not complaint_window(submission, now=opens + dt.timedelta(days=5)).is_open
     assert complaint_window(submission, now=opens + dt.timedelta(days=5) - dt.timedelta(seconds=1)).is_open
     submission.phase = AgencySubmission.Phase.FINALISED
     assert complaint_window(submission, now=opens).is_open is False
-    assert complaint_window(None) == (None, None, False)
+    assert complaint_window(None) == (None, None, False, False)
 
 
 def test_no_full_complainant_nik_on_any_page(

@@ -100,10 +100,11 @@ def test_completion_publishes_the_final_list_compared_with_the_public_test(publi
     move_phase(submission, AgencySubmission.Phase.FINALISED)
     move_phase(submission, AgencySubmission.Phase.COMPLETED)
     final = ListSnapshot.objects.get(submission=submission, kind="final")
-    assert final.version == 1 and final.row_count == 5
+    # The record finalisation left "Tidak Lengkap" is not in the final list (issue 16, point 7).
+    assert final.version == 1 and final.row_count == 4
     previous = ListSnapshot.objects.get(submission=submission, kind="public_test", version=2)
     assert final.previous_id == previous.pk
-    assert (final.added_count, final.removed_count, final.changed_count) == (0, 0, 0)
+    assert (final.added_count, final.removed_count, final.changed_count) == (0, 1, 0)
 
 
 def test_a_large_agency_is_written_by_the_background_task(

@@ -9,6 +9,7 @@ import pytest
 
 from registry.models import AgencySubmission, Status, WorkerRecord
 from tests.factories import PASSWORD, WorkerRecordFactory
+from tests.verification.phases_support import end_public_test
 from verification.models import PhaseChange, SignedSptjm
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,6 +44,9 @@ def test_admin_finishes_the_agency_and_the_national_admin_reopens_it(
     page.wait_for_url("**/instansi/fase/")
     assert page.get_by_test_id("phase").inner_text().startswith("Prafinalisasi")
 
+    # The public test ends (dated back in the database: finalisation waits for its end).
+    end_public_test(AgencySubmission.objects.get(agency=agency_admin.agency))
+    page.reload()
     page.click("text=Periksa dan finalisasi")
     page.get_by_test_id("confirm").click()
     page.wait_for_url("**/instansi/fase/")
@@ -86,4 +90,5 @@ def test_admin_finishes_the_agency_and_the_national_admin_reopens_it(
     submission.refresh_from_db()
     assert submission.phase == AgencySubmission.Phase.OPEN
     assert PhaseChange.objects.filter(submission=submission).count() == 4
-    assert WorkerRecord.objects.get(pk=never.pk).status == Status.NOT_COMPLETED
+    # The reopening returns what finalisation closed to its status before (issue 16, point 3).
+    assert WorkerRecord.objects.get(pk=never.pk).status == Status.REGISTERED

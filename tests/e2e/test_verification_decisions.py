@@ -100,7 +100,8 @@ def test_operator_decides_ms_tms_and_return_then_the_worker_resubmits(
     page.goto("/instansi/verifikasi/")
     assert page.locator("#queue-empty").is_visible()
 
-    # The worker logs in, sees the note, fixes the SK number and sends the data again.
+    # The worker logs in, sees the note, fixes the address and sends the data again (the SK the
+    # agency entered is shown read-only to the worker).
     context = browser.new_context(base_url=live_server.url, locale="id-ID")
     worker_page = context.new_page()
     worker_page.set_default_timeout(15000)
@@ -111,7 +112,8 @@ def test_operator_decides_ms_tms_and_return_then_the_worker_resubmits(
     worker_page.wait_for_url(re.compile(r"/akun/$"))
     assert NOTE in worker_page.locator("#revision-note").inner_text()
     worker_page.goto("/akun/biodata/")
-    worker_page.fill("#id_sk_number", "800/99/SK/2019")
+    assert not worker_page.locator("#id_sk_number").is_editable()
+    worker_page.fill("#id_address", "Jl. Diperbaiki 99")
     worker_page.click("#save-biodata")
     worker_page.wait_for_url(re.compile(r"/akun/riwayat-pekerjaan/$"))
     worker_page.goto("/akun/resume/")
@@ -119,7 +121,7 @@ def test_operator_decides_ms_tms_and_return_then_the_worker_resubmits(
     worker_page.wait_for_url(re.compile(r"/akun/resume/$"))
     context.close()
     third.refresh_from_db()
-    assert (third.status, third.sk_number) == (Status.SUBMITTED, "800/99/SK/2019")
+    assert (third.status, third.address) == (Status.SUBMITTED, "Jl. Diperbaiki 99")
 
     # Back in the operator's queue.
     page.reload()

@@ -24,6 +24,7 @@ from accounts.models import Role
 from registry.models import AgencySubmission, Status, WorkerRecord
 from tests.e2e.quality import assert_accessible
 from tests.factories import PASSWORD, AgencyFactory, UserFactory, WorkerRecordFactory, make_kk, make_nik
+from tests.verification.phases_support import end_public_test
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,7 +32,7 @@ RESULTS = Path(__file__).resolve().parents[2] / "test-results"
 WORKER_PASSWORD = "SandiKuat-2026"
 OPERATOR_PASSWORD = "Operator-Kuat-2026"
 COMPLAINANT_NIK = make_nik(dt.date(1985, 2, 3), "F", region="327301", serial=7788)
-REVISION_NOTE = "Nomor SK tidak sesuai dokumen, perbaiki."
+REVISION_NOTE = "Alamat domisili belum lengkap, perbaiki."
 BIRTH = dt.date(1990, 4, 12)
 WORKER = {
     "nik": make_nik(BIRTH, "F", region="327301", serial=4101),
@@ -377,7 +378,8 @@ def worker_fixes_and_sends_again(page, steps) -> None:
     assert REVISION_NOTE in page.locator("#revision-note").inner_text()
     steps.done(page, "revision-note")
     page.goto("/akun/biodata/")
-    page.fill("#id_sk_number", "800/99/SK/2016")
+    # The SK the worker completed is now read-only (appointment data stays as entered); the contact is theirs.
+    page.fill("#id_address", "Jl. Merdeka 2, Cimahi")
     page.click("#save-biodata")
     page.wait_for_url(re.compile(r"/akun/riwayat-pekerjaan/$"))
     page.goto("/akun/resume/")
@@ -406,6 +408,27 @@ def agency_admin_prefinalises(page, steps) -> None:
     page.get_by_test_id("confirm").click()
     page.wait_for_url("**/instansi/fase/")
     assert page.get_by_test_id("phase").inner_text().startswith("Prafinalisasi")
+
+
+def agency_admin_cannot_prefinalise_while_a_worker_revises(page, steps) -> None:
+    """The two-phase rule: a record back with its worker blocks prefinalisation (listed, with a link)."""
+    page.click(".portal-nav >> text=Finalisasi")
+    page.click("text=Periksa dan prafinalisasi")
+    assert WORKER["full_name"] in page.get_by_test_id("awaiting-revision").inner_text()
+    assert page.get_by_test_id("confirm").is_disabled()
+    steps.done(page, "prefinalise-waits-for-revision")
+
+
+def agency_admin_waits_for_the_public_test(page, steps, submission) -> None:
+    """Finalisation is refused inside the window, naming its end; the window then ends (its dates are
+    moved back in the database, as the demo does: no waiting, no switch)."""
+    page.click(".portal-nav >> text=Finalisasi")
+    page.click("text=Periksa dan finalisasi")
+    assert "Uji publik berlangsung sampai" in page.get_by_test_id("objection").inner_text()
+    assert page.get_by_test_id("confirm").is_disabled()
+    steps.done(page, "finalise-waits-for-the-public-test")
+    end_public_test(submission)
+    page.click(".portal-nav >> text=Finalisasi")
 
 
 def public_files_a_complaint(page, steps, agency) -> str:
@@ -532,6 +555,7 @@ def test_the_whole_journey_through_the_pages(
     assert record.status == Status.SUBMITTED
 
     operator_returns_the_record(operator, steps, record)
+    agency_admin_cannot_prefinalise_while_a_worker_revises(admin, steps)
     worker_fixes_and_sends_again(worker, steps)
     operator_decides_the_rest_ms(operator, steps, record)
 
@@ -541,6 +565,9 @@ def test_the_whole_journey_through_the_pages(
     ticket = public_files_a_complaint(public, steps, agency)
     agency_answers_the_complaint(operator, steps, ticket)
 
+    agency_admin_waits_for_the_public_test(
+        admin, steps, AgencySubmission.objects.get(agency=agency, period=period)
+    )
     agency_admin_finalises_and_sends_the_sptjm(admin, steps, tmp_path)
     submission = AgencySubmission.objects.get(agency=agency, period=period)
     assert submission.phase == AgencySubmission.Phase.COMPLETED

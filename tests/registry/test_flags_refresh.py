@@ -62,7 +62,8 @@ def test_worker_entering_the_tmt_clears_the_service_flag_at_once(agency, period,
 
 def test_worker_entering_an_sk_date_after_the_cutoff_is_flagged_at_once(agency, period, operator):
     record = register(agency, period, operator, name="Siti Aminah", serial=1)
-    WorkerRecord.objects.filter(pk=record.pk).update(status=Status.ACCOUNT_CREATED)
+    # The agency left the SK date empty: the worker completes it (an entered one is the agency's).
+    WorkerRecord.objects.filter(pk=record.pk).update(status=Status.ACCOUNT_CREATED, sk_date=None)
     worker_details_update(record_id=record.pk, changes={"sk_date": dt.date(2022, 3, 1)}, actor=None)
     assert Flag.SK_AFTER_CUTOFF in flags(record)
 

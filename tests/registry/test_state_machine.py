@@ -22,7 +22,12 @@ def test_transition_table_matches_design():
     assert TRANSITIONS[Status.NEEDS_REVISION] == {Status.SUBMITTED, Status.NOT_COMPLETED, Status.RELEASED}
     assert TRANSITIONS[Status.ELIGIBLE] == {Status.SUBMITTED}
     assert TRANSITIONS[Status.INELIGIBLE] == {Status.SUBMITTED}
-    assert TRANSITIONS[Status.NOT_COMPLETED] == set()
+    # Back to where it was, only by a national reopening (issue 16, point 3).
+    assert TRANSITIONS[Status.NOT_COMPLETED] == {
+        Status.REGISTERED,
+        Status.ACCOUNT_CREATED,
+        Status.NEEDS_REVISION,
+    }
     assert TRANSITIONS[Status.RELEASED] == set()
 
 

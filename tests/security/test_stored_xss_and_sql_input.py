@@ -161,7 +161,14 @@ def test_worker_section_text_is_shown_escaped_to_the_worker_the_agency_and_liter
     from registry.services.worker_data import HistoryEntry, work_history_replace, worker_details_update
     from tests.factories import UserFactory, WorkerRecordFactory
 
-    record = WorkerRecordFactory(agency=agency, period=period, status=WorkerRecord.Status.ACCOUNT_CREATED)
+    # The agency left the appointment text empty: the worker fills it (what the agency entered is read-only).
+    record = WorkerRecordFactory(
+        agency=agency,
+        period=period,
+        status=WorkerRecord.Status.ACCOUNT_CREATED,
+        sk_number="",
+        sk_signer_position="",
+    )
     worker = UserFactory(role=Role.WORKER, agency=None, worker_record=record)
     # Every free-text item the worker fills in their sections.
     texts = {

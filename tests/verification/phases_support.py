@@ -33,7 +33,6 @@ def records(agency, period) -> dict[str, object]:
         [
             Status.REGISTERED,
             Status.ACCOUNT_CREATED,
-            Status.NEEDS_REVISION,
             Status.ELIGIBLE,
             Status.INELIGIBLE,
             Status.RELEASED,
@@ -53,6 +52,30 @@ def other_admin(other_agency):
 
 def set_phase(submission: AgencySubmission, phase: str) -> AgencySubmission:
     AgencySubmission.objects.filter(pk=submission.pk).update(phase=phase)
+    submission.refresh_from_db()
+    return submission
+
+
+def end_public_test(submission: AgencySubmission) -> AgencySubmission:
+    """Date the prefinalisation back so that the public test window has ended (as the demo does):
+    finalisation waits for it, and no test waits days."""
+    from django.utils import timezone
+
+    from announcements.models import ListSnapshot
+
+    submission.refresh_from_db()
+    opens = timezone.now() - dt.timedelta(days=submission.period.public_test_days, minutes=1)
+    AgencySubmission.objects.filter(pk=submission.pk).update(prefinalised_at=opens)
+    # The published public-test list shows the same (dated back) window.
+    if submission.prefinalised_at is not None:
+        shift = submission.prefinalised_at - opens
+        for snapshot in ListSnapshot.objects.filter(
+            submission=submission, objections_open_at=submission.prefinalised_at
+        ):
+            ListSnapshot.objects.filter(pk=snapshot.pk).update(
+                objections_open_at=snapshot.objections_open_at - shift,
+                objections_close_at=snapshot.objections_close_at - shift,
+            )
     submission.refresh_from_db()
     return submission
 

@@ -83,3 +83,23 @@ def test_deadline_uses_the_override_else_the_period(submission, period):
     submission.refresh_from_db()
     assert submission.deadline("finalisation") == later
     assert submission.deadline("input") == period.input_deadline
+
+
+def test_an_extension_earlier_than_the_deadline_in_force_is_refused_naming_it(
+    client, national_admin, submission, period
+):
+    """Point 4: "Perpanjang" never shortens a deadline; the page names the deadline in force."""
+    from django.urls import reverse
+
+    client.force_login(national_admin)
+    earlier = timezone.localtime(period.input_deadline) - dt.timedelta(days=20)
+    response = client.post(
+        reverse("national:extend", args=[submission.pk]),
+        {"kind": "input", "until": earlier.strftime("%Y-%m-%dT%H:%M"), "reason": "Salah ketik"},
+    )
+    assert response.status_code == 400
+    in_force = timezone.localtime(period.input_deadline).strftime("%d-%m-%Y %H:%M")
+    assert f"harus lebih lambat dari batas waktu yang berlaku ({in_force})" in response.content.decode()
+    assert "sudah diperpanjang" not in response.content.decode()
+    submission.refresh_from_db()
+    assert submission.input_deadline_override is None

@@ -26,7 +26,7 @@ from registry.models import (
 from tests.factories import UserFactory, WorkerRecordFactory
 from tests.registry.support import import_row, worker_fields, xlsx_bytes
 from tests.security.urlwalk import walk
-from tests.verification.phases_support import _tasks_inline, set_phase, submission  # noqa: F401
+from tests.verification.phases_support import _tasks_inline, end_public_test, set_phase, submission  # noqa: F401
 from verification.services.phases import submission_finalise, submission_prefinalise
 
 pytestmark = pytest.mark.django_db
@@ -103,12 +103,13 @@ def _snapshot(agency) -> tuple:
 def finalised_agency(agency, period, submission, agency_admin):
     kept = {}
     for i, status in enumerate(
-        [Status.ELIGIBLE, Status.INELIGIBLE, Status.REGISTERED, Status.NEEDS_REVISION]
+        [Status.ELIGIBLE, Status.INELIGIBLE, Status.REGISTERED, Status.ACCOUNT_CREATED]
     ):
         kept[status] = WorkerRecordFactory(
             agency=agency, period=period, status=status, birth_date=dt.date(1988, 2, 1 + i)
         )
     submission_prefinalise(submission_id=submission.pk, actor=agency_admin)
+    end_public_test(submission)
     submission_finalise(submission_id=submission.pk, actor=agency_admin)
     submission.refresh_from_db()
     assert submission.phase == Phase.FINALISED

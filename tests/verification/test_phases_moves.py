@@ -61,7 +61,7 @@ def test_agency_admin_prefinalises_after_a_summary(
     assert page.status_code == 200
     body = page.content.decode()
     # Records not yet submitted are listed with links to them.
-    for status in (Status.REGISTERED, Status.ACCOUNT_CREATED, Status.NEEDS_REVISION):
+    for status in (Status.REGISTERED, Status.ACCOUNT_CREATED):
         record = records[status]
         assert reverse("registry:worker-detail", args=[record.pk]) in body
     with django_capture_on_commit_callbacks(execute=True):
@@ -144,7 +144,7 @@ def test_finalise_marks_unsubmitted_records_not_completed_with_audit(
         assert client.post(reverse("phases:finalise")).status_code == 302
     assert phase_of(submission) == Phase.FINALISED
     assert_recorded(submission, Phase.PREFINALISED, Phase.FINALISED, agency_admin)
-    for status in (Status.REGISTERED, Status.ACCOUNT_CREATED, Status.NEEDS_REVISION):
+    for status in (Status.REGISTERED, Status.ACCOUNT_CREATED):
         record = records[status]
         record.refresh_from_db()
         assert record.status == Status.NOT_COMPLETED
@@ -340,7 +340,7 @@ def test_finalise_emails_every_worker_whose_record_became_not_completed(
     for status, email in (
         (Status.REGISTERED, "belum.akun@example.org"),
         (Status.ACCOUNT_CREATED, "punya.akun@example.org"),
-        (Status.NEEDS_REVISION, ""),  # no address: nothing to send
+        (Status.INELIGIBLE, ""),  # decided and no address: nothing to send
         (Status.ELIGIBLE, "ms@example.org"),  # decided: not moved, not mailed
     ):
         WorkerRecord.objects.filter(pk=records[status].pk).update(email=email)

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from registry.models import AgencySubmission, AuditEvent, Status
 from tests.verification.phases_support import (  # noqa: F401
     _tasks_inline,
+    end_public_test,
     pdf_bytes,
     pdf_upload,
     records,
@@ -61,12 +62,12 @@ def test_generated_sptjm_holds_the_statement_counts_ppk_and_the_annexed_list(
     assert "bertanggung jawab secara mutlak" in text
     assert finalised.agency.name in text and finalised.period.name in text
     assert "Dr. Siti Aminah, M.Si." in text and NIP in text and "Sekretaris Daerah" in text
-    # Counts per status (5 active records: released ones are not listed) and the annex rows.
+    # Counts per status (4 active records: released ones are not listed) and the annex rows.
     assert "Memenuhi Syarat" in text or "Eligible" in text
     assert "Jumlah seluruhnya" in text
     counts = sptjm.counts
     assert counts[Status.ELIGIBLE] == 1 and counts[Status.INELIGIBLE] == 1 and counts[Status.RELEASED] == 1
-    assert sptjm.total_rows == 5
+    assert sptjm.total_rows == 4
     for status, record in records.items():
         if status == Status.RELEASED:
             assert record.full_name not in text
@@ -196,21 +197,24 @@ def test_bad_signed_files_are_refused_in_indonesian(
 def test_completed_agency_replaces_its_sptjm_only_through_the_national_admin(
     client, agency_admin, national_admin, generated, finalised
 ):
+    from verification.services.sptjm import statement_pages
+
+    pages = statement_pages(generated)
     client.force_login(agency_admin)
-    client.post(reverse("phases:sptjm-upload"), {"file": pdf_upload(pdf_bytes(1))})
+    client.post(reverse("phases:sptjm-upload"), {"file": pdf_upload(pdf_bytes(pages))})
     first = SignedSptjm.objects.get()
-    again = client.post(reverse("phases:sptjm-upload"), {"file": pdf_upload(pdf_bytes(2))})
+    again = client.post(reverse("phases:sptjm-upload"), {"file": pdf_upload(pdf_bytes(pages + 1))})
     assert again.status_code == 400 and "hanya admin nasional" in again.content.decode()
     assert SignedSptjm.objects.count() == 1
     client.force_login(national_admin)
     response = client.post(
-        reverse("national:sptjm-replace", args=[finalised.pk]), {"file": pdf_upload(pdf_bytes(2))}
+        reverse("national:sptjm-replace", args=[finalised.pk]), {"file": pdf_upload(pdf_bytes(pages + 1))}
     )
     assert response.status_code == 302
     first.refresh_from_db()
     assert first.superseded_at is not None
     current = SignedSptjm.objects.get(superseded_at__isnull=True)
-    assert current.pages == 2 and current.uploaded_by == national_admin
+    assert current.pages == pages + 1 and current.uploaded_by == national_admin
     assert AuditEvent.objects.filter(action="sptjm:replace", before__sha256=first.sha256).exists()
     finalised.refresh_from_db()
     assert finalised.phase == Phase.COMPLETED
@@ -229,6 +233,7 @@ def test_after_a_reopening_the_old_sptjm_does_not_complete_the_agency(
 
     submission_reopen(submission_id=finalised.pk, actor=national_admin, reason="Data berubah")
     submission_prefinalise(submission_id=finalised.pk, actor=agency_admin)
+    end_public_test(finalised)
     submission_finalise(submission_id=finalised.pk, actor=agency_admin)
     client.force_login(agency_admin)
     response = client.post(reverse("phases:sptjm-upload"), {"file": pdf_upload()})
@@ -236,3 +241,70 @@ def test_after_a_reopening_the_old_sptjm_does_not_complete_the_agency(
     assert "Buat SPTJM terlebih dahulu" in response.content.decode()
     finalised.refresh_from_db()
     assert finalised.phase == Phase.FINALISED
+
+
+def _hostile_signed_pdf(pages: int) -> bytes:
+    """A signed scan carrying an /OpenAction script, an embedded file and an HTML page appended."""
+    from pypdf import PdfWriter
+
+    from tests.security.test_document_sanitising import open_action_javascript
+
+    writer = PdfWriter(clone_from=io.BytesIO(pdf_bytes(pages)))
+    open_action_javascript(writer)
+    writer.add_attachment("payload.html", b"<script>alert(1)</script>")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue() + b"<html><script>alert(document.cookie)</script></html>"
+
+
+def test_a_signed_upload_with_script_attachment_or_appended_html_is_refused(
+    client, agency_admin, generated, finalised
+):
+    """Issue 16, point 6: the signed scan passes the same hostile-PDF checks as every other PDF."""
+    from verification.services.sptjm import statement_pages
+
+    client.force_login(agency_admin)
+    response = client.post(
+        reverse("phases:sptjm-upload"), {"file": pdf_upload(_hostile_signed_pdf(statement_pages(generated)))}
+    )
+    assert response.status_code == 400
+    assert "skrip" in response.content.decode()
+    assert not SignedSptjm.objects.exists()
+    finalised.refresh_from_db()
+    assert finalised.phase == Phase.FINALISED
+
+
+def test_a_signed_scan_with_fewer_pages_than_the_statement_is_refused(
+    client, agency_admin, generated, finalised
+):
+    from verification.services.sptjm import statement_pages
+
+    expected = statement_pages(generated)
+    assert expected >= 2  # the statement and the annexed list
+    client.force_login(agency_admin)
+    response = client.post(reverse("phases:sptjm-upload"), {"file": pdf_upload(pdf_bytes(1))})
+    assert response.status_code == 400
+    assert (
+        f"berisi 1 halaman, padahal SPTJM yang ditandatangani berisi {expected} halaman"
+        in response.content.decode()
+    )
+    assert not SignedSptjm.objects.exists()
+
+
+def test_the_statement_states_the_counts_per_status_and_the_heads_responsibility_with_the_signature(
+    client, agency_admin, finalised, records, django_capture_on_commit_callbacks
+):
+    from pypdf import PdfReader
+
+    sptjm = generate(client, agency_admin, django_capture_on_commit_callbacks)
+    with sptjm.file.open("rb") as fh:
+        reader = PdfReader(fh)
+        pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    statement = " ".join(pages[:-1])  # the annex is the last page here
+    assert "memenuhi persyaratan pendataan sesuai" not in statement
+    assert "pendataan Pendataan" not in statement
+    assert "Tidak Lengkap" in statement and "Tidak Memenuhi Syarat (TMS)" in statement
+    assert "bertanggung jawab penuh atas kebenaran" in statement
+    # The signature block is on the same page as the statement's closing sentence.
+    closing = next(p for p in pages if "Demikian surat pernyataan" in p)
+    assert "NIP " + NIP in closing

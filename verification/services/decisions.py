@@ -93,7 +93,7 @@ def decisions_closed_reason(submission: AgencySubmission, now: dt.datetime | Non
     if phase == AgencySubmission.Phase.OPEN:
         return None
     if phase == AgencySubmission.Phase.PREFINALISED:
-        deadline = submission.period.correction_deadline
+        deadline = submission.deadline("correction")  # the national admin's extension counts
         if now <= deadline:
             return None
         return _("The correction deadline (%(deadline)s) has passed; decisions can no longer be changed.") % {

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AGENCY_ROLES, Role, User
 from registry.models import AgencySubmission, AuditEvent, Status, WorkerRecord
-from registry.services.records import records_mark_not_completed
+from registry.services.records import records_mark_not_completed, records_restore_not_completed
 from verification import blockers
 from verification.audit import VerificationAuditAction
 from verification.models import PhaseChange, SignedSptjm, Sptjm
@@ -83,8 +83,53 @@ def _refuse_undecided(submission: AgencySubmission) -> None:
         )
 
 
+def awaiting_revision(submission: AgencySubmission):
+    """Records returned to their worker for revision: they block prefinalisation (the worker could no
+    longer send them, and finalisation would close them as "Tidak Lengkap")."""
+    return WorkerRecord.objects.filter(
+        agency_id=submission.agency_id, period_id=submission.period_id, status=Status.NEEDS_REVISION
+    )
+
+
+def _refuse_awaiting_revision(submission: AgencySubmission) -> None:
+    count = awaiting_revision(submission).count()
+    if count:
+        raise ValidationError(
+            _(
+                "%(count)d records await their worker's revision. Prefinalisation would lock the workers out: "
+                "wait until they send their data again and decide it, or release a record that will not come back."
+            )
+            % {"count": count},
+            code="awaiting_revision",
+        )
+
+
+def public_test_end_if_prefinalised(
+    submission: AgencySubmission, now: dt.datetime | None = None
+) -> dt.datetime:
+    """When the public test would end if the agency prefinalised at `now` (it lasts the period's days)."""
+    return (now or timezone.now()) + dt.timedelta(days=submission.period.public_test_days)
+
+
+def _refuse_window_past_deadline(submission: AgencySubmission) -> None:
+    ends = public_test_end_if_prefinalised(submission)
+    deadline = submission.deadline("finalisation")
+    if ends > deadline:
+        raise ValidationError(
+            _(
+                "Prefinalised now, the public test would end on %(ends)s, after the finalisation deadline "
+                "(%(deadline)s): the agency could not finalise in time. Ask the national admin (BKN) to extend "
+                "the agency's finalisation deadline first."
+            )
+            % {"ends": _deadline_text(ends), "deadline": _deadline_text(deadline)},
+            code="window_past_deadline",
+        )
+
+
 def _check_prefinalise(submission: AgencySubmission, actor: Any) -> None:
     _refuse_undecided(submission)
+    _refuse_awaiting_revision(submission)
+    _refuse_window_past_deadline(submission)
 
 
 def _check_finalise(submission: AgencySubmission, actor: Any) -> None:
@@ -162,6 +207,12 @@ def submission_phase_change(
             agency=submission.agency, period=submission.period, actor=actor, ip=ip
         )
         logger.info("submission %s finalised: %d records not completed", submission.pk, moved)
+    if to == Phase.OPEN and old in (Phase.FINALISED, Phase.COMPLETED):
+        # What finalisation closed as "Tidak Lengkap" is open again: the worker and the agency can act.
+        restored = records_restore_not_completed(
+            agency=submission.agency, period=submission.period, actor=actor, reason=reason, ip=ip
+        )
+        logger.info("submission %s reopened: %d records restored", submission.pk, restored)
     if to == Phase.OPEN:
         # The signed statement covered data that may now change: it no longer counts.
         SignedSptjm.objects.filter(submission=submission, superseded_at__isnull=True).update(
@@ -261,6 +312,17 @@ def submission_extend_deadline(
         .get(pk=submission_id)
     )
     before = submission.deadline(kind)
+    if until <= before:
+        # An "extension" earlier than the deadline in force would shorten it: refused, with that date.
+        raise ValidationError(
+            {
+                "until": [
+                    _("An extension must be later than the deadline in force (%(deadline)s).")
+                    % {"deadline": _deadline_text(before)}
+                ]
+            },
+            code="not_later",
+        )
     setattr(submission, DEADLINE_FIELDS[kind], until)
     submission.save(update_fields=[DEADLINE_FIELDS[kind], "updated_at"])
     AuditEvent.log(

@@ -9,7 +9,6 @@ the stored file. Records are read with a server-side cursor: memory stays flat w
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import tempfile
 from collections.abc import Callable, Iterable
@@ -20,6 +19,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count
@@ -27,8 +27,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PyPdfError
 
+from registry.documents import check_pdf
 from registry.models import AgencySubmission, AuditEvent, Status, WorkerRecord
 from registry.validators import mask_number
 from verification.audit import VerificationAuditAction
@@ -280,8 +280,8 @@ def sptjm_build(*, sptjm_id: int) -> Sptjm:
     return sptjm
 
 
-def check_signed_pdf(upload: UploadedFile) -> tuple[int, str]:
-    """The signed scan: a real, readable PDF of at most 20 MB. Returns (pages, sha256)."""
+def check_signed_pdf(upload: UploadedFile) -> tuple[int, str, bytes]:
+    """The signed scan: a real, clean PDF of at most 20 MB. Returns (pages, sha256, checked content)."""
     size = upload.size or 0
     if size > MAX_SIGNED_BYTES:
         raise ValidationError(
@@ -299,28 +299,20 @@ def check_signed_pdf(upload: UploadedFile) -> tuple[int, str]:
             _("This file is not a PDF (whatever its name says). Upload the signed SPTJM scanned as a PDF."),
             code="type",
         )
-    damaged = ValidationError(_("The PDF is damaged and cannot be opened. Scan it again."), code="corrupt")
     upload.seek(0)
-    try:
-        reader = PdfReader(upload)
-        if reader.is_encrypted:
-            raise ValidationError(
-                _("The PDF is protected with a password. Save it without a password and upload again."),
-                code="encrypted",
-            )
-        pages = len(reader.pages)
-    except ValidationError:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError):
-        raise damaged from None
-    if pages < 1:
-        raise damaged
-    digest = hashlib.sha256()
+    # The same checks as every other PDF of the product (no script, attachment or appended page):
+    # what is stored is the checked file, not the bytes as uploaded.
+    checked = check_pdf(b"".join(upload.chunks()))
     upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return pages, digest.hexdigest()
+    return checked.pages or 0, checked.checksum, checked.content
+
+
+def statement_pages(sptjm: Sptjm | None) -> int:
+    """Pages of the generated SPTJM (statement and annex) the signed scan must cover."""
+    if sptjm is None or not sptjm.file:
+        return 0
+    with sptjm.file.open("rb") as fh:
+        return len(PdfReader(fh).pages)
 
 
 def sptjm_upload_signed(
@@ -328,7 +320,7 @@ def sptjm_upload_signed(
 ) -> SignedSptjm:
     """Store the signed scan. A finalised agency becomes completed; a completed agency's scan is
     replaced only by the national admin (the old one stays, marked as superseded)."""
-    pages, sha256 = check_signed_pdf(upload)
+    pages, sha256, content = check_signed_pdf(upload)
     with transaction.atomic():
         submission = AgencySubmission.objects.select_for_update().get(pk=submission_id)
         own_admin = actor.role == "agency_admin" and actor.agency_id == submission.agency_id
@@ -339,6 +331,16 @@ def sptjm_upload_signed(
             raise ValidationError(
                 _("The agency is completed: only the national admin (BKN) can replace its SPTJM."),
                 code="completed",
+            )
+        expected = statement_pages(current_sptjm(submission))
+        if pages < expected:
+            raise ValidationError(
+                _(
+                    "The scan has %(pages)s pages, but the SPTJM it signs has %(expected)s (statement and "
+                    "annexed list). Scan every page and upload again."
+                )
+                % {"pages": pages, "expected": expected},
+                code="pages",
             )
         if not replacing:
             # Checks the phase (finalised), the generated SPTJM and the role; locks and records the move.
@@ -351,13 +353,13 @@ def sptjm_upload_signed(
             submission=submission,
             sptjm=current_sptjm(submission),
             original_name=(upload.name or "sptjm.pdf")[:200],
-            size=upload.size,
+            size=len(content),
             pages=pages,
             sha256=sha256,
             uploaded_by=actor,
             uploaded_at=now,
         )
-        signed.file.save("signed.pdf", upload, save=False)
+        signed.file.save("signed.pdf", ContentFile(content), save=False)
         try:
             signed.save()
         except Exception:
@@ -370,7 +372,7 @@ def sptjm_upload_signed(
             else VerificationAuditAction.SPTJM_UPLOAD,
             obj=submission,
             before={"sha256": old.sha256} if old else {},
-            after={"sha256": sha256, "pages": pages, "size": upload.size},
+            after={"sha256": sha256, "pages": pages, "size": len(content)},
             ip=ip,
         )
     return signed

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +23,8 @@ from verification import blockers
 from verification.forms_phases import SignedUploadForm, SptjmForm, refuse_field
 from verification.models import PhaseChange, SignedSptjm, Sptjm
 from verification.services.phases import (
+    awaiting_revision,
+    public_test_end_if_prefinalised,
     submission_finalise,
     submission_prefinalise,
     undecided_records,
@@ -39,7 +42,7 @@ from verification.tasks import build_sptjm
 Phase = AgencySubmission.Phase
 ADMIN = frozenset({Role.AGENCY_ADMIN})
 LISTED = 50  # records listed by name on the summary pages (with the total beside them)
-NOT_SUBMITTED = [Status.REGISTERED, Status.ACCOUNT_CREATED, Status.NEEDS_REVISION]
+NOT_SUBMITTED = [Status.REGISTERED, Status.ACCOUNT_CREATED]
 
 
 def _submission(request: HttpRequest) -> AgencySubmission:
@@ -57,6 +60,7 @@ def _context(request: HttpRequest, submission: AgencySubmission, **extra) -> dic
     counts = status_counts(submission)
     undecided = undecided_records(submission).order_by("submitted_at", "id")
     not_submitted = _records(submission, NOT_SUBMITTED)
+    revision = awaiting_revision(submission).order_by("full_name", "id")
     context = {
         "submission": submission,
         "agency": submission.agency,
@@ -68,6 +72,11 @@ def _context(request: HttpRequest, submission: AgencySubmission, **extra) -> dic
         "undecided_total": counts[Status.SUBMITTED],
         "not_submitted": not_submitted[:LISTED],
         "not_submitted_total": sum(counts[s] for s in NOT_SUBMITTED),
+        "revision": revision[:LISTED],
+        "revision_total": counts[Status.NEEDS_REVISION],
+        # The one window rule (registry); before prefinalisation, when it would end if started now.
+        "window": submission.public_test_window(),
+        "window_if_now": public_test_end_if_prefinalised(submission),
         "deadlines": [
             (_("Input deadline"), submission.deadline("input")),
             (_("Correction deadline"), submission.deadline("correction")),
@@ -98,16 +107,16 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _move(request: HttpRequest, service, template: str, success: str) -> HttpResponse:
+def _move(request: HttpRequest, service, template: str, success) -> HttpResponse:
     submission = _submission(request)
     objections = blockers.objections(submission) if template.endswith("finalise.html") else []
     if request.method == "POST":
         try:
-            service(submission_id=submission.pk, actor=request.user, ip=client_ip(request))
+            moved = service(submission_id=submission.pk, actor=request.user, ip=client_ip(request))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, success)
+            messages.success(request, success(moved) if callable(success) else success)
             return redirect("phases:overview")
         submission.refresh_from_db()
     return render(
@@ -124,8 +133,20 @@ def prefinalise(request: HttpRequest) -> HttpResponse:
         request,
         submission_prefinalise,
         "verification/phase_prefinalise.html",
-        _("The agency is prefinalised: worker data and registrations are locked; the public test begins."),
+        _prefinalised_message,
     )
+
+
+def _prefinalised_message(submission: AgencySubmission) -> str:
+    """Tells the agency at prefinalisation when it may finalise (the window's end, from the one rule)."""
+    window = submission.public_test_window()
+    return _(
+        "The agency is prefinalised: worker data and registrations are locked; the public test runs until "
+        "%(closes)s WIB. The agency can be finalised from then until the finalisation deadline (%(deadline)s)."
+    ) % {
+        "closes": timezone.localtime(window.closes).strftime("%d-%m-%Y %H:%M"),
+        "deadline": timezone.localtime(submission.deadline("finalisation")).strftime("%d-%m-%Y %H:%M"),
+    }
 
 
 @agency_staff_required(roles=ADMIN)

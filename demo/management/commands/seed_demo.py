@@ -59,7 +59,7 @@ REASONS = {
     Status.INELIGIBLE: "Jabatan termasuk yang dikecualikan dari pendataan",
     Status.NEEDS_REVISION: "Unggah ulang SK pengangkatan yang terbaca jelas",
     Status.RELEASED: "Pindah tugas ke instansi lain",
-    Status.NOT_COMPLETED: "Tidak melengkapi data sampai batas waktu",
+    Status.NOT_COMPLETED: "Data tidak lengkap sampai batas waktu",
 }
 
 
@@ -377,6 +377,10 @@ def seed_phases(*, period: Period, rng: random.Random, workers: int) -> None:
     # Sleman: every submitted record decided (flagged ones TMS), then prefinalised by its admin.
     sleman = Agency.objects.get(code=STAFFED[1][0])
     operator = User.objects.get(username=f"operator.{STAFFED[1][1]}")
+    # Records returned for revision block prefinalisation: their workers send them again first.
+    for record in WorkerRecord.objects.filter(agency=sleman, status=Status.NEEDS_REVISION):
+        worker = User.objects.filter(worker_record=record).first()
+        record_transition(record_id=record.pk, to=Status.SUBMITTED, actor=worker, ip="127.0.0.1")
     for record in WorkerRecord.objects.filter(agency=sleman, status=Status.SUBMITTED):
         target = Status.INELIGIBLE if record.flags else Status.ELIGIBLE
         record_transition(
@@ -422,6 +426,7 @@ def seed_phases(*, period: Period, rng: random.Random, workers: int) -> None:
         record_transition(record_id=record.pk, to=Status.ELIGIBLE, actor=national, ip="127.0.0.1")
     submission = AgencySubmission.objects.get(agency=completed, period=period)
     submission_prefinalise(submission_id=submission.pk, actor=national, ip="127.0.0.1")
+    _public_test_dated_back(submission)
     submission_finalise(submission_id=submission.pk, actor=national, ip="127.0.0.1")
     sptjm = sptjm_start(
         submission_id=submission.pk,
@@ -434,6 +439,23 @@ def seed_phases(*, period: Period, rng: random.Random, workers: int) -> None:
     with sptjm.file.open("rb") as fh:
         scan = SimpleUploadedFile("sptjm-ditandatangani.pdf", fh.read(), content_type="application/pdf")
     sptjm_upload_signed(submission_id=submission.pk, upload=scan, actor=national, ip="127.0.0.1")
+
+
+def _public_test_dated_back(submission: AgencySubmission) -> None:
+    """The completed demo agency's public test really ended: its prefinalisation (and the window its
+    public-test list shows) dated back by the public-test days, so finalisation's rule holds unchanged."""
+    from announcements.models import ListSnapshot
+
+    submission.refresh_from_db()
+    back = dt.timedelta(days=submission.period.public_test_days, hours=1)
+    AgencySubmission.objects.filter(pk=submission.pk).update(
+        prefinalised_at=submission.prefinalised_at - back
+    )
+    for snapshot in ListSnapshot.objects.filter(submission=submission, objections_open_at__isnull=False):
+        ListSnapshot.objects.filter(pk=snapshot.pk).update(
+            objections_open_at=snapshot.objections_open_at - back,
+            objections_close_at=snapshot.objections_close_at - back,
+        )
 
 
 # --- Complaints (announcements app): a few in each state for the prefinalised agency -------------

@@ -28,7 +28,7 @@ from registry.services.imports.template import (
     EXAMPLE_SHEET,
     REFERENCE_SHEETS,
 )
-from registry.validators import nik_mismatches, validate_kk, validate_nik
+from registry.validators import identity_number, nik_mismatches, validate_kk, validate_nik
 
 SEX_VALUES = {
     "L": Sex.MALE,
@@ -198,7 +198,7 @@ def parse_row(number: int, values: tuple, index: dict[str, int], today: dt.date)
             err(column.field, _("This column is required."))
         data[column.field] = value
 
-    nik, kk = data["nik"].replace(" ", ""), data["kk"].replace(" ", "")
+    nik, kk = identity_number(data["nik"]), identity_number(data["kk"])  # as the form takes them
     data["nik"], data["kk"] = nik, kk
     if nik == _EXAMPLE["nik"] and kk == _EXAMPLE["kk"] and data["full_name"] == _EXAMPLE["full_name"]:
         # The example row of an older template that kept it on the Data sheet.
