@@ -51,7 +51,7 @@ def published_snapshot(code: str, slug: str, version: int | None) -> ListSnapsho
         ListSnapshot.objects.published()
         .for_agency_code(code)
         .filter(kind=kind)
-        .select_related("submission__agency")
+        .select_related("submission__agency", "submission__period")
         .defer("error", "pdf")
     )
     snapshot = (snapshots.filter(version=version) if version else snapshots.order_by("-version")).first()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from announcements.services.publish import snapshot_publish
 from registry.models import AgencySubmission, Status, WorkerRecord
-from tests.announcements.conftest import move_phase
+from tests.announcements.support import move_phase
 
 pytestmark = pytest.mark.django_db
 Phase = AgencySubmission.Phase

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from registry.models import WorkerRecord
 from tests.factories import make_kk
-from tests.registry.conftest import import_row, upload, worker_fields, xlsx_bytes
+from tests.registry.support import import_row, upload, worker_fields, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from registry.models import AgencySubmission, Status, WorkerRecord
 from tests.factories import WorkerRecordFactory
-from tests.registry.conftest import worker_fields
+from tests.registry.support import worker_fields
 
 pytestmark = pytest.mark.django_db
 

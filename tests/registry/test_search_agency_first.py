@@ -21,7 +21,7 @@ from announcements.models import ListSnapshot
 from announcements.public_list import ListParams, page_queryset
 from registry.listing import filter_records
 from registry.models import AgencySubmission, WorkerRecord
-from tests.announcements.conftest import move_phase
+from tests.announcements.support import move_phase
 from tests.factories import WorkerRecordFactory
 
 # Committed rows: VACUUM (which gives the planner a GIN index's statistics) cannot run in a transaction.
