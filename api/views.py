@@ -133,7 +133,7 @@ class ApiView(APIView):
 def _size(request: Request, *, maximum: int, default: int | None) -> int | None:
     """The `size` query parameter: a whole number from 1 to `maximum` (400 otherwise)."""
     raw = request.query_params.get("size")
-    if raw is None or raw == "":
+    if raw is None:
         return default
     if not (raw.isascii() and raw.isdigit()) or not 0 < int(raw) <= maximum:
         raise ApiProblem(

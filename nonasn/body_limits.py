@@ -14,6 +14,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext
+
+from nonasn.middleware import API_PATH, api_problem
 
 
 def body_limit(path: str) -> int:
@@ -37,6 +40,15 @@ class RequestBodyLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         limit = body_limit(request.path)
         if _declared_length(request) > limit:
+            if request.path.startswith(API_PATH):
+                response = api_problem(
+                    413,
+                    "body_too_large",
+                    gettext("The request body is larger than %(size)d bytes; send fewer workers at a time.")
+                    % {"size": limit},
+                )
+                response["Connection"] = "close"
+                return response
             with translation.override(settings.LANGUAGE_CODE):
                 response = render(
                     request, "413.html", {"limit_mb": max(round(limit / (1024 * 1024), 1), 0.1)}, status=413

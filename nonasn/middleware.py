@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
 
 
 def chosen_language(request) -> str:
@@ -37,6 +38,21 @@ class ChosenLanguageMiddleware:
 API_PATH = "/api/"
 
 
+def api_problem(status: int, code: str, detail: str):
+    """The HR-system API's answer to a refusal made before its views run: an RFC 9457 problem
+    document, as the API's own refusals are (api/problems.py)."""
+    from django.http import JsonResponse
+
+    body = {
+        "type": f"/api/v1/docs/#problem-{code}",
+        "title": _("The request was refused"),
+        "status": status,
+        "code": code,
+        "detail": detail,
+    }
+    return JsonResponse(body, status=status, content_type="application/problem+json")
+
+
 class RejectNulMiddleware:
     """A NUL character in the path, the query string, a form field or a cookie answers 400.
 
@@ -50,26 +66,13 @@ class RejectNulMiddleware:
     def __call__(self, request):
         if self._has_nul(request):
             if request.path.startswith(API_PATH):
-                return self._api_refusal()
+                return api_problem(
+                    400, "nul_character", _("The request holds a NUL character, which no field may contain.")
+                )
             from django.shortcuts import render
 
             return render(request, "400.html", status=400)
         return self.get_response(request)
-
-    @staticmethod
-    def _api_refusal():
-        """The HR-system API's answer: an RFC 9457 problem document, as its own refusals are."""
-        from django.http import JsonResponse
-        from django.utils.translation import gettext as _
-
-        body = {
-            "type": "/api/v1/docs/#problem-nul_character",
-            "title": _("The request was refused"),
-            "status": 400,
-            "code": "nul_character",
-            "detail": _("The request holds a NUL character, which no field may contain."),
-        }
-        return JsonResponse(body, status=400, content_type="application/problem+json")
 
     @staticmethod
     def _has_nul(request) -> bool:

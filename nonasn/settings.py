@@ -462,5 +462,7 @@ SPECTACULAR_SETTINGS = {
 }
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024)
+# The HR-system API's bodies (a bulk of up to 1,000 workers), in the one table of body limits.
+REQUEST_BODY_LIMITS["/api/"] = API_MAX_BODY_BYTES
 # A change shows in /api/v1/changes/ once this old, so that a cursor never passes one committed late.
 API_CHANGES_SETTLE_SECONDS = env.float("API_CHANGES_SETTLE_SECONDS", default=5)
