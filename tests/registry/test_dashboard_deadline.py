@@ -28,3 +28,14 @@ def test_the_dashboard_shows_the_periods_deadline_or_the_agencys_extension(login
     box = _deadline_box(client.get(reverse("registry:dashboard")).content.decode())
     assert f"{timezone.localtime(extended):%d-%m-%Y}" in box
     assert "Sisa 45 hari" in box
+
+
+def test_a_prefinalised_dashboard_says_input_is_closed_instead_of_counting_down(
+    login, agency, period, operator
+):
+    AgencySubmission.objects.filter(agency=agency, period=period).update(
+        phase=AgencySubmission.Phase.PREFINALISED, prefinalised_at=timezone.now()
+    )
+    box = _deadline_box(login(operator).get(reverse("registry:dashboard")).content.decode())
+    assert "Input ditutup: instansi sudah melewati tahap input." in box
+    assert "Sisa" not in box
