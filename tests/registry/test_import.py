@@ -122,6 +122,8 @@ def test_valid_rows_are_saved_and_each_hard_error_is_refused_with_row_and_column
     assert "baris 2" in errors[10][0][1]
     assert errors[11][0] == ("Nama Lengkap", "Kolom ini wajib diisi.")
     assert errors[12][0][0] == "Tanggal Lahir"
+    rows_listed = [error["row"] for error in job.errors]
+    assert rows_listed == sorted(rows_listed)  # by row, as the agency reads its file
 
 
 def test_refused_rows_download_holds_each_refused_row_with_its_reason(login, agency, period, operator):

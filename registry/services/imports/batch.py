@@ -373,6 +373,10 @@ def import_sheet(job: ImportJob, ws) -> None:
         job.pk, run.processed, run.valid, len(run.refused), run.skipped_count, read_seconds, flagged,
         time.monotonic() - started - read_seconds,
     )  # fmt: skip
+    # Rows are refused in more than one pass (the form's rules, then the database's): the report
+    # and the stored errors list them by row, as the agency reads its file.
+    run.refused.sort(key=lambda refused: refused[0])
+    run.errors.sort(key=lambda error: error["row"])
     if run.refused:
         job.refused_file.save("refused.xlsx", ContentFile(refused_workbook(header, run.refused)), save=False)
     job.total_rows = run.processed
