@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "registry.context_processors.agency_write",
             ],
             # {% fixed_url 'name' %}: argument-less links reversed once per process.
             "builtins": ["nonasn.template_urls"],

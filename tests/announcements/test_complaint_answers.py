@@ -167,9 +167,11 @@ def test_the_queue_and_a_complaint_page_keep_a_query_budget(
     client, operator, complaint, django_assert_max_num_queries
 ):
     client.force_login(operator)
-    # session + user, status counts, the page's rows, the paginator's count, the period, the submission
-    with django_assert_max_num_queries(8):
+    # session + user, status counts, the page's rows, the paginator's count, the period, the submission,
+    # the menu's write permission (the agency's submission)
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("portal-complaints:list")).status_code == 200
-    # session + user, the complaint with its record, the period and submission, its history
-    with django_assert_max_num_queries(8):
+    # session + user, the complaint with its record, the period and submission, its history,
+    # the menu's write permission (the agency's submission)
+    with django_assert_max_num_queries(9):
         assert client.get(reverse("portal-complaints:detail", args=[complaint.pk])).status_code == 200

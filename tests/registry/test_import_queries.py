@@ -35,8 +35,8 @@ def test_import_list_page_query_budget(login, operator, jobs, django_assert_max_
 
 def test_import_detail_page_query_budget(login, operator, jobs, django_assert_max_num_queries):
     client = login(operator)
-    # 1 session, 2 user, 3 the user's agency (scoping), 4 the job with its uploader
-    with django_assert_max_num_queries(4):
+    # 1 session, 2 user, 3 the user's agency (scoping), 4 the job with its uploader, 5 the menu's write permission (the agency's submission)
+    with django_assert_max_num_queries(5):
         response = client.get(reverse("registry:import-detail", args=[jobs[-1].pk]))
     assert 'data-testid="refused-rows">1<' in response.content.decode()
 

@@ -35,7 +35,8 @@ def test_worker_page_query_budget(login, operator, agency, period, django_assert
     record = WorkerRecordFactory(agency=agency, period=period, work_unit=unit)
     client = login(operator)
     # 1 session, 2 user, 3 the user's agency (scoping), 4 the record with its period, agency and
-    # unit, 5 the agency's submission, 6 documents, 7 work history, 8 audit events with their actors.
-    with django_assert_max_num_queries(8):
+    # unit, 5 the agency's submission, 6 documents, 7 work history, 8 audit events with their actors,
+    # 9 the menu's write permission (the agency's submission).
+    with django_assert_max_num_queries(9):
         page = client.get(reverse("registry:worker-detail", args=[record.pk])).content.decode()
     assert "Dinas Pendidikan" in page and record.nik in page

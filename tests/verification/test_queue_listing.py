@@ -121,7 +121,8 @@ def test_record_page_stays_within_its_query_budget(
     )
     client.force_login(operator)
     # session, user, the user's agency, record (+period, agency, decider), units of the queue filter,
-    # submission (may decide?), documents, work history, audit events with their actors.
-    with django_assert_max_num_queries(9):
+    # submission (may decide?), documents, work history, audit events with their actors,
+    # the menu's write permission (the agency's submission).
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("verify:record", args=[record.pk]))
     assert response.content.decode().count('class="img-fluid doc-image"') == 6
