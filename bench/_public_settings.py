@@ -3,8 +3,9 @@
 No HTTPS redirect (wrk speaks plain HTTP on loopback), plain static files (no manifest needed),
 persistent database connections (as a deployment sets CONN_MAX_AGE), and the benchmark's own URLs
 (a minimal view, the admin changelist of the snapshot rows) besides the site's.
-`BENCH_PAGE_CACHE=0` turns the page cache off: every page is rendered, its rows read from the database
-(the immutable version metadata still comes from the cache, as it does in production).
+The app keeps no page cache (nginx's cache in front is measured by bench/bench_nginx.py): every page
+is rendered, its rows read from the database; a numbered version's metadata comes from the cache, as
+it does in production.
 """
 
 from nonasn.settings import *  # noqa: F403

@@ -6,11 +6,11 @@ max_requests with jitter; DEBUG off, no HTTPS redirect: bench/_public_settings.p
 status 200 and the list's table in the body). Measured in the same run, for reference: the truly
 bare Django view (bench/bare.py, a WSGI app of its own, no middleware) first and last, the site's
 minimal view (all its middleware, no database) and the page's floor (its one query and a plain
-response). Then, once with the page cache off (every page rendered from the database) and once on:
+response). Then, every page rendered (the app keeps no page cache; nginx's is `bench nginx`):
 page 1 (warm: one address), the deepest page, a mix of 20,000 pages of random agencies and a mix of
 20,000 name searches (common names, rare words, no-match words, two letters, a common name with a
 no-match or rare word; 30 % on the big agency) — cold, as each address comes once or twice a run.
-With the cache off also each kind of search on the big agency and on a small one, beside page 1.
+Also each kind of search on the big agency and on a small one, beside page 1.
 
 Targets: issue 22 — the worst search on any agency (no match, two letters, a common name plus a rare
 word) costs at most 3 x that agency's page 1 (CPU per request), a small agency never more than the
@@ -276,68 +276,59 @@ def main() -> None:
         bare_first = measure(
             bare_server, "truly bare Django view (no middleware)", "/", seconds=SECONDS, marker="ok"
         )
-    for cached in (False, True):
-        title = (
-            "public list, page cache ON (per-version cache, LocMem per worker)"
-            if cached
-            else "public list, page cache OFF (every page from the database)"
-        )
-        # The calling process's key, so the session it made (the admin's login) is valid on the server.
-        env = {"BENCH_PAGE_CACHE": "1" if cached else "0", "SECRET_KEY": settings.SECRET_KEY}
-        log = ROOT / "var" / "bench-public-gunicorn.log"
-        with serve(
-            "bench._public_settings", ready="/bench/minimal/", workers=WORKERS, env=env, log=log
-        ) as server:
-            # label, address, headers, marker (None: the list's table), mix
-            todo = [
-                ("site's minimal view (all middleware)", "/bench/minimal/", None, "ok", None),
-                (
-                    "page 1's floor (its query + plain response)",
-                    f"/bench/floor/{BIG_CODE}/",
-                    None,
-                    "floor rows: 50",
-                    None,
-                ),
-                ("list page 1 (one address: warm)", page, None, None, None),
-                (f"list deepest page (after={last_after:,})", f"{page}?after={last_after}", None, None, None),
-                (f"mix of {MIX_SIZE:,} pages, random agencies (cold)", pages_mix[0], None, None, pages_mix),
-                (f"mix of {MIX_SIZE:,} name searches (cold)", search_mix[0], None, None, search_mix),
-            ]
-            if not cached:
-                todo += [(label, path, None, None, None) for label, path, _code in worst]
-                todo += [
-                    (label, path, headers, "changelist", None) for label, path, headers, _m in admin_runs
-                ]
-            for _label, path, headers, _marker, _mix in todo:
-                status = _get_status(server.base + path, headers)  # warm: the first hit fills caches
-                if status != 200:
-                    raise SystemExit(f"{path} answered {status}, not 200: the numbers would be wrong")
-            if cached:
-                etag = urllib.request.urlopen(server.base + page).headers["ETag"]
-                todo.append(("list page 1, conditional GET (304)", page, {"If-None-Match": etag}, "", None))
-            load = load_average()
-            table = [bare_first]
-            for label, path, headers, marker, mix in todo:
-                print(f"measuring {label} ...", flush=True)
-                result = measure(
-                    server, label, path, seconds=SECONDS, headers=headers,
-                    marker=MARKER if marker is None else marker, paths=mix,
-                    status=304 if "(304)" in label else 200,
-                )  # fmt: skip
-                results[(cached, label)] = result
-                table.append(result)
-            for result in table[4:]:
-                page1 = results[(cached, "list page 1 (one address: warm)")]
-                result.note = (
-                    f"CPU {result.cpu_ms / page1.cpu_ms:.2f} x page 1's"
-                    if result.cpu_ms and page1.cpu_ms
-                    else ""
-                )
-            for label, _path, code in worst if not cached else []:
-                own = results[(cached, worst[0][0] if code == BIG_CODE else worst[6][0])]
-                r = results[(cached, label)]
-                r.note = f"CPU {r.cpu_ms / own.cpu_ms:.2f} x this agency's page 1"
-            print_table(table, title=title, server=server, seconds=SECONDS, load=load)
+    # The app keeps no page cache of its own: every page is rendered here, as a page nginx has not
+    # stored yet is (`python -m bench nginx` measures the shared cache in front).
+    title = "public list through gunicorn alone (every page rendered)"
+    # The calling process's key, so the session it made (the admin's login) is valid on the server.
+    env = {"SECRET_KEY": settings.SECRET_KEY}
+    log = ROOT / "var" / "bench-public-gunicorn.log"
+    with serve(
+        "bench._public_settings", ready="/bench/minimal/", workers=WORKERS, env=env, log=log
+    ) as server:
+        # label, address, headers, marker (None: the list's table), mix
+        todo = [
+            ("site's minimal view (all middleware)", "/bench/minimal/", None, "ok", None),
+            (
+                "page 1's floor (its query + plain response)",
+                f"/bench/floor/{BIG_CODE}/",
+                None,
+                "floor rows: 50",
+                None,
+            ),
+            ("list page 1 (one address: warm)", page, None, None, None),
+            (f"list deepest page (after={last_after:,})", f"{page}?after={last_after}", None, None, None),
+            (f"mix of {MIX_SIZE:,} pages, random agencies (cold)", pages_mix[0], None, None, pages_mix),
+            (f"mix of {MIX_SIZE:,} name searches (cold)", search_mix[0], None, None, search_mix),
+        ]
+        todo += [(label, path, None, None, None) for label, path, _code in worst]
+        todo += [(label, path, headers, "changelist", None) for label, path, headers, _m in admin_runs]
+        for _label, path, headers, _marker, _mix in todo:
+            status = _get_status(server.base + path, headers)  # warm: the first hit fills caches
+            if status != 200:
+                raise SystemExit(f"{path} answered {status}, not 200: the numbers would be wrong")
+        etag = urllib.request.urlopen(server.base + page).headers["ETag"]
+        todo.append(("list page 1, conditional GET (304)", page, {"If-None-Match": etag}, "", None))
+        load = load_average()
+        table = [bare_first]
+        for label, path, headers, marker, mix in todo:
+            print(f"measuring {label} ...", flush=True)
+            result = measure(
+                server, label, path, seconds=SECONDS, headers=headers,
+                marker=MARKER if marker is None else marker, paths=mix,
+                status=304 if "(304)" in label else 200,
+            )  # fmt: skip
+            results[(False, label)] = result
+            table.append(result)
+        for result in table[4:]:
+            page1 = results[(False, "list page 1 (one address: warm)")]
+            result.note = (
+                f"CPU {result.cpu_ms / page1.cpu_ms:.2f} x page 1's" if result.cpu_ms and page1.cpu_ms else ""
+            )
+        for label, _path, code in worst:
+            own = results[(False, worst[0][0] if code == BIG_CODE else worst[6][0])]
+            r = results[(False, label)]
+            r.note = f"CPU {r.cpu_ms / own.cpu_ms:.2f} x this agency's page 1"
+        print_table(table, title=title, server=server, seconds=SECONDS, load=load)
     with serve_bare(workers=WORKERS) as bare_server:
         bare_last = measure(bare_server, "truly bare Django view, again", "/", seconds=SECONDS, marker="ok")
     print(

@@ -1,6 +1,6 @@
 """What recycling gunicorn workers costs: deploy/gunicorn.conf.py's max_requests against none at all.
 
-Serves the public list (bench_public_list.py's data; page cache on: the cheapest real page, where a
+Serves the public list (bench_public_list.py's data, every page rendered; the cheapest real page, where a
 worker's restart weighs most) three times with the production configuration, changing only
 max_requests: never recycled (0), as configured (GUNICORN_MAX_REQUESTS, default 50,000, jitter 10 %),
 and the old 2,000. Each is loaded with `wrk` (every answer checked) on page 1 and on a mix of 20,000
@@ -43,7 +43,7 @@ def main() -> None:
     configured = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
     variants = [("never recycled", 0), (f"max_requests {configured:,} (configured)", configured)]
     variants.append(("max_requests 2,000 (before)", 2000))
-    env = {"BENCH_PAGE_CACHE": "1", "SECRET_KEY": settings.SECRET_KEY}
+    env = {"SECRET_KEY": settings.SECRET_KEY}
     with serve_bare() as bare_server:
         bare = measure(bare_server, "truly bare Django view", "/", seconds=SECONDS, marker="ok")
     load = load_average()
@@ -61,7 +61,7 @@ def main() -> None:
         by_variant[max_requests] = (one, pages)
     print_table(
         table,
-        title="worker recycling (public list, page cache on)",
+        title="worker recycling (public list, every page rendered)",
         server=server,
         seconds=SECONDS,
         load=load,
