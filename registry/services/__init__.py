@@ -1,21 +1,12 @@
-"""Every write to the registry. One module per concern:
+"""Every write to the registry, one module per concept (import from the module that owns it; this
+package re-exports nothing):
 
-phase.py       the one locked "is this agency open" guard; adding an agency to a period
-records.py     registering, editing, releasing and moving worker records (agency side); flags
-imports.py     XLSX import (agency side)
-worker_data.py the worker's own edits: data completion, work history, documents, submission
+phase.py        the one locked "is this agency open" guard; adding an agency to a period
+records.py      the agency's writes to one worker record: register, edit, release; hard errors
+flags.py        applying the eligibility and possible-duplicate rules to records
+constraints.py  the one table of constraint messages; saving without a raw database error
+transitions.py  moving records along the state machine (one record; finalisation's set-based moves)
+worker_data.py  the worker's own edits: data completion, work history, documents, submission
+imports/        the XLSX import (agency side)
+exports.py, contacts.py, counts.py, memos.py  exports, contact details, the tally, page memos
 """
-
-from registry.services.records import (  # noqa: F401
-    WorkerData,
-    check_hard_errors,
-    compute_flags,
-    new_registration_number,
-    record_flags_refresh,
-    record_insert,
-    record_transition,
-    submission_for,
-    worker_register,
-    worker_release,
-    worker_update,
-)

@@ -1,15 +1,19 @@
-"""Every write to the registry: registering, editing, releasing and moving worker records."""
+"""The agency's writes to one worker record: registering, editing and releasing it, with the
+refusals (hard errors) they share and the registration number every new record gets.
+
+Flags are computed in `flags.py`, constraint messages come from `constraints.py`, and moves along
+the state machine are in `transitions.py`; the worker's own edits are in `worker_data.py`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,24 +23,17 @@ from registry.models import (
     AuditAction,
     AuditEvent,
     Category,
-    Document,
-    Flag,
     Period,
     Sex,
     Status,
     WorkerRecord,
-    WorkHistory,
     WorkUnit,
     _new_card_token,
 )
-from registry.rules import (
-    DUPLICATE_NAME_SIMILARITY,
-    DUPLICATE_PAIR_SQL,
-    eligibility_flags,
-    possible_duplicates,
-)
-from registry.services.phase import lock_open_submission, submission_for  # noqa: F401 (re-exported)
-from registry.signals import IDENTITY_FIELDS, record_changed, records_status_changed, send_on_commit
+from registry.services.constraints import constraint_error, constraint_name, save_guarding_constraints
+from registry.services.flags import _duplicate_ids, compute_flags, record_flags_refresh
+from registry.services.phase import lock_open_submission
+from registry.signals import IDENTITY_FIELDS, record_changed
 from registry.validators import mask_number, validate_identity
 
 
@@ -124,128 +121,6 @@ def check_hard_errors(*, period: Period, data: WorkerData, exclude_pk: int | Non
         raise ValidationError(errors)
 
 
-def compute_flags(
-    *, period: Period, data: WorkerData | WorkerRecord, exclude_pk: int | None = None
-) -> list[str]:
-    """Every flag of one record: the period's eligibility rules and the possible-duplicate rule."""
-    flags = eligibility_flags(data, period)
-    if possible_duplicates(
-        period=period,
-        nik=data.nik,
-        full_name=data.full_name,
-        birth_date=data.birth_date,
-        exclude_pk=exclude_pk,
-    ).exists():
-        flags = sorted({*flags, Flag.POSSIBLE_DUPLICATE.value})
-    return flags
-
-
-def _duplicate_ids(record: WorkerRecord) -> set[int]:
-    if record.status == Status.RELEASED:
-        return set()
-    return set(
-        possible_duplicates(
-            period=record.period,
-            nik=record.nik,
-            full_name=record.full_name,
-            birth_date=record.birth_date,
-            exclude_pk=record.pk,
-        ).values_list("pk", flat=True)
-    )
-
-
-def record_flags_refresh(*, record_id: int, former_counterparts: Iterable[int] = ()) -> WorkerRecord:
-    """Recompute every flag of a record, and the possible-duplicate flag of each record it pairs
-    with now or paired with before the change (`former_counterparts`), adding and removing.
-
-    Every write path that changes what the rules read calls it in its transaction (agency form and
-    edit, release, the worker's sections, submission); the import flags set-based with the same rule
-    (`flag_possible_duplicates`).
-    """
-    record = WorkerRecord.objects.select_related("period", "work_unit").get(pk=record_id)
-    counterparts = _duplicate_ids(record)
-    flags = eligibility_flags(record, record.period)
-    if counterparts:
-        flags = sorted({*flags, Flag.POSSIBLE_DUPLICATE.value})
-    if flags != record.flags:
-        record.flags = flags
-        WorkerRecord.objects.filter(pk=record.pk).update(flags=flags)
-    flag = Flag.POSSIBLE_DUPLICATE.value
-    others = (
-        WorkerRecord.objects.filter(pk__in=counterparts | set(former_counterparts))
-        .exclude(pk=record.pk)
-        .select_related("period")
-        .order_by("pk")
-    )
-    for other in others:
-        paired = bool(_duplicate_ids(other))
-        if paired != (flag in other.flags):
-            new = sorted({*other.flags, flag}) if paired else [f for f in other.flags if f != flag]
-            WorkerRecord.objects.filter(pk=other.pk).update(flags=new)
-    return record
-
-
-# The field each CHECK and UNIQUE constraint of the registry's tables concerns (None: the whole form).
-# The message a person reads is the constraint's own violation_error_message (in the models), used
-# when a write reaches the database past the form and service rules (a race, a missed rule).
-CONSTRAINT_FIELDS: dict[str, str | None] = {
-    "record_one_active_nik_per_period": "nik",
-    "record_nik_16_digits": "nik",
-    "record_kk_16_digits": "kk",
-    "record_status_valid": None,
-    "record_sex_valid": "sex",
-    "record_end_after_start": "end_date",
-    "workhistory_unique_order": None,
-    "workhistory_at_most_5": None,
-    "document_one_per_kind": None,
-    "document_content_type_allowed": None,
-}
-
-
-def _constraint_messages() -> dict[str, Any]:
-    return {
-        c.name: c.violation_error_message
-        for model in (WorkerRecord, WorkHistory, Document)
-        for c in model._meta.constraints
-    }
-
-
-def constraint_name(exc: Exception) -> str:
-    """The name of the constraint an IntegrityError (or DataError) violated (PostgreSQL tells it), or ""."""
-    diag = getattr(exc.__cause__, "diag", None)
-    return getattr(diag, "constraint_name", None) or ""
-
-
-def constraint_message(name: str) -> tuple[str | None, str] | None:
-    """(field or None for the whole form, the person's message) for a constraint of the registry's
-    tables, by its name; None for a name that is not one of them. The one table every path reads:
-    the form, the worker's sections and the import."""
-    if name not in CONSTRAINT_FIELDS:
-        return None
-    return CONSTRAINT_FIELDS[name], str(_constraint_messages()[name])
-
-
-def constraint_error(exc: IntegrityError) -> ValidationError | None:
-    """The person's message for a violated constraint, keyed by field where there is one."""
-    found = constraint_message(constraint_name(exc))
-    if found is None:
-        return None
-    field_name, message = found
-    return ValidationError({field_name: [message]} if field_name else message)
-
-
-def save_guarding_constraints(instance: Any, **save_kwargs: Any) -> None:
-    """Save in a savepoint; a violated constraint becomes its ValidationError, never a raw database error."""
-    try:
-        with transaction.atomic():
-            instance.save(**save_kwargs)
-    except IntegrityError as exc:
-        error = constraint_error(exc)
-        if error is None:
-            raise
-        raise error from None
-
-
 REGISTRATION_NUMBER_TRIES = 5
 
 
@@ -296,17 +171,6 @@ def worker_register(
     )
     # The earlier record of a possible duplicate pair gets the flag too.
     return record_flags_refresh(record_id=record.pk)
-
-
-@transaction.atomic
-def record_transition(
-    *, record_id: int, to: str, actor: Any, reason: str = "", ip: str | None = None
-) -> WorkerRecord:
-    """Move one record along the state machine (locks the row; raises InvalidTransition or
-    ReasonRequired, both translated ValidationErrors)."""
-    record = WorkerRecord.objects.select_for_update().get(pk=record_id)
-    record.transition_to(to, actor=actor, reason=reason, ip=ip)
-    return record
 
 
 def work_unit_for_name(*, agency: Agency, name: str) -> WorkUnit | None:
@@ -430,152 +294,3 @@ def worker_release(*, record_id: int, reason: str, actor: Any, ip: str | None = 
     # The other record of a possible-duplicate pair is no longer paired with a released one.
     record_flags_refresh(record_id=record.pk, former_counterparts=former_counterparts)
     return record
-
-
-def flag_possible_duplicates(*, period: Period, record_ids: list[int]) -> int:
-    """Flag, set-based, the given new records and their counterparts with the possible-duplicate rule
-    of registry/rules.py (the same one `record_flags_refresh` applies one record at a time).
-    Returns the number of records newly flagged."""
-    if not record_ids:
-        return 0
-    table = WorkerRecord._meta.db_table
-    if len(record_ids) > 5000:
-        # Fresh statistics, so that the planner hashes the period's rows instead of looping over them.
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {table}")
-    flag = Flag.POSSIBLE_DUPLICATE.value
-    sql = f"""
-        WITH pairs AS (
-            SELECT r.id AS a, o.id AS b
-            FROM {table} r
-            JOIN {table} o ON {DUPLICATE_PAIR_SQL}
-            WHERE r.id = ANY(%s) AND r.period_id = %s AND r.status <> 'released'
-        ), targets AS (
-            SELECT a AS id FROM pairs UNION SELECT b FROM pairs
-        )
-        UPDATE {table} t
-        SET flags = ARRAY(SELECT DISTINCT f FROM unnest(t.flags || ARRAY[%s]::varchar[]) AS f ORDER BY f)
-        FROM targets WHERE t.id = targets.id AND NOT (%s = ANY(t.flags))
-    """  # noqa: S608 - table name from the model, values as parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [DUPLICATE_NAME_SIMILARITY, record_ids, period.pk, flag, flag])
-        return cursor.rowcount
-
-
-def records_mark_not_completed(*, agency: Agency, period: Period, actor: Any, ip: str | None = None) -> int:
-    """At finalisation: every record never submitted becomes not_completed, with one audit row each.
-
-    Set-based (one statement for 140,000 records): the rows are locked, moved and audited together.
-    The caller holds the agency's submission row lock. Returns the number of records moved; after
-    the commit `records_status_changed` names them (their workers are e-mailed, as for any change).
-    """
-    from registry.models import TRANSITIONS
-
-    # The statuses the transition table lets go to not_completed: never submitted ones.
-    sources = sorted(s for s, targets in TRANSITIONS.items() if Status.NOT_COMPLETED in targets)
-    records, audit = WorkerRecord._meta.db_table, AuditEvent._meta.db_table
-    sql = f"""
-        WITH targets AS (
-            SELECT id, status FROM {records}
-            WHERE agency_id = %(agency)s AND period_id = %(period)s AND status = ANY(%(sources)s)
-            FOR UPDATE
-        ), moved AS (
-            UPDATE {records} r SET status = %(target)s, updated_at = now()
-            FROM targets WHERE r.id = targets.id
-            RETURNING r.id, targets.status AS before
-        )
-        INSERT INTO {audit} (actor_id, action, object_type, object_id, record_id, agency_id, before, after,
-                             reason, ip, created_at)
-        SELECT %(actor)s, %(action)s, %(object_type)s, moved.id::text, moved.id, %(agency)s,
-               jsonb_build_object('status', moved.before), jsonb_build_object('status', %(target)s),
-               %(reason)s, %(ip)s, now()
-        FROM moved
-        RETURNING record_id
-    """  # noqa: S608 - table names from the models, values as parameters
-    reason = _("Not completed by the agency's finalisation")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            {
-                "agency": agency.pk,
-                "period": period.pk,
-                "sources": sources,
-                "target": Status.NOT_COMPLETED.value,
-                "actor": actor.pk if getattr(actor, "pk", None) else None,
-                "action": f"status:{Status.NOT_COMPLETED.value}",
-                "object_type": WorkerRecord._meta.label_lower,
-                "reason": reason,
-                "ip": ip,
-            },
-        )
-        moved = [record_id for (record_id,) in cursor.fetchall()]
-    if moved:
-        send_on_commit(
-            records_status_changed,
-            sender=WorkerRecord,
-            record_ids=moved,
-            new=Status.NOT_COMPLETED.value,
-            reason=str(reason),
-        )
-    return len(moved)
-
-
-def records_restore_not_completed(
-    *, agency: Agency, period: Period, actor: Any, reason: str, ip: str | None = None
-) -> int:
-    """At a national reopening: every record finalisation made not_completed returns to the status it
-    had before (read from its transition history: the before of its last move to not_completed), so
-    the agency and the worker can act again. One audit row each; after the commit
-    `records_status_changed` names them per restored status (their workers are e-mailed).
-    """
-    from registry.models import TRANSITIONS
-
-    records, audit = WorkerRecord._meta.db_table, AuditEvent._meta.db_table
-    allowed = sorted(TRANSITIONS[Status.NOT_COMPLETED])
-    sql = f"""
-        WITH targets AS (
-            SELECT id FROM {records}
-            WHERE agency_id = %(agency)s AND period_id = %(period)s AND status = %(source)s
-            FOR UPDATE
-        ), previous AS (
-            SELECT DISTINCT ON (e.record_id) e.record_id AS id, e.before ->> 'status' AS status
-            FROM {audit} e JOIN targets t ON t.id = e.record_id
-            WHERE e.action = %(marked)s
-            ORDER BY e.record_id, e.id DESC
-        ), moved AS (
-            UPDATE {records} r SET status = previous.status, updated_at = now()
-            FROM previous WHERE r.id = previous.id AND previous.status = ANY(%(allowed)s)
-            RETURNING r.id, previous.status AS after
-        )
-        INSERT INTO {audit} (actor_id, action, object_type, object_id, record_id, agency_id, before, after,
-                             reason, ip, created_at)
-        SELECT %(actor)s, 'status:' || moved.after, %(object_type)s, moved.id::text, moved.id, %(agency)s,
-               jsonb_build_object('status', %(source)s), jsonb_build_object('status', moved.after),
-               %(reason)s, %(ip)s, now()
-        FROM moved
-        RETURNING record_id, after ->> 'status'
-    """  # noqa: S608 - table names from the models, values as parameters
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            {
-                "agency": agency.pk,
-                "period": period.pk,
-                "source": Status.NOT_COMPLETED.value,
-                "marked": f"status:{Status.NOT_COMPLETED.value}",
-                "allowed": allowed,
-                "actor": actor.pk if getattr(actor, "pk", None) else None,
-                "object_type": WorkerRecord._meta.label_lower,
-                "reason": reason,
-                "ip": ip,
-            },
-        )
-        moved = cursor.fetchall()
-    by_status: dict[str, list[int]] = {}
-    for record_id, status in moved:
-        by_status.setdefault(status, []).append(record_id)
-    for status, record_ids in by_status.items():
-        send_on_commit(
-            records_status_changed, sender=WorkerRecord, record_ids=record_ids, new=status, reason=reason
-        )
-    return len(moved)

@@ -31,8 +31,9 @@ from registry.models import (
     WorkHistory,
 )
 from registry.models.documents import ALLOWED_CONTENT_TYPES
+from registry.services.constraints import constraint_error, save_guarding_constraints
+from registry.services.flags import record_flags_refresh
 from registry.services.phase import lock_open_submission
-from registry.services.records import constraint_error, record_flags_refresh, save_guarding_constraints
 from registry.signals import record_changed
 
 CONTACT_FIELDS = ("phone", "email", "address")

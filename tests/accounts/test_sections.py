@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registry.models import AgencySubmission, AuditEvent, Period, Status, WorkerRecord
-from registry.services.records import record_transition
+from registry.services.transitions import record_transition
 from registry.services.worker_data import NotEditable, missing_items, worker_details_update, worker_submit
 from tests.accounts.support import complete
 

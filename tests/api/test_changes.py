@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from registry.models import Status
-from registry.services.records import record_transition, worker_release
+from registry.services.records import worker_release
+from registry.services.transitions import record_transition
 from tests.factories import WorkerRecordFactory
 from verification.services.decisions import decision_record
 

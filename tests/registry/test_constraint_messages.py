@@ -13,7 +13,7 @@ from django.utils import translation
 
 from registry.models import Document, Status, WorkerRecord, WorkHistory
 from registry.services import records as records_service
-from registry.services.records import CONSTRAINT_FIELDS, save_guarding_constraints
+from registry.services.constraints import CONSTRAINT_FIELDS, constraint_message, save_guarding_constraints
 from tests.factories import AgencyFactory, SubmissionFactory, WorkerRecordFactory, make_kk, make_nik
 from tests.registry.support import worker_fields
 
@@ -176,5 +176,5 @@ def test_the_import_refuses_a_row_with_the_same_message_the_form_shows_for_each_
 
     with translation.override("id"):
         for name in every_constraint():
-            _field, message = records_service.constraint_message(name)
+            _field, message = constraint_message(name)
             assert import_message(name)[1] == message, name

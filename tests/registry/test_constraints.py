@@ -10,8 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from registry.models import AgencySubmission, AuditEvent, Status, WorkerRecord
-from registry.services import WorkerData, worker_register
-from registry.services.records import worker_update
+from registry.services.records import WorkerData, worker_register, worker_update
 from tests.factories import AgencyFactory, SubmissionFactory, WorkerRecordFactory, make_kk, make_nik
 
 pytestmark = pytest.mark.django_db

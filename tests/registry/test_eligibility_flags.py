@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from registry.models import Flag, WorkerRecord, WorkUnit
-from registry.services import WorkerData, worker_register
+from registry.services.records import WorkerData, worker_register
 from tests.factories import WorkerRecordFactory, make_kk, make_nik
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,7 @@ import pytest
 from django.urls import reverse
 
 from registry.models import Flag, Status, WorkerRecord
-from registry.services import WorkerData, worker_register
-from registry.services.records import worker_release, worker_update
+from registry.services.records import WorkerData, worker_register, worker_release, worker_update
 from registry.services.worker_data import worker_details_update, worker_submit
 from tests.accounts.support import complete, make_worker
 from tests.factories import make_kk, make_nik

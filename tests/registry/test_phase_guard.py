@@ -14,9 +14,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from registry.models import AgencySubmission, AuditEvent, Period, Status, WorkerRecord
-from registry.services import WorkerData, worker_register
 from registry.services.phase import lock_open_submission, submission_for, submission_open
-from registry.services.records import worker_release, worker_update
+from registry.services.records import WorkerData, worker_register, worker_release, worker_update
 from registry.services.worker_data import NotEditable, worker_details_update, worker_submit
 from tests.accounts.support import complete, make_worker
 from tests.factories import AgencyFactory, UserFactory, WorkerRecordFactory, make_kk, make_nik

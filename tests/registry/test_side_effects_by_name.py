@@ -14,7 +14,7 @@ from django.db.models.signals import post_save
 from django.utils import translation
 
 from registry.models import AuditAction, AuditEvent, Status, audit_action_label
-from registry.services import record_transition
+from registry.services.transitions import record_transition
 from registry.signals import record_status_changed
 from tests.factories import WorkerRecordFactory
 

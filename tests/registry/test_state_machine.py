@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from registry.models import TRANSITIONS, AuditEvent, InvalidTransition, Status
-from registry.services import record_transition
+from registry.services.transitions import record_transition
 from tests.factories import WorkerRecordFactory
 
 ALL_PAIRS = [(a.value, b.value) for a in Status for b in Status if a != b]

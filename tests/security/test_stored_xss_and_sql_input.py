@@ -121,7 +121,8 @@ def test_decision_texts_and_release_reason_are_shown_escaped_to_the_agency_and_t
     client, agency, period, operator
 ):
     from accounts.models import Role
-    from registry.services import record_transition, worker_release
+    from registry.services.records import worker_release
+    from registry.services.transitions import record_transition
     from tests.factories import UserFactory, WorkerRecordFactory
 
     record = WorkerRecordFactory(agency=agency, period=period, status=WorkerRecord.Status.SUBMITTED)
@@ -157,7 +158,7 @@ def test_worker_section_text_is_shown_escaped_to_the_worker_the_agency_and_liter
     import datetime as dt
 
     from accounts.models import Role
-    from registry.services import record_transition
+    from registry.services.transitions import record_transition
     from registry.services.worker_data import HistoryEntry, work_history_replace, worker_details_update
     from tests.factories import UserFactory, WorkerRecordFactory
 

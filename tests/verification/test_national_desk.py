@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from accounts.models import Role
 from registry.models import Agency, AgencySubmission, AuditEvent, Flag, RecordTally, Status, WorkerRecord
 from registry.services.counts import period_counts, tally_compact
-from registry.services.records import record_transition
+from registry.services.transitions import record_transition
 from tests.factories import AgencyFactory, SubmissionFactory, UserFactory, WorkerRecordFactory
 from tests.verification.phases_support import _tasks_inline, set_phase, submission  # noqa: F401
 from verification.services.national import desk_rows

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from registry.models import AgencySubmission, Status
-from registry.services import WorkerData, worker_register
+from registry.services.records import WorkerData, worker_register
 from registry.services.worker_data import NotEditable, worker_can_edit, worker_details_update
 from tests.factories import UserFactory, WorkerRecordFactory, make_kk, make_nik
 from tests.verification.phases_support import _tasks_inline, submission  # noqa: F401

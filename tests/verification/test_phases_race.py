@@ -15,8 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from registry.models import AgencySubmission, WorkerRecord
-from registry.services import WorkerData
-from registry.services.records import worker_register
+from registry.services.records import WorkerData, worker_register
 from verification.services.phases import submission_prefinalise
 
 pytest.importorskip("registry.services.phase", reason="needs the registry's locked phase guard")

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from registry.models import Flag, Status, WorkUnit
-from registry.services import record_transition
+from registry.services.transitions import record_transition
 from registry.services.worker_data import document_store, worker_submit
 from tests.accounts.support import complete, jpeg_bytes, make_worker, pdf_bytes, upload
 from tests.factories import WorkerRecordFactory

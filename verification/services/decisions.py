@@ -32,7 +32,8 @@ from registry.models import (
     Status,
     WorkerRecord,
 )
-from registry.services import record_transition, submission_for
+from registry.services.phase import submission_for
+from registry.services.transitions import record_transition
 
 MAX_REASON_LENGTH = 1000
 BULK_MAX = 100

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import AGENCY_ROLES, Role, User
 from registry.models import AgencySubmission, AuditEvent, Status, WorkerRecord
-from registry.services.records import records_mark_not_completed, records_restore_not_completed
+from registry.services.transitions import records_mark_not_completed, records_restore_not_completed
 from verification import blockers
 from verification.audit import VerificationAuditAction
 from verification.models import PhaseChange, SignedSptjm, Sptjm

@@ -18,8 +18,8 @@ from accounts.access import agency_staff_required, client_ip, get_for_agency, sc
 from registry.listing import LIST_COLUMNS, encode_cursor, filter_records, keyset_page, list_rows
 from registry.models import Document, Flag, Period, Status, WorkerRecord, record_timeline
 from registry.portal import active_period
-from registry.services import submission_for
 from registry.services.memos import filter_units
+from registry.services.phase import submission_for
 from verification.forms_decisions import BulkForm, ChangeForm, DecisionForm, QueueFilterForm, ReopenForm
 from verification.services.decisions import (
     Outcome,

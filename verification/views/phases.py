@@ -18,7 +18,7 @@ from accounts.access import agency_staff_required, client_ip, user_agency
 from accounts.models import Role
 from registry.models import AgencySubmission, Status, WorkerRecord
 from registry.portal import active_period
-from registry.services.records import submission_for
+from registry.services.phase import submission_for
 from verification import blockers
 from verification.forms_phases import SignedUploadForm, SptjmForm, refuse_field
 from verification.models import PhaseChange, SignedSptjm, Sptjm

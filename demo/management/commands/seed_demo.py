@@ -34,8 +34,9 @@ from demo.data import (
     WOMEN,
 )
 from registry.models import Agency, AgencySubmission, Document, Period, Status, WorkerRecord, WorkUnit
-from registry.services import WorkerData, record_transition, worker_register
 from registry.services.phase import submission_open
+from registry.services.records import WorkerData, worker_register
+from registry.services.transitions import record_transition
 from registry.services.worker_data import HistoryEntry, document_store, work_history_replace, worker_submit
 
 # Share of each final state among the demo workers (every state appears once there are ≥ 8 workers).

@@ -23,6 +23,9 @@ from django.utils.translation import gettext as _
 
 from registry.models import Agency, AuditAction, AuditEvent, ImportJob, Period, Status, WorkerRecord, WorkUnit
 from registry.rules import eligibility_flags
+from registry.services.constraints import constraint_message as records_constraint_message
+from registry.services.constraints import constraint_name
+from registry.services.flags import flag_possible_duplicates
 from registry.services.imports.archive import ImportRefused
 from registry.services.imports.parse import (
     RowResult,
@@ -34,12 +37,7 @@ from registry.services.imports.pgcopy import copy_into
 from registry.services.imports.refused import refused_workbook
 from registry.services.imports.template import COLUMN_BY_FIELD, MAX_ROWS
 from registry.services.phase import lock_open_submission
-from registry.services.records import constraint_message as records_constraint_message
-from registry.services.records import (
-    constraint_name,
-    flag_possible_duplicates,
-    new_registration_number,
-)
+from registry.services.records import new_registration_number
 
 logger = logging.getLogger(__name__)
 
