@@ -8,7 +8,7 @@ class AnnouncementsConfig(AppConfig):
 
     def ready(self) -> None:
         from announcements.models import ComplaintAuditAction
-        from announcements.services.complaints import open_complaints_blocker
+        from announcements.services.complaints.answering import open_complaints_blocker
         from announcements.services.publish import on_phase_changed
         from announcements.services.window import public_test_not_ended_blocker
         from registry.models import register_audit_actions

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms_worker import captcha_field, clean_phone
-from announcements.services.complaints import MAX_ANSWER_LENGTH
+from announcements.services.complaints.answering import MAX_ANSWER_LENGTH
 from registry.validators import validate_nik
 from verification.services.decisions import Outcome, TmsReason
 

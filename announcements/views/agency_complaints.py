@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 from accounts.access import agency_staff_required, client_ip, get_for_agency, scoped, user_agency
 from announcements.forms import AnswerForm
 from announcements.models import Complaint
-from announcements.services.complaints import complaint_answer, complaint_window, public_submission
+from announcements.services.complaints.answering import complaint_answer
+from announcements.services.complaints.window import complaint_window, public_submission
 from registry.models import AuditEvent
 from verification.services.decisions import decisions_closed_reason
 

@@ -11,18 +11,16 @@ from django.views.decorators.cache import never_cache
 
 from accounts.access import client_ip
 from announcements.forms import ComplaintForm, MissingReportForm, TrackForm
-from announcements.services.complaints import (
+from announcements.services.complaints.filing import (
     Complainant,
-    ComplaintsClosed,
-    RateLimited,
     complaint_file,
     complaint_track,
-    complaint_window,
     listed_record,
     normalise_ticket,
-    public_submission,
     report_file,
 )
+from announcements.services.complaints.limits import RateLimited
+from announcements.services.complaints.window import ComplaintsClosed, complaint_window, public_submission
 from registry.models import Agency
 
 SESSION_TICKETS = "complaint_tickets"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from announcements.models import Complaint
-from announcements.services.complaints import Complainant, complaint_file, report_file
+from announcements.services.complaints.filing import Complainant, complaint_file, report_file
 from registry.models import AgencySubmission, Status, WorkerRecord
 from tests.factories import WorkerRecordFactory, make_nik
 

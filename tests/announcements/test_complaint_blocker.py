@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from announcements.services.complaints import complaint_answer, open_complaints_blocker
+from announcements.services.complaints.answering import complaint_answer, open_complaints_blocker
 from registry.models import AgencySubmission
 from tests.announcements.complaints_support import file_complaint, file_report, listed, prefinalise
 from tests.factories import make_nik

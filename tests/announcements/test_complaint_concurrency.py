@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from announcements.models import Complaint
-from announcements.services.complaints import RateLimited
+from announcements.services.complaints.limits import RateLimited
 from tests.announcements.complaints_support import file_complaint, listed, prefinalise
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -7,7 +7,8 @@ import pytest
 from django.core import mail
 
 from announcements.models import Complaint
-from announcements.services.complaints import Complainant, complaint_answer, complaint_file, report_file
+from announcements.services.complaints.answering import complaint_answer
+from announcements.services.complaints.filing import Complainant, complaint_file, report_file
 from tests.announcements.complaints_support import COMPLAINANT_NIK, listed, prefinalise
 from tests.factories import make_nik
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from PIL import Image
 
 from announcements.models import Complaint
-from announcements.services.complaints import complaint_window
+from announcements.services.complaints.window import complaint_window
 from registry.models import AgencySubmission, AuditEvent, Status
 from tests.accounts.support import jpeg_bytes
 from tests.announcements.complaints_support import (

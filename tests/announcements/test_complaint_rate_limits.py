@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from announcements.models import Complaint
-from announcements.services.complaints import RateLimited
+from announcements.services.complaints.limits import RateLimited
 from registry.models import LimitHit
 from tests.announcements.complaints_support import (
     captcha_passes,  # noqa: F401 - fixture

@@ -466,14 +466,9 @@ def seed_complaints(*, agency: Agency, records: list[WorkerRecord], rng: random.
     """Complaints open, accepted (the record's decision changed MS → TMS) and rejected, plus one open
     "not listed" report, for the agency in its public test. Re-running replaces them."""
     from announcements.models import Complaint
-    from announcements.services.complaints import (
-        Complainant,
-        complaint_answer,
-        complaint_file,
-        complaint_window,
-        public_submission,
-        report_file,
-    )
+    from announcements.services.complaints.answering import complaint_answer
+    from announcements.services.complaints.filing import Complainant, complaint_file, report_file
+    from announcements.services.complaints.window import complaint_window, public_submission
 
     for complaint in Complaint.objects.filter(agency=agency):
         if complaint.evidence:
