@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from registry.services import imports
+from registry.services.imports.parse import parse_row
 from registry.validators import (
     FEMALE,
     MALE,
@@ -29,9 +30,6 @@ from registry.validators import (
     validate_nik,
 )
 
-# The imports engineer makes the row parser public (`parse_row`) when the module becomes a package;
-# until then it is `_parse_row`. Either way it is reached through `registry.services.imports`.
-parse_row = getattr(imports, "parse_row", None) or imports._parse_row
 INDEX = {column.field: position for position, column in enumerate(imports.COLUMNS)}
 TODAY = dt.date.today()
 
