@@ -1,3 +1,8 @@
+"""The announcements app: published lists, status and card checks, complaints.
+
+Ready wires it to the other apps (publishing on a phase change, its finalisation blockers, its
+audit actions); the rules themselves live in its services, not here."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -1,3 +1,6 @@
+"""The public complaint URLs (`/aduan/`): filing, reporting a missing worker, following a ticket.
+The agency's side (answering) is announcements/urls_portal.py."""
+
 from django.urls import path
 
 from announcements.views import complaints

@@ -1,3 +1,6 @@
+"""The agency portal's complaint URLs (`/instansi/aduan/`): the queue, one complaint, its answer
+and evidence. The public side (filing) is announcements/urls_complaints.py."""
+
 from django.urls import path
 
 from announcements.views import agency_complaints

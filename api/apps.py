@@ -1,3 +1,5 @@
+"""The API app: the HR-system API (`/api/v1/`). Ready registers its audit actions; nothing else."""
+
 from django.apps import AppConfig
 
 

@@ -1,3 +1,6 @@
+"""The HR-system API's URLs (`/api/v1/`): workers, changes, the agency, national reads, the
+OpenAPI schema and docs. Managing API keys is a portal page (api/urls_portal.py)."""
+
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 

@@ -1,3 +1,6 @@
+"""The agency portal's API-key pages (`/instansi/api/`): connecting an HR system, listing and
+revoking keys. The API itself is api/urls.py."""
+
 from django.urls import path
 
 from api import views_portal

@@ -1,3 +1,5 @@
+"""The demo app: `manage.py seed_demo` and its data. No app imports it."""
+
 from django.apps import AppConfig
 
 

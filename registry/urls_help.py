@@ -1,3 +1,6 @@
+"""The help pages' URLs (`/bantuan/`): the guide and the search for an agency's contacts. Portal
+pages live in registry/urls.py."""
+
 from django.urls import path
 
 from registry.views import help

@@ -1,3 +1,7 @@
+"""The verification app: decisions, the verification queue, phases, SPTJM, the national desk.
+
+Ready registers its audit actions with the registry; side effects hang on named signals, not here."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 

@@ -215,5 +215,12 @@ def test_a_nik_registered_through_the_form_during_the_import_costs_that_row_only
 
 
 def test_the_import_package_keeps_its_public_names():
-    for name in ("COLUMNS", "import_run", "import_start", "import_template", "INLINE_MAX_BYTES", "import_rerun"):
+    for name in (
+        "COLUMNS",
+        "import_run",
+        "import_start",
+        "import_template",
+        "INLINE_MAX_BYTES",
+        "import_rerun",
+    ):
         assert hasattr(imports, name)
