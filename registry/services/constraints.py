@@ -46,6 +46,12 @@ def constraint_name(exc: Exception) -> str:
     return getattr(diag, "constraint_name", None) or ""
 
 
+def is_drawn_number(name: str) -> bool:
+    """Whether a violated unique constraint is of a number a new record draws itself (registration
+    number, card token): such a clash is drawn again, never shown to a person."""
+    return "registration_number" in name or "card_token" in name
+
+
 def constraint_message(name: str) -> tuple[str | None, str] | None:
     """(field or None for the whole form, the person's message) for a constraint of the registry's
     tables, by its name; None for a name that is not one of them. The one table every path reads:

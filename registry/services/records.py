@@ -30,7 +30,12 @@ from registry.models import (
     WorkUnit,
     _new_card_token,
 )
-from registry.services.constraints import constraint_error, constraint_name, save_guarding_constraints
+from registry.services.constraints import (
+    constraint_error,
+    constraint_name,
+    is_drawn_number,
+    save_guarding_constraints,
+)
 from registry.services.flags import _duplicate_ids, compute_flags, record_flags_refresh
 from registry.services.phase import lock_open_submission
 from registry.signals import IDENTITY_FIELDS, record_changed
@@ -138,9 +143,7 @@ def record_insert(record: WorkerRecord) -> WorkerRecord:
             return record
         except IntegrityError as exc:
             name = constraint_name(exc)
-            if (
-                "registration_number" in name or "card_token" in name
-            ) and attempt + 1 < REGISTRATION_NUMBER_TRIES:
+            if is_drawn_number(name) and attempt + 1 < REGISTRATION_NUMBER_TRIES:
                 record.pk = None
                 continue
             error = constraint_error(exc)

@@ -28,11 +28,9 @@ from registry.models import (
     Agency,
     AgencySubmission,
     InvalidTransition,
-    Period,
     Status,
     WorkerRecord,
 )
-from registry.services.phase import submission_for
 from registry.services.transitions import record_transition
 
 MAX_REASON_LENGTH = 1000
@@ -147,13 +145,12 @@ def decision_text(outcome: Outcome, *, tms_reason: str = "", reason: str = "", r
 
 
 def _lock_submission(*, agency_id: int, period_id: int) -> AgencySubmission:
-    table = AgencySubmission._meta.db_table
-    sql = f"SELECT * FROM {table} WHERE agency_id = %s AND period_id = %s FOR SHARE"  # noqa: S608
-    rows = list(AgencySubmission.objects.raw(sql, [agency_id, period_id]))
-    if not rows:
-        submission_for(agency=Agency(pk=agency_id), period=Period(pk=period_id))
-        rows = list(AgencySubmission.objects.raw(sql, [agency_id, period_id]))
-    return rows[0]
+    """The agency's submission row FOR SHARE (the registry's one share lock,
+    `AgencySubmission.objects.held_for_share`). A record's agency is always part of its period."""
+    submission = AgencySubmission.objects.held_for_share(agency_id=agency_id, period_id=period_id)
+    if submission is None:
+        raise AgencySubmission.DoesNotExist
+    return submission
 
 
 def _locked_for_decision(

@@ -65,17 +65,12 @@ class ComplaintsClosed(ValidationError):
 
 def _lock_submission(*, agency_id: int, period_id: int) -> AgencySubmission:
     """The submission row FOR SHARE: a phase change (an UPDATE of that row) waits for filings in
-    flight, so finalisation's blocker check sees every complaint filed before it."""
-    table = AgencySubmission._meta.db_table
-    rows = list(
-        AgencySubmission.objects.raw(
-            f"SELECT * FROM {table} WHERE agency_id = %s AND period_id = %s FOR SHARE",  # noqa: S608
-            [agency_id, period_id],
-        )
-    )
-    if not rows:
+    flight, so finalisation's blocker check sees every complaint filed before it (the one share lock
+    of the registry, `AgencySubmission.objects.held_for_share`)."""
+    locked = AgencySubmission.objects.held_for_share(agency_id=agency_id, period_id=period_id)
+    if locked is None:
         raise ComplaintsClosed(CLOSED)
-    return rows[0]
+    return locked
 
 
 def _require_open(agency: Agency) -> AgencySubmission:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from registry.models import Agency, AuditAction, AuditEvent, ImportJob, Period, Status, WorkerRecord, WorkUnit
 from registry.rules import eligibility_flags
 from registry.services.constraints import constraint_message as records_constraint_message
-from registry.services.constraints import constraint_name
+from registry.services.constraints import constraint_name, is_drawn_number
 from registry.services.flags import flag_possible_duplicates
 from registry.services.imports.archive import ImportRefused
 from registry.services.imports.parse import (
@@ -206,7 +206,7 @@ class _Run:
                         if row.data["nik"] in held:
                             self.settle_held(row, held[row.data["nik"]])
                     rows = [r for r in rows if r.data["nik"] not in held]
-                elif not _is_drawn_number(constraint):  # a number drawn twice (rare): draw again
+                elif not is_drawn_number(constraint):  # a number drawn twice (rare): draw again
                     rows = self._write_one_by_one(rows)
                     break
             except DataError:
@@ -248,7 +248,7 @@ class _Run:
                     break
                 except (IntegrityError, DataError) as exc:
                     constraint = constraint_name(exc)
-                    if _is_drawn_number(constraint):
+                    if is_drawn_number(constraint):
                         row.data["registration_number"] = new_registration_number(self.period)
                         row.data["card_token"] = secrets.token_urlsafe(24)
                         continue
@@ -270,14 +270,9 @@ def _next_ids(count: int) -> list[int]:
         return [r[0] for r in cursor.fetchall()]
 
 
-def _is_drawn_number(constraint: str) -> bool:
-    """The unique numbers the import draws itself (registration number, card token)."""
-    return "registration_number" in constraint or "card_token" in constraint
-
-
 def constraint_message(constraint: str) -> tuple[str, str]:
     """(column header, message) for a database constraint a row broke: the models' own message
-    (`records.constraint_message`). Each rule has an earlier check in `parse`; this is the net under it."""
+    (`constraints.constraint_message`). Each rule has an earlier check in `parse`; this is the net under it."""
     found = records_constraint_message(constraint)
     if found is None:
         return (
