@@ -1,5 +1,6 @@
 """Apps import in one direction: registry <- accounts <- verification <- announcements (<- api), the
-project package (nonasn) imports no app, no app imports another app's views or URL modules, and only
+project package (nonasn) imports no app, no app imports another app's views or URL modules, only URL
+modules and views import a views module (no middleware or page builder reaches into views), and only
 the demo app may use every app. Read from the source (every import, also those inside functions)."""
 
 from __future__ import annotations
@@ -70,6 +71,38 @@ def arrows_against_the_rules() -> list[str]:
 
 def test_every_app_imports_only_apps_before_it_and_no_other_apps_views():
     assert arrows_against_the_rules() == []
+
+
+def _is_views_module(name: str) -> bool:
+    parts = name.split(".")
+    return len(parts) > 1 and parts[0] in {*APPS, "nonasn"} and parts[1].startswith("views")
+
+
+def views_imported_outside_views_and_urls() -> list[str]:
+    """Imports of a views module (also of the app's own) from a module that is neither a URL module
+    nor a view: page building, middleware and services read from selectors and helpers instead."""
+    wrong: list[str] = []
+    for app in [*APPS, "nonasn"]:
+        for path in sources(app):
+            relative = path.relative_to(ROOT)
+            if path.name.startswith(("urls", "views")) or "views" in relative.parts:
+                continue
+            wrong += [f"{relative.as_posix()}: {name}" for name in imports_of(path) if _is_views_module(name)]
+    return sorted(set(wrong))
+
+
+def test_only_url_modules_and_views_import_views():
+    assert views_imported_outside_views_and_urls() == []
+
+
+def test_the_rule_sees_a_middleware_importing_its_own_apps_views(tmp_path, monkeypatch):
+    (tmp_path / "announcements").mkdir()
+    (tmp_path / "announcements" / "middleware.py").write_text("from announcements.views.lists import rows\n")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    assert views_imported_outside_views_and_urls() == [
+        "announcements/middleware.py: announcements.views.lists",
+        "announcements/middleware.py: announcements.views.lists.rows",
+    ]
 
 
 def test_the_rule_sees_an_import_inside_a_function(tmp_path, monkeypatch):
