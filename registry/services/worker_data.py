@@ -30,6 +30,7 @@ from registry.models import (
     WorkerRecord,
     WorkHistory,
 )
+from registry.models.audit import audit_before_after, field_changes
 from registry.models.documents import ALLOWED_CONTENT_TYPES
 from registry.services.phase import lock_open_submission
 from registry.services.records import constraint_error, record_flags_refresh, save_guarding_constraints
@@ -171,29 +172,30 @@ def worker_details_update(
         raise ValueError(f"Not editable by the worker: {sorted(forbidden)}")
     record = _locked_editable(record_id)
     _check_dates(changes, record)
-    before = {name: _jsonable(getattr(record, name)) for name in changes}
-    changed = {name: value for name, value in changes.items() if getattr(record, name) != value}
+    # Only what really changes (the one comparison, registry.models.audit.field_changes).
+    changed = field_changes(record, changes)
     locked = {name: [AGENCY_ENTERED_MESSAGE] for name in changed if name in agency_entered(record)}
     if locked:
         raise ValidationError(locked)
     if not changed:
         return record
-    for name, value in changed.items():
+    for name, (_old, value) in changed.items():
         setattr(record, name, value)
     save_guarding_constraints(record, update_fields=[*changed, "updated_at"])
+    before, after = audit_before_after(changed)
     AuditEvent.log(
         actor=actor,
         action=AuditAction.RECORD_WORKER_UPDATE,
         obj=record,
-        before={name: before[name] for name in changed},
-        after={name: _jsonable(value) for name, value in changed.items()},
+        before=before,
+        after=after,
         ip=ip,
     )
     # Accounts keeps the worker's login e-mail in step, in this transaction.
     record_changed.send(
         sender=WorkerRecord,
         record_id=record.pk,
-        changes={name: (before[name], _jsonable(value)) for name, value in changed.items()},
+        changes={name: (before[name], after[name]) for name in changed},
         actor_id=getattr(actor, "pk", None),
         reason="",
     )
@@ -226,11 +228,13 @@ def work_history_replace(
         if "end_date" in errors:
             raise ValidationError(_("A work history entry ends before it starts."))
     before = [_history_dict(h) for h in record.work_history.all()]
-    record.work_history.all().delete()
     rows = [
         WorkHistory(record=record, order=i, **entry.__dict__)
         for i, entry in enumerate(sorted(entries, key=lambda e: e.start_date), start=1)
     ]
+    if [_history_dict(h) for h in rows] == before:
+        return list(record.work_history.all())  # the same entries again: nothing to write or audit
+    record.work_history.all().delete()
     try:
         with transaction.atomic():
             WorkHistory.objects.bulk_create(rows)
