@@ -32,7 +32,7 @@ from registry.models import (
 )
 from registry.models.audit import audit_before_after, field_changes
 from registry.models.documents import ALLOWED_CONTENT_TYPES
-from registry.services.phase import lock_open_submission
+from registry.services.phase import lock_open_submission, record_edit_permission
 from registry.services.records import constraint_error, record_flags_refresh, save_guarding_constraints
 from registry.signals import record_changed
 
@@ -87,7 +87,10 @@ class MissingItem:
 def worker_can_edit(
     record: WorkerRecord, *, now: dt.datetime | None = None, submission: AgencySubmission | None = None
 ) -> bool:
-    """`submission`: the record's agency submission when the caller has already read it."""
+    """May the worker change their data now? The agency's write rule (phase, input deadline) and the
+    record's status: `registry.services.phase.record_edit_permission`, which the pages read to offer
+    the forms and `_locked_editable` reads under the lock before every write.
+    `submission`: the record's agency submission when the caller has already read it."""
     if record.status not in EDITABLE_STATUSES:
         return False
     if submission is None:
@@ -96,9 +99,7 @@ def worker_can_edit(
             .select_related("period")
             .first()
         )
-    if submission is None:
-        return record.period.input_open(now)
-    return submission.is_open and submission.before_deadline("input", now)
+    return record_edit_permission(record, submission, editable_statuses=EDITABLE_STATUSES, now=now).allowed
 
 
 def missing_items(record: WorkerRecord) -> list[MissingItem]:
@@ -138,9 +139,11 @@ def _locked_editable(record_id: int) -> WorkerRecord:
     if record.status not in EDITABLE_STATUSES:
         raise NotEditable
     try:
-        lock_open_submission(agency_id=record.agency_id, period_id=record.period_id)
+        submission = lock_open_submission(agency_id=record.agency_id, period_id=record.period_id)
     except ValidationError:
         raise NotEditable from None
+    if not worker_can_edit(record, submission=submission):  # the rule the pages read
+        raise NotEditable
     return record
 
 
