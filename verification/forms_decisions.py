@@ -82,6 +82,14 @@ class DecisionForm(_SeenState):
         _("Required when returning for revision (the worker reads it) and for TMS “Other”."),
     )
 
+    def __init__(self, *args, return_refused: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # Returning for revision is offered only when the rule allows it (`revision_permission`);
+        # otherwise the page says why beside the choices.
+        self.return_refused = return_refused
+        if return_refused:
+            self.fields["outcome"].choices = [c for c in Outcome.choices if c[0] != Outcome.RETURN]
+
 
 class ChangeForm(_SeenState):
     outcome = forms.ChoiceField(

@@ -22,6 +22,7 @@ from nonasn.client_ip import limit_address
 from registry.documents import CheckedFile, check_upload
 from registry.limits import Limit, LimitReached, limits_clear, limits_give_back, limits_take
 from registry.models import AgencySubmission, AuditEvent, Document, Period, Status, WorkerRecord
+from registry.models.audit import audit_before_after, field_changes
 from registry.services.phase import lock_open_submission
 from registry.services.worker_data import document_save
 from registry.validators import identity_number as registry_identity_number
@@ -250,17 +251,23 @@ def _account_create(
     )
     user.set_password(password)
     user.save()
-    before = {"phone": record.phone, "email": record.email}
-    record.phone, record.email = phone.strip(), email.strip()
-    record.save(update_fields=["phone", "email", "updated_at"])
-    AuditEvent.log(
-        actor=user,
-        action=AccountAuditAction.ACCOUNT_CREATE,
-        obj=record,
-        before=before,
-        after={"phone": record.phone, "email": record.email, "user": user.pk},
-        ip=ip,
-    )
+    # The contact data given at step 1 replaces what the agency entered; the audit row names only
+    # what it changed (the same e-mail again, in other capitals too, is no change).
+    changed = field_changes(record, {"phone": phone.strip(), "email": email.strip()})
+    # (The account itself is in the timeline's "Worker account created" row.)
+    if changed:
+        for name, (_old, new) in changed.items():
+            setattr(record, name, new)
+        record.save(update_fields=[*changed, "updated_at"])
+        before, after = audit_before_after(changed)
+        AuditEvent.log(
+            actor=user,
+            action=AccountAuditAction.ACCOUNT_CREATE,
+            obj=record,
+            before=before,
+            after={**after, "user": user.pk},
+            ip=ip,
+        )
     for kind, checked in files.items():
         document_save(
             record_id=record.pk, kind=kind, checked=checked, actor=user, ip=ip, check_editable=False

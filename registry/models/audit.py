@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any
 
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from nonasn import rows
 from registry.models.agencies import Agency
 from registry.models.records import WorkerRecord
+from registry.validators import identity_number, mask_number
 
 
 class AuditAction(models.TextChoices):
@@ -78,6 +81,62 @@ def audit_action_label(action: str) -> str:
         except ValueError:
             continue
     return action
+
+
+# How each kind of field is compared: two values that differ only as the paths normalise them
+# (a NIK typed with spaces or dots, an e-mail in other capitals, extra spaces) are the same value.
+_NUMBER_FIELDS = frozenset({"nik", "kk"})
+_CASELESS_FIELDS = frozenset({"email"})
+# Fields whose values the audit trail keeps only masked (it is shown on pages).
+_MASKED_IN_AUDIT = frozenset({"nik", "kk"})
+
+
+def _comparable(name: str, value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        if name in _NUMBER_FIELDS:
+            return identity_number(value)
+        value = " ".join(value.split())
+        return value.casefold() if name in _CASELESS_FIELDS else value
+    return value
+
+
+def field_changes(
+    current: Any, proposed: Mapping[str, Any], *, fields: Iterable[str] | None = None
+) -> dict[str, tuple[Any, Any]]:
+    """The fields of `proposed` (or only `fields`) whose value differs from `current`'s (an object
+    or a mapping), as {name: (old, new)}: the one answer to "what does this save change" for every
+    path that audits field changes (the agency's form and API, the worker's sections, the account's
+    contact data, the agency contact). An empty answer means the save changes nothing: no write, no
+    audit row, no e-mail."""
+    read = current.get if isinstance(current, Mapping) else (lambda name: getattr(current, name))
+    changes = {}
+    for name in proposed if fields is None else fields:
+        old, new = read(name), proposed[name]
+        if _comparable(name, old) != _comparable(name, new):
+            changes[name] = (old, new)
+    return changes
+
+
+def audit_value(name: str, value: Any) -> Any:
+    """A field's value as the audit row keeps it (JSON; NIK and KK masked; a related row by its name)."""
+    if name in _MASKED_IN_AUDIT:
+        return mask_number(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(getattr(value, "name", value))
+    return value
+
+
+def audit_before_after(changes: Mapping[str, tuple[Any, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The audit row's `before` and `after` of `field_changes`' answer."""
+    before = {name: audit_value(name, old) for name, (old, _new) in changes.items()}
+    after = {name: audit_value(name, new) for name, (_old, new) in changes.items()}
+    return before, after
 
 
 TIMELINE_LENGTH = 200

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from registry.models import Agency, AgencyContact, AuditAction, AuditEvent
+from registry.models.audit import audit_before_after, field_changes
 
 
 def contact_for(*, agency: Agency) -> AgencyContact | None:
@@ -20,21 +21,16 @@ def contact_save(*, agency: Agency, data: dict[str, str], actor: Any, ip: str | 
     """Store the agency's contact details (the fields of AgencyContact.FIELDS); audited with the
     fields that changed, before and after."""
     contact, _created = AgencyContact.objects.select_for_update().get_or_create(agency=agency)
-    before = {name: getattr(contact, name) for name in AgencyContact.FIELDS}
-    after = {name: (data.get(name) or "").strip() for name in AgencyContact.FIELDS}
-    changed = [name for name in AgencyContact.FIELDS if before[name] != after[name]]
+    proposed = {name: (data.get(name) or "").strip() for name in AgencyContact.FIELDS}
+    changed = field_changes(contact, proposed)
     if not changed:
         return contact
-    for name in changed:
-        setattr(contact, name, after[name])
+    for name, (_old, new) in changed.items():
+        setattr(contact, name, new)
     contact.updated_by = actor if getattr(actor, "pk", None) else None
     contact.save()
+    before, after = audit_before_after(changed)
     AuditEvent.log(
-        actor=actor,
-        action=AuditAction.CONTACT_UPDATE,
-        obj=contact,
-        before={name: before[name] for name in changed},
-        after={name: after[name] for name in changed},
-        ip=ip,
+        actor=actor, action=AuditAction.CONTACT_UPDATE, obj=contact, before=before, after=after, ip=ip
     )
     return contact

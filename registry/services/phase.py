@@ -53,6 +53,9 @@ class Permission:
 
 
 ALLOWED = Permission(True)
+# The codes of the agency's own refusals (the ValidationError `lock_open_submission` raises): a page
+# that meets one shows the reason once, where the action was offered, not next to a field.
+CLOSED_CODES = frozenset({"not_in_period", "closed", "deadline"})
 
 
 def agency_write_permission(
@@ -97,6 +100,24 @@ def record_edit_permission(
         return Permission(
             False,
             _("A record with status %(status)s can no longer be edited.")
+            % {"status": record.get_status_display()},
+            "status",
+        )
+    return ALLOWED
+
+
+def record_release_permission(record: Any, submission: AgencySubmission | None) -> Permission:
+    """May the agency release this record now? While the agency is open (the input deadline does not
+    matter: releasing adds no data), and only a record its status lets go (before a decision)."""
+    permission = agency_write_permission(
+        submission, period=getattr(submission, "period", None), for_input=False
+    )
+    if not permission:
+        return permission
+    if not record.can_transition_to("released"):
+        return Permission(
+            False,
+            _("A record with status %(status)s cannot be released.")
             % {"status": record.get_status_display()},
             "status",
         )

@@ -30,6 +30,7 @@ from registry.models import (
     WorkUnit,
     _new_card_token,
 )
+from registry.models.audit import audit_before_after, field_changes
 from registry.services.constraints import (
     constraint_error,
     constraint_name,
@@ -37,9 +38,9 @@ from registry.services.constraints import (
     save_guarding_constraints,
 )
 from registry.services.flags import _duplicate_ids, compute_flags, record_flags_refresh
-from registry.services.phase import lock_open_submission
+from registry.services.phase import lock_open_submission, record_release_permission
 from registry.signals import IDENTITY_FIELDS, record_changed
-from registry.validators import mask_number, validate_identity
+from registry.validators import validate_identity
 
 
 @dataclass
@@ -194,8 +195,6 @@ def _resolve_work_unit(*, agency: Agency, data: WorkerData) -> None:
         raise ValidationError({"work_unit_name": [_("This work unit belongs to another agency.")]})
 
 
-# Fields whose values the audit trail keeps only masked (it is shown on pages).
-_MASKED_IN_AUDIT = frozenset({"nik", "kk"})
 # The agency's own fields; the worker's later edits go through worker_data.py.
 EDITABLE_FIELDS = (
     "nik", "kk", "full_name", "birth_place", "birth_date", "sex", "category", "thk2_number",
@@ -207,16 +206,6 @@ EDITABLE_FIELDS = (
 EDITABLE_STATUSES = frozenset(
     {Status.REGISTERED, Status.ACCOUNT_CREATED, Status.SUBMITTED, Status.NEEDS_REVISION}
 )
-
-
-def _audit_value(name: str, value: Any) -> Any:
-    if name in _MASKED_IN_AUDIT:
-        return mask_number(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, WorkUnit):
-        return value.name
-    return value
 
 
 @transaction.atomic
@@ -238,16 +227,14 @@ def worker_update(
     _resolve_work_unit(agency=record.agency, data=data)
     check_hard_errors(period=record.period, data=data, exclude_pk=record.pk)
     former_counterparts = _duplicate_ids(record)
-    new_values = data.model_fields()
-    before: dict[str, Any] = {}
-    after: dict[str, Any] = {}
-    changes: dict[str, tuple[Any, Any]] = {}
-    for name in EDITABLE_FIELDS:
-        old, new = getattr(record, name), new_values[name]
-        if old != new:
-            before[name], after[name] = _audit_value(name, old), _audit_value(name, new)
-            changes[name] = (old, new)
-            setattr(record, name, new)
+    # Only what really changes (registry.models.audit.field_changes): a save that changes nothing
+    # writes nothing, audits nothing and tells no one.
+    changes = field_changes(record, data.model_fields(), fields=EDITABLE_FIELDS)
+    if not changes:
+        return record
+    for name, (_old, new) in changes.items():
+        setattr(record, name, new)
+    before, after = audit_before_after(changes)
     identity_changed = [name for name in changes if name in IDENTITY_FIELDS]
     reason = (reason or "").strip()
     if identity_changed and record.has_worker_account and not reason:
@@ -258,8 +245,6 @@ def worker_update(
     if flags != record.flags:
         before["flags"], after["flags"] = record.flags, flags
         record.flags = flags
-    if not after:
-        return record
     save_guarding_constraints(record)
     AuditEvent.log(
         actor=actor,
@@ -270,14 +255,13 @@ def worker_update(
         reason=reason if identity_changed else "",
         ip=ip,
     )
-    if changes:
-        record_changed.send(
-            sender=WorkerRecord,
-            record_id=record.pk,
-            changes=changes,
-            actor_id=getattr(actor, "pk", None),
-            reason=reason,
-        )
+    record_changed.send(
+        sender=WorkerRecord,
+        record_id=record.pk,
+        changes=changes,
+        actor_id=getattr(actor, "pk", None),
+        reason=reason,
+    )
     return record_flags_refresh(record_id=record.pk, former_counterparts=former_counterparts)
 
 
@@ -285,13 +269,12 @@ def worker_update(
 def worker_release(*, record_id: int, reason: str, actor: Any, ip: str | None = None) -> WorkerRecord:
     """The worker leaves the agency (e.g. moved): the record stays, its NIK becomes free in the period."""
     record = WorkerRecord.objects.select_for_update().select_related("period", "agency").get(pk=record_id)
-    lock_open_submission(agency_id=record.agency_id, period_id=record.period_id, for_input=False)
+    submission = lock_open_submission(agency_id=record.agency_id, period_id=record.period_id, for_input=False)
     if not reason.strip():
         raise ValidationError({"reason": [_("Say why the record is released.")]})
-    if not record.can_transition_to(Status.RELEASED):
-        raise ValidationError(
-            _("A record with status %(status)s cannot be released.") % {"status": record.get_status_display()}
-        )
+    permission = record_release_permission(record, submission)  # the rule the page's button reads
+    if not permission:
+        raise ValidationError(permission.reason, code=permission.code)
     former_counterparts = _duplicate_ids(record)
     record.transition_to(Status.RELEASED, actor=actor, reason=reason.strip(), ip=ip)
     # The other record of a possible-duplicate pair is no longer paired with a released one.

@@ -30,10 +30,11 @@ from registry.models import (
     WorkerRecord,
     WorkHistory,
 )
+from registry.models.audit import audit_before_after, field_changes
 from registry.models.documents import ALLOWED_CONTENT_TYPES
 from registry.services.constraints import constraint_error, save_guarding_constraints
 from registry.services.flags import record_flags_refresh
-from registry.services.phase import lock_open_submission
+from registry.services.phase import lock_open_submission, record_edit_permission
 from registry.signals import record_changed
 
 CONTACT_FIELDS = ("phone", "email", "address")
@@ -87,7 +88,10 @@ class MissingItem:
 def worker_can_edit(
     record: WorkerRecord, *, now: dt.datetime | None = None, submission: AgencySubmission | None = None
 ) -> bool:
-    """`submission`: the record's agency submission when the caller has already read it."""
+    """May the worker change their data now? The agency's write rule (phase, input deadline) and the
+    record's status: `registry.services.phase.record_edit_permission`, which the pages read to offer
+    the forms and `_locked_editable` reads under the lock before every write.
+    `submission`: the record's agency submission when the caller has already read it."""
     if record.status not in EDITABLE_STATUSES:
         return False
     if submission is None:
@@ -96,9 +100,7 @@ def worker_can_edit(
             .select_related("period")
             .first()
         )
-    if submission is None:
-        return record.period.input_open(now)
-    return submission.is_open and submission.before_deadline("input", now)
+    return record_edit_permission(record, submission, editable_statuses=EDITABLE_STATUSES, now=now).allowed
 
 
 def missing_items(record: WorkerRecord) -> list[MissingItem]:
@@ -138,9 +140,11 @@ def _locked_editable(record_id: int) -> WorkerRecord:
     if record.status not in EDITABLE_STATUSES:
         raise NotEditable
     try:
-        lock_open_submission(agency_id=record.agency_id, period_id=record.period_id)
+        submission = lock_open_submission(agency_id=record.agency_id, period_id=record.period_id)
     except ValidationError:
         raise NotEditable from None
+    if not worker_can_edit(record, submission=submission):  # the rule the pages read
+        raise NotEditable
     return record
 
 
@@ -172,29 +176,30 @@ def worker_details_update(
         raise ValueError(f"Not editable by the worker: {sorted(forbidden)}")
     record = _locked_editable(record_id)
     _check_dates(changes, record)
-    before = {name: _jsonable(getattr(record, name)) for name in changes}
-    changed = {name: value for name, value in changes.items() if getattr(record, name) != value}
+    # Only what really changes (the one comparison, registry.models.audit.field_changes).
+    changed = field_changes(record, changes)
     locked = {name: [AGENCY_ENTERED_MESSAGE] for name in changed if name in agency_entered(record)}
     if locked:
         raise ValidationError(locked)
     if not changed:
         return record
-    for name, value in changed.items():
+    for name, (_old, value) in changed.items():
         setattr(record, name, value)
     save_guarding_constraints(record, update_fields=[*changed, "updated_at"])
+    before, after = audit_before_after(changed)
     AuditEvent.log(
         actor=actor,
         action=AuditAction.RECORD_WORKER_UPDATE,
         obj=record,
-        before={name: before[name] for name in changed},
-        after={name: _jsonable(value) for name, value in changed.items()},
+        before=before,
+        after=after,
         ip=ip,
     )
     # Accounts keeps the worker's login e-mail in step, in this transaction.
     record_changed.send(
         sender=WorkerRecord,
         record_id=record.pk,
-        changes={name: (before[name], _jsonable(value)) for name, value in changed.items()},
+        changes={name: (before[name], after[name]) for name in changed},
         actor_id=getattr(actor, "pk", None),
         reason="",
     )
@@ -227,11 +232,13 @@ def work_history_replace(
         if "end_date" in errors:
             raise ValidationError(_("A work history entry ends before it starts."))
     before = [_history_dict(h) for h in record.work_history.all()]
-    record.work_history.all().delete()
     rows = [
         WorkHistory(record=record, order=i, **entry.__dict__)
         for i, entry in enumerate(sorted(entries, key=lambda e: e.start_date), start=1)
     ]
+    if [_history_dict(h) for h in rows] == before:
+        return list(record.work_history.all())  # the same entries again: nothing to write or audit
+    record.work_history.all().delete()
     try:
         with transaction.atomic():
             WorkHistory.objects.bulk_create(rows)

@@ -21,7 +21,7 @@ from registry.services.imports import (
     import_start,
     import_template,
 )
-from registry.services.phase import agency_is_open
+from registry.services.phase import CLOSED_CODES, agency_write_permission, submission_for
 from registry.tasks import run_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,13 +43,16 @@ def _recent_jobs(user):
 def import_list(request: HttpRequest) -> HttpResponse:
     period = active_period()
     agency = user_agency(request.user)
+    # The rule the import's own guard applies (phase, then input deadline), read before anything is chosen.
+    permission = agency_write_permission(submission_for(agency=agency, period=period), period=period)
     return render(
         request,
         "registry/import_list.html",
         {
             "form": ImportUploadForm(),
             "jobs": _recent_jobs(request.user),
-            "is_open": agency_is_open(agency=agency, period=period),
+            "is_open": permission.allowed,
+            "closed_message": permission.reason,
             "can_write": request.user.can_write_agency_data,
         },
     )
@@ -67,6 +70,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         try:
             job = import_start(agency=agency, period=period, upload=upload, actor=request.user)
         except ValidationError as exc:
+            if getattr(exc, "code", None) in CLOSED_CODES:
+                # Closed meanwhile: the import page now says why in place of the upload form (once,
+                # not again as an error above it).
+                return redirect("registry:import-list")
             form.add_error("file", exc)
         else:
             if upload.size <= INLINE_MAX_BYTES:

@@ -32,7 +32,12 @@ from registry.portal import active_period, add_service_errors, export_download
 from registry.rules import possible_duplicates
 from registry.services.exports import export_csv_rows, export_log, export_xlsx
 from registry.services.memos import filter_units
-from registry.services.phase import agency_write_permission, record_edit_permission, submission_for
+from registry.services.phase import (
+    agency_write_permission,
+    record_edit_permission,
+    record_release_permission,
+    submission_for,
+)
 from registry.services.records import (
     EDITABLE_STATUSES,
     worker_register,
@@ -192,8 +197,8 @@ def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
         own_duplicates = [d for d in duplicates if d.agency_id == record.agency_id]
         other_duplicates = sum(1 for d in duplicates if d.agency_id != record.agency_id)
     submission = submission_for(agency=record.agency, period=record.period)
-    can_write = request.user.can_write_agency_data and submission is not None and submission.is_open
     edit = record_edit_permission(record, submission, editable_statuses=EDITABLE_STATUSES)
+    release = record_release_permission(record, submission)
     return render(
         request,
         "registry/worker_detail.html",
@@ -207,7 +212,7 @@ def worker_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "own_duplicates": own_duplicates,
             "other_duplicates": other_duplicates,
             "can_edit": request.user.can_write_agency_data and edit.allowed,
-            "can_release": can_write and record.can_transition_to(WorkerRecord.Status.RELEASED),
+            "can_release": request.user.can_write_agency_data and release.allowed,
             "release_form": ReleaseForm(),
         },
     )
@@ -220,7 +225,7 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
     phase = _phase(record.agency, record.period, record)
     if request.method == "POST" and form.is_valid() and phase["is_open"]:
         try:
-            worker_update(
+            updated = worker_update(
                 record_id=record.pk,
                 data=form.worker_data(),
                 reason=form.change_reason(),
@@ -230,7 +235,10 @@ def worker_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("The changes were saved."))
+            if updated.updated_at == record.updated_at:  # the service found nothing to change
+                messages.info(request, _("Nothing was changed."))
+            else:
+                messages.success(request, _("The changes were saved."))
             return redirect("registry:worker-detail", pk=record.pk)
     record.refresh_from_db()
     return render(

@@ -49,3 +49,45 @@ def test_a_prefinalised_agency_is_told_why_on_the_add_form(client, operator, age
     client.force_login(operator)
     body = client.get(reverse("registry:worker-create")).content.decode()
     assert "Pendataan instansi sudah tidak terbuka" in body and 'name="nik"' not in body
+
+
+def test_after_the_input_deadline_the_import_page_says_so_instead_of_the_upload_form(
+    client, operator, period
+):
+    period.input_deadline = timezone.now() - dt.timedelta(minutes=5)
+    period.save()
+    client.force_login(operator)
+    body = client.get(reverse("registry:import-list")).content.decode()
+    deadline = timezone.localtime(period.input_deadline).strftime("%d-%m-%Y %H:%M")
+    assert f"Batas waktu input ({deadline}) sudah lewat" in body
+    assert reverse("registry:import-upload") not in body
+
+
+def test_an_import_posted_after_the_input_deadline_is_refused_once_with_the_reason(client, operator, period):
+    from registry.models import ImportJob
+    from tests.registry.support import import_row, upload, xlsx_bytes
+
+    period.input_deadline = timezone.now() - dt.timedelta(minutes=5)
+    period.save()
+    client.force_login(operator)
+    response = client.post(
+        reverse("registry:import-upload"), {"file": upload(xlsx_bytes([import_row()]))}, follow=True
+    )
+    body = response.content.decode()
+    assert 'id="import-closed">Batas waktu input' in body
+    assert 'role="alert">Batas waktu input' not in body  # not a second time as an error
+    assert not ImportJob.objects.exists()
+
+
+def test_a_decided_record_offers_no_release_and_its_post_is_refused_with_the_rules_reason(
+    client, operator, agency, period
+):
+    record = WorkerRecordFactory(agency=agency, period=period, status=Status.ELIGIBLE)
+    client.force_login(operator)
+    detail = client.get(reverse("registry:worker-detail", args=[record.pk])).content.decode()
+    assert 'id="release-form"' not in detail
+    response = client.post(
+        reverse("registry:worker-release", args=[record.pk]), {"reason": "Pindah"}, follow=True
+    )
+    assert response.content.decode().count("tidak dapat dilepas") == 1
+    assert WorkerRecord.objects.get(pk=record.pk).status == Status.ELIGIBLE

@@ -31,6 +31,7 @@ from registry.models import (
     Status,
     WorkerRecord,
 )
+from registry.services.phase import ALLOWED, Permission, agency_write_permission
 from registry.services.transitions import record_transition
 
 MAX_REASON_LENGTH = 1000
@@ -99,6 +100,28 @@ def decisions_closed_reason(submission: AgencySubmission, now: dt.datetime | Non
             "deadline": timezone.localtime(deadline).strftime("%d-%m-%Y %H:%M")
         }
     return _("The agency's data collection is finalised; decisions can no longer be changed.")
+
+
+def revision_permission(submission: AgencySubmission | None, now: dt.datetime | None = None) -> Permission:
+    """May a record be returned to its worker for revision now? Only while the worker can still
+    correct and send it: the agency's own write rule (open phase, before the input deadline)."""
+    write = agency_write_permission(submission, period=getattr(submission, "period", None), now=now)
+    if write:
+        return ALLOWED
+    if write.code == "deadline":
+        return Permission(
+            False,
+            _(
+                "The input deadline has passed: the worker can no longer correct the data, so the record "
+                "cannot be returned for revision. Decide MS or TMS."
+            ),
+            write.code,
+        )
+    return Permission(
+        False,
+        _("A record can be returned for revision only while the agency is open: workers can no longer edit."),
+        write.code,
+    )
 
 
 def decisions_allowed(submission: AgencySubmission, now: dt.datetime | None = None) -> bool:
@@ -224,12 +247,10 @@ def decision_record(
             _("Only a submitted record can be decided; this one is %(status)s.")
             % {"status": record.get_status_display()}
         )
-    if outcome == Outcome.RETURN and not submission.is_open:
-        raise ValidationError(
-            _(
-                "A record can be returned for revision only while the agency is open: workers can no longer edit."
-            )
-        )
+    if outcome == Outcome.RETURN:
+        permission = revision_permission(submission)  # the rule the page's choice reads
+        if not permission:
+            raise ValidationError(permission.reason, code=permission.code)
     return _move(record, outcome.status, actor=actor, reason=text, ip=ip)
 
 
@@ -286,6 +307,9 @@ def decision_change(
     ):
         return record
     _check_unchanged(record, expected_status=expected_status, expected_updated_at=expected_updated_at)
+    if record.status == outcome.status and (outcome == Outcome.ELIGIBLE or record.decision_reason == text):
+        # The decision it already has: nothing changes, so no reopening, no audit row, no e-mail.
+        return record
     if record.status not in DECIDED:
         raise ValidationError(
             _("Only a decided record (MS or TMS) can have its decision changed; this one is %(status)s.")

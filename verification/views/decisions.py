@@ -19,7 +19,7 @@ from registry.listing import LIST_COLUMNS, encode_cursor, filter_records, keyset
 from registry.models import Document, Flag, Period, Status, WorkerRecord, record_timeline
 from registry.portal import active_period
 from registry.services.memos import filter_units
-from registry.services.phase import submission_for
+from registry.services.phase import CLOSED_CODES, submission_for
 from verification.forms_decisions import BulkForm, ChangeForm, DecisionForm, QueueFilterForm, ReopenForm
 from verification.services.decisions import (
     Outcome,
@@ -29,6 +29,7 @@ from verification.services.decisions import (
     decision_record,
     decision_reopen,
     decisions_closed_reason,
+    revision_permission,
 )
 
 QUEUE_SORT = "submitted"
@@ -123,7 +124,8 @@ def _render_record(request: HttpRequest, record: WorkerRecord, **forms) -> HttpR
     queue = forms.pop("queue", None)
     if queue is None:
         _form, _qs, queue = _queue(request.user, request.GET, record.period)
-    closed = decisions_closed_reason(submission_for(agency=record.agency, period=record.period))
+    submission = submission_for(agency=record.agency, period=record.period)
+    closed = decisions_closed_reason(submission)
     can_decide = request.user.can_write_agency_data and closed is None
     context = {
         "record": record,
@@ -137,7 +139,9 @@ def _render_record(request: HttpRequest, record: WorkerRecord, **forms) -> HttpR
         "decided": record.status in (Status.ELIGIBLE, Status.INELIGIBLE),
     }
     if can_decide and record.status == Status.SUBMITTED:
-        context["decision_form"] = forms.get("decision_form") or DecisionForm.seen(record, queue)
+        context["decision_form"] = forms.get("decision_form") or DecisionForm.seen(
+            record, queue, return_refused=revision_permission(submission).reason
+        )
     if can_decide and context["decided"]:
         context["change_form"] = forms.get("change_form") or ChangeForm.seen(record, queue, prefix="change")
         context["reopen_form"] = forms.get("reopen_form") or ReopenForm.seen(record, queue, prefix="reopen")
@@ -186,6 +190,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
             ip=client_ip(request),
         )
     except ValidationError as exc:
+        if data["outcome"] == Outcome.RETURN and getattr(exc, "code", None) in CLOSED_CODES:
+            # The page now says why beside the choices, where "return" was: the refusal shown once.
+            return redirect(_record_url(record, queue))
         return _refused(request, record, form, exc, "decision_form", queue)
     done = {
         Outcome.ELIGIBLE: _("%(name)s: decided MS (meets the requirements)."),
@@ -206,6 +213,7 @@ def change(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _render_record(request, record, queue=form.data.get("change-queue", ""), change_form=form)
     data, queue = form.cleaned_data, form.cleaned_data["queue"]
+    before = record.updated_at
     try:
         record = decision_change(
             record_id=record.pk,
@@ -219,11 +227,18 @@ def change(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as exc:
         return _refused(request, record, form, exc, "change_form", queue)
-    messages.success(
-        request,
-        _("The decision on %(name)s was changed to %(status)s.")
-        % {"name": record.full_name, "status": record.get_status_display()},
-    )
+    if record.updated_at == before:  # the record already had this decision
+        messages.info(
+            request,
+            _("%(name)s already has the decision %(status)s; nothing was changed.")
+            % {"name": record.full_name, "status": record.get_status_display()},
+        )
+    else:
+        messages.success(
+            request,
+            _("The decision on %(name)s was changed to %(status)s.")
+            % {"name": record.full_name, "status": record.get_status_display()},
+        )
     return redirect(_record_url(record, queue))
 
 

@@ -103,14 +103,19 @@ def _save_fields(request: HttpRequest, form, fields, record, next_url: str):
     # Only the named fields reach the service, whatever else a forged POST carries.
     changes = {name: form.cleaned_data[name] for name in fields}
     try:
-        worker_details_update(record_id=record.pk, changes=changes, actor=request.user, ip=client_ip(request))
+        saved = worker_details_update(
+            record_id=record.pk, changes=changes, actor=request.user, ip=client_ip(request)
+        )
     except ValidationError as exc:
         form.add_error(None, exc)
         return None
     except NotEditable:
         messages.error(request, READ_ONLY_MESSAGE)
         return None
-    messages.success(request, _("Saved."))
+    if saved.updated_at == record.updated_at:  # the service found nothing to change
+        messages.info(request, _("Nothing was changed."))
+    else:
+        messages.success(request, _("Saved."))
     return redirect(next_url)
 
 

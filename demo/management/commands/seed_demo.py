@@ -457,6 +457,14 @@ def _public_test_dated_back(submission: AgencySubmission) -> None:
             objections_open_at=snapshot.objections_open_at - back,
             objections_close_at=snapshot.objections_close_at - back,
         )
+    # The phase history the agency and the national desk read tells the same story: prefinalised
+    # (and the records decided before it) a public test's length before the finalisation.
+    from verification.models import PhaseChange
+
+    for change in PhaseChange.objects.filter(
+        submission=submission, to_phase=AgencySubmission.Phase.PREFINALISED
+    ):
+        PhaseChange.objects.filter(pk=change.pk).update(created_at=change.created_at - back)
 
 
 # --- Complaints (announcements app): a few in each state for the prefinalised agency -------------
