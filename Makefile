@@ -34,15 +34,15 @@ serve: install
 	$(VENV)/bin/gunicorn nonasn.wsgi:application --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} \
 		--access-logfile - --logger-class nonasn.access_log.MaskingLogger
 
-## Set up everything and run the whole test suite: the non-browser tests in parallel, then the
-## browser tests (one live server and one Chromium at a time) in a second run.
+## Set up everything and run the whole test suite, browser tests included, in parallel processes
+## (each its own test database, live server and Chromium). Tests are handed out a few at a time, so
+## that the processes finish together.
 test: install
 	@bash scripts/system-deps.sh --with-browser
-	$(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e"
-	$(PY) -m pytest -m e2e
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxschedchunk 2
 
 test-fast: install
-	$(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e"
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxschedchunk 2 -m "not e2e"
 
 bench: install
 	$(PY) -m bench

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from accounts.models import Role
@@ -22,16 +24,83 @@ TEST_SETTINGS = {
 }
 
 
+# Speed only: a commit does not wait for its WAL record to reach the disk (a crash of the test
+# server could lose the last commits, which no test needs); what a transaction sees is unchanged.
+TEST_CONNECTION_OPTIONS = "-c synchronous_commit=off"
+
+
 def pytest_configure(config):
     from django.conf import settings
 
     for name, value in TEST_SETTINGS.items():
         setattr(settings, name, value)
+    options = settings.DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = " ".join(filter(None, [options.get("options"), TEST_CONNECTION_OPTIONS]))
+
+
+# The tests that take much longer than the others, longest first. They start first (within the
+# database order pytest-django sets: tests in a transaction, then transactional ones, then the rest),
+# so that the parallel workers finish together instead of one of them running a long test alone at
+# the end. Order only: nothing is selected or skipped by this list.
+SLOW_FIRST = (
+    "tests/security/test_every_url_foreign_ids.py::test_foreign_users_see_nothing_of_agency_a_and_change_nothing[admin]",
+    "tests/security/test_every_url_foreign_ids.py::test_foreign_users_see_nothing_of_agency_a_and_change_nothing",
+    "tests/api/test_schema_fuzz.py::",
+    "tests/registry/test_import_worker_restart.py::",
+    "tests/e2e/test_whole_journey.py::",
+    "tests/verification/test_phases_seed_demo.py::",
+    "tests/test_run_dev_stops.py::",
+    "tests/demo/test_seed_demo.py::",
+    "tests/e2e/test_light_pages.py::",
+    "tests/registry/test_import.py::test_ten_thousand_rows_with_a_few_bad_ones",
+    "tests/test_serve.py::",
+    "tests/registry/test_import_constraints.py::test_a_nik_registered_through_the_form_during_the_import",
+    "tests/test_production_settings.py::",
+    "tests/test_settings.py::test_deploy_check",
+    "tests/security/test_limits_under_parallel_load.py::",
+    "tests/verification/test_phases_locked_after_finalisation.py::",
+    "tests/announcements/test_complaint_seed.py::",
+)
+
+
+def _database_use(item) -> int:
+    """pytest-django's order: 0 in a transaction, 1 transactional (the tables are emptied after
+    each, so these run after the others), 2 without the database."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    if (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))) or (
+        "transactional_db" in fixtures or "live_server" in fixtures
+    ):
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+def _slowness(item) -> int:
+    return next((n for n, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)), len(SLOW_FIRST))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Slow tests first, keeping pytest-django's database order (the slow tests without the
+    database first of all: they may run at any point). A stable sort: the rest keep their order."""
+
+    def key(item):
+        use, slowness = _database_use(item), _slowness(item)
+        if use == 2 and slowness < len(SLOW_FIRST):
+            use = -1
+        return (use, slowness)
+
+    items.sort(key=key)
+
+
+_media_folders = itertools.count()
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media_root(settings, tmp_path_factory):
+    """Each test its own media folder, created only when a file is stored (most tests store none,
+    and a folder per test is thousands of folders to create and delete)."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media" / str(next(_media_folders))
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -188,11 +189,22 @@ def payload(world) -> dict:
 
 
 def counts() -> dict[str, int]:
-    return {
-        m._meta.label_lower: m._default_manager.count()
+    """Rows per model (the visitors' counters aside), read in one query: the walk asks after every
+    request, and a count query per model made this the slowest test of the suite."""
+    models = [
+        m
         for m in apps.get_models()
         if m._meta.managed and not m._meta.proxy and m._meta.label_lower not in COUNTERS
-    }
+    ]
+    columns, params = [], []
+    for model in models:
+        sql, model_params = model._default_manager.order_by().values("pk").query.sql_with_params()
+        columns.append(f"(SELECT COUNT(*) FROM ({sql}) AS rows)")
+        params.extend(model_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns), params)
+        row = cursor.fetchone()
+    return {model._meta.label_lower: n for model, n in zip(models, row, strict=True)}
 
 
 def a_state(world) -> tuple:
@@ -251,7 +263,6 @@ def test_foreign_users_see_nothing_of_agency_a_and_change_nothing(client, world,
                 assert not leaked, f"{where} shows {leaked}"
             if role not in own_scope:
                 assert counts() == before, f"{role} changed rows through {path}"
-                before = counts()
         assert a_state(world) == before_a, f"{path} changed agency A"
     assert tried
 
