@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 
 from django.contrib import messages
@@ -82,6 +83,18 @@ def worker_record_full(request: HttpRequest, *, with_contact: bool = False) -> W
     )
 
 
+def _submission(record: WorkerRecord) -> AgencySubmission | None:
+    """The agency's submission, read once per request: the page and the save both ask whether the
+    worker may still edit."""
+    return submission_for(agency=record.agency, period=record.period)
+
+
+def _form_copy(record: WorkerRecord) -> WorkerRecord:
+    """The record for a ModelForm to fill: a copy, so that a refused POST's values never reach the
+    page's own view of the record (what is missing, the resume), without reading the row again."""
+    return copy.copy(record)
+
+
 @worker_required
 def home(request: HttpRequest) -> HttpResponse:
     """The worker's status page: where the record stands, what is missing, what to do next."""
@@ -94,8 +107,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/worker_home.html", context)
 
 
-def _save_fields(request: HttpRequest, form, fields, record, next_url: str):
-    if not worker_can_edit(record):
+def _save_fields(request: HttpRequest, form, fields, record, next_url: str, submission=None):
+    if not worker_can_edit(record, submission=submission):
         messages.error(request, READ_ONLY_MESSAGE)
         return None
     if not form.is_valid():
@@ -117,13 +130,14 @@ def _save_fields(request: HttpRequest, form, fields, record, next_url: str):
 @worker_required
 def biodata(request: HttpRequest) -> HttpResponse:
     record = worker_record_full(request)
+    submission = _submission(record)
     fields = (*CONTACT_FIELDS, *APPOINTMENT_FIELDS)
-    form = BiodataForm(request.POST or None, instance=WorkerRecord.objects.get(pk=record.pk))
+    form = BiodataForm(request.POST or None, instance=_form_copy(record))
     if request.method == "POST":
-        response = _save_fields(request, form, fields, record, reverse("worker:history"))
+        response = _save_fields(request, form, fields, record, reverse("worker:history"), submission)
         if response:
             return response
-    context = _section_context(record, "biodata")
+    context = _section_context(record, "biodata", submission)
     context["form"] = form
     return render(request, "accounts/section_biodata.html", context)
 
@@ -131,12 +145,15 @@ def biodata(request: HttpRequest) -> HttpResponse:
 @worker_required
 def education(request: HttpRequest) -> HttpResponse:
     record = worker_record_full(request)
-    form = EducationForm(request.POST or None, instance=WorkerRecord.objects.get(pk=record.pk))
+    submission = _submission(record)
+    form = EducationForm(request.POST or None, instance=_form_copy(record))
     if request.method == "POST":
-        response = _save_fields(request, form, EDUCATION_FIELDS, record, reverse("worker:documents"))
+        response = _save_fields(
+            request, form, EDUCATION_FIELDS, record, reverse("worker:documents"), submission
+        )
         if response:
             return response
-    context = _section_context(record, "education")
+    context = _section_context(record, "education", submission)
     context["form"] = form
     return render(request, "accounts/section_education.html", context)
 
@@ -155,8 +172,9 @@ def history(request: HttpRequest) -> HttpResponse:
         for h in record.work_history.all()
     ]
     formset = WorkHistoryFormSet(request.POST or None, initial=existing, prefix="history")
+    submission = _submission(record)
     if request.method == "POST":
-        if not worker_can_edit(record):
+        if not worker_can_edit(record, submission=submission):
             messages.error(request, READ_ONLY_MESSAGE)
         elif formset.is_valid():
             entries = [
@@ -182,7 +200,7 @@ def history(request: HttpRequest) -> HttpResponse:
                 if "add" in request.POST:
                     return redirect("worker:history")
                 return redirect("worker:education")
-    context = _section_context(record, "history")
+    context = _section_context(record, "history", submission)
     context["formset"] = formset
     context["can_add"] = len(existing) < 5
     return render(request, "accounts/section_history.html", context)
@@ -192,13 +210,14 @@ def history(request: HttpRequest) -> HttpResponse:
 def documents(request: HttpRequest) -> HttpResponse:
     record = worker_record_full(request)
     have = {d.kind: d for d in record.documents.all()}
+    submission = _submission(record)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         kind = request.POST.get("kind", "")
         if kind not in Document.Kind.values:
             raise Http404
         form = DocumentUploadForm(request.POST, request.FILES)
-        if not worker_can_edit(record):
+        if not worker_can_edit(record, submission=submission):
             messages.error(request, READ_ONLY_MESSAGE)
         elif form.is_valid():
             try:
@@ -232,7 +251,7 @@ def documents(request: HttpRequest) -> HttpResponse:
         }
         for kind, label in Document.Kind.choices
     ]
-    context = _section_context(record, "documents")
+    context = _section_context(record, "documents", submission)
     context["rows"] = rows
     return render(request, "accounts/section_documents.html", context, status=400 if errors else 200)
 
