@@ -60,7 +60,7 @@ PAGE_SIZE = 25
 COUNT_CAP = 10_000
 COUNT_TIMEOUT_MS = 15
 # How long a name search may walk the agency's list in order before reading its matches instead
-# (_page_rows): about what the first page costs.
+# (search_page): about what the first page costs.
 WALK_TIMEOUT_MS = 10
 COUNT_CACHE_SECONDS = 10
 COUNT_CACHE_FROM = 1_000
@@ -220,7 +220,7 @@ def name_searched(q: str) -> bool:
     return not (q.upper().startswith("NA") and "-" in q)
 
 
-def _fenced(order: list[str]) -> list[OrderBy]:
+def fenced(order: list[str]) -> list[OrderBy]:
     """The same order through `COALESCE(column, column)`: the same values, which no btree index
     holds, so the planner collects the matches from the trigram index and sorts them."""
     fenced = []
@@ -230,8 +230,9 @@ def _fenced(order: list[str]) -> list[OrderBy]:
     return fenced
 
 
-def _page_rows(qs: QuerySet, order: list[str], limit: int) -> list[WorkerRecord]:
-    """One page of a name search, whatever the word's matches are spread like.
+def search_page(qs: QuerySet, order: list[str], limit: int) -> list:
+    """One page of a name search, whatever the word's matches are spread like (the portal's list
+    and the public one: `qs` filtered, not yet ordered or sliced).
 
     Walking the agency's list in its order and stopping at the page size is the cheapest plan when
     the matches are spread through it ("santoso", a family name, is on every page) and the planner
@@ -249,7 +250,7 @@ def _page_rows(qs: QuerySet, order: list[str], limit: int) -> list[WorkerRecord]
             cursor.execute("SET LOCAL statement_timeout = DEFAULT")
         return rows
     except OperationalError:  # the walk was cancelled by the timeout
-        return list(qs.order_by(*_fenced(order))[:limit])
+        return list(qs.order_by(*fenced(order))[:limit])
 
 
 def _reversed(sort: str) -> list[str]:
@@ -267,7 +268,7 @@ def keyset_page(
     count_key: str | None = None,
     search: str = "",
 ) -> Page:
-    """`search`: the words filter_records() was given (a name search reads its page by _page_rows)."""
+    """`search`: the words filter_records() was given (a name search reads its page by search_page)."""
     size = size or PAGE_SIZE
     sort = sort if sort in SORTS else DEFAULT_SORT
     column, descending = SORTS[sort]
@@ -290,7 +291,7 @@ def keyset_page(
         )
     order = ordering(sort) if forward else _reversed(sort)
     if name_searched(search):
-        rows = _page_rows(page_qs, order, size + 1)
+        rows = search_page(page_qs, order, size + 1)
     else:
         rows = list(page_qs.order_by(*order)[: size + 1])
     more = len(rows) > size
