@@ -220,3 +220,18 @@ def test_agency_timeline_names_the_worker_s_uploads_in_indonesian(client, ktp, o
     text = re.sub(r"<[^>]+>", " ", page)  # what a person reads, without attributes
     assert "Dokumen diunggah: KTP" in text
     assert "document:upload:" not in text
+
+
+def test_phone_photo_upload_is_parsed_in_memory_not_through_a_temporary_file(phone_jpeg):
+    from django.core.files.uploadedfile import InMemoryUploadedFile
+    from django.test import RequestFactory
+
+    from registry.documents import MAX_UPLOAD_BYTES
+
+    assert 2 * 1024 * 1024 < len(phone_jpeg) <= MAX_UPLOAD_BYTES
+    request = RequestFactory().post(
+        "/akun/dokumen/", {"kind": "kk", "file": upload(phone_jpeg, "IMG_0001.jpg")}
+    )
+    parsed = request.FILES["file"]
+    assert isinstance(parsed, InMemoryUploadedFile)
+    assert parsed.read() == phone_jpeg
