@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -72,15 +73,23 @@ def _section_context(record: WorkerRecord, current: str, submission: AgencySubmi
     }
 
 
-def worker_record_full(request: HttpRequest, *, with_contact: bool = False) -> WorkerRecord:
+RECORD_LISTS = ("work_history", "documents")
+
+
+def worker_record_full(
+    request: HttpRequest, *, with_contact: bool = False, lists: bool = True
+) -> WorkerRecord:
     """The logged-in worker's record with what every worker page shows, in one query plus prefetches
-    (with the agency's contact joined in for the home page)."""
+    (with the agency's contact joined in for the home page). lists=False leaves out the work history
+    and documents (RECORD_LISTS) for a request that may not draw a page: read them with
+    prefetch_related_objects when it does."""
     related = ["agency", "period", "work_unit", *(["agency__contact"] if with_contact else [])]
-    return (
-        WorkerRecord.objects.select_related(*related)
-        .prefetch_related("work_history", "documents")
-        .get(pk=request.user.worker_record_id)  # worker_required checked it: no query for user.worker_record
-    )
+    records = WorkerRecord.objects.select_related(*related)
+    if lists:
+        records = records.prefetch_related(*RECORD_LISTS)
+    return records.get(
+        pk=request.user.worker_record_id
+    )  # worker_required checked it: no user.worker_record query
 
 
 def _submission(record: WorkerRecord) -> AgencySubmission | None:
@@ -208,8 +217,10 @@ def history(request: HttpRequest) -> HttpResponse:
 
 @worker_required
 def documents(request: HttpRequest) -> HttpResponse:
-    record = worker_record_full(request)
-    have = {d.kind: d for d in record.documents.all()}
+    # A successful upload redirects (five of them a journey): the lists the page shows are read only
+    # when the page is drawn, after the upload, so they include it.
+    uploading = request.method == "POST"
+    record = worker_record_full(request, lists=not uploading)
     submission = _submission(record)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -239,6 +250,9 @@ def documents(request: HttpRequest) -> HttpResponse:
                 return redirect(reverse("worker:documents") + f"#doc-{kind}")
         else:
             errors[kind] = [_("Choose a file first.")]
+    if uploading:
+        prefetch_related_objects([record], *RECORD_LISTS)
+    have = {d.kind: d for d in record.documents.all()}
     rows = [
         {
             "kind": kind,
