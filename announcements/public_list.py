@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from announcements.models import SLUG_KINDS, ListSnapshot, SnapshotRow
+from registry.listing import search_page
 from registry.models import EducationLevel, Status
 
 PAGE_SIZE = 50
@@ -148,6 +149,12 @@ ROW_FIELDS = (
 
 def page_queryset(snapshot_id: int, params: ListParams) -> QuerySet:
     """The query of one page (PAGE_SIZE + 1 rows, to know whether there is a next one)."""
+    rows, order = _page_filter(snapshot_id, params)
+    return rows.order_by(*order)[: PAGE_SIZE + 1]
+
+
+def _page_filter(snapshot_id: int, params: ListParams) -> tuple[QuerySet, list[str]]:
+    """The page's rows (filtered, not ordered) and their order."""
     # The snapshot typed bigint, as its column: a plain integer parameter makes the comparison
     # `bigint = integer`, which the btree_gin part of snapshotrow_name_trgm cannot answer, and the
     # index would read the search words' trigrams across every published list.
@@ -160,16 +167,19 @@ def page_queryset(snapshot_id: int, params: ListParams) -> QuerySet:
         else:
             rows = rows.filter(search_name__contains=word)
     if params.before:
-        rows = rows.filter(number__lt=params.before).order_by("-number")
-    else:
-        rows = rows.filter(number__gt=params.after).order_by("number")
-    return rows.values_list(*ROW_FIELDS)[: PAGE_SIZE + 1]
+        return rows.filter(number__lt=params.before).values_list(*ROW_FIELDS), ["-number"]
+    return rows.filter(number__gt=params.after).values_list(*ROW_FIELDS), ["number"]
 
 
 def page_rows(snapshot: ListSnapshot, params: ListParams) -> tuple[list[ListedRow], bool, bool]:
     """(rows, has_previous, has_next): one page by number (keyset on the (snapshot, number) index,
     so the deepest page costs what the first does), every word of the search in the name."""
-    page = list(page_queryset(snapshot.pk, params))
+    if params.query:
+        # Numbers follow the names: the matches of a first name are bunched at the end of the list.
+        rows, order = _page_filter(snapshot.pk, params)
+        page = search_page(rows, order, PAGE_SIZE + 1)
+    else:
+        page = list(page_queryset(snapshot.pk, params))
     statuses, education = dict(Status.choices), dict(EducationLevel.choices)
     listed = [
         ListedRow(

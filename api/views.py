@@ -209,6 +209,7 @@ class WorkerListView(ApiView):
             before=request.query_params.get("before"),
             size=size,
             count_key=repr(("workers", agency.pk, period.pk, chosen)),
+            search=filters.get("q", ""),
         )
         return Response(
             {

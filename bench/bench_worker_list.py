@@ -186,6 +186,7 @@ def main() -> None:
     ):
         ms, rows = _median_ms(client, url, params)
         print(f"{label:<42} median {ms:6.1f} ms  ({rows} rows on the page)")
+    _search_table(client, url, period, agency, rare)
     # The dashboard reads its counts from registry's tally, kept by database triggers (registry/
     # services/counts.py); counting the agency's records afresh instead is shown beside.
     ms, _rows = _median_ms(client, reverse("registry:dashboard"), before=cache.clear)
@@ -198,3 +199,63 @@ def main() -> None:
         count_records(WorkerRecord.objects.filter(agency=agency, period=period))
         times.append((time.perf_counter() - t0) * 1000)
     print(f"{'for comparison, counting 140,000 records':<42} median {statistics.median(times):6.1f} ms")
+
+
+# The searches of issue 22 point 3: the worst on any agency at most 3x that agency's page 1, and a
+# small agency never slower than the big one.
+SEARCH_KINDS = (
+    ("page 1 (no search)", ""),
+    ("common first name 'yusuf' (1 in 24)", "yusuf"),
+    ("common family name 'santoso' (1 in 16)", "santoso"),
+    ("no match 'zz'", "zz"),
+    ("two letters 'ab'", "ab"),
+    ("common name + no match 'santoso zz'", "santoso zz"),
+    ("common name + rare word", "santoso {rare}"),
+)
+
+
+def _search_table(client, url: str, period, big, rare: str) -> None:
+    """Each search kind on the big agency and on a small one: median ms (the count's cache cleared
+    before every request, as a new search gets it) and the ratio to the agency's own page 1."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from bench.generate import bench_fixtures
+    from registry.models import WorkerRecord
+
+    _period, small, small_user = bench_fixtures("L0005", period_name="Benchmark daftar pegawai")
+    small_client = Client()
+    small_client.force_login(small_user)
+    small_rare = (
+        WorkerRecord.objects.filter(agency=small, period=period)
+        .order_by("id")
+        .values_list("full_name", flat=True)[7]
+    )
+    sizes = {a.code: WorkerRecord.objects.filter(agency=a, period=period).count() for a in (big, small)}
+    print(
+        f"\nsearch kinds, median ms of the whole request (count cache cleared) and x page 1; "
+        f"big agency {sizes[big.code]:,} records, small {sizes[small.code]:,}"
+    )
+    print(f"{'search':<40} {'big ms':>8} {'x p1':>6} {'small ms':>9} {'x p1':>6}")
+    results = {}
+    for label, q in SEARCH_KINDS:
+        row = []
+        for who, word in ((client, rare.split()[-1]), (small_client, small_rare.split()[-1])):
+            params = {"q": q.format(rare=word)} if q else {}
+            ms, _rows = _median_ms(who, url, params, before=cache.clear)
+            row.append(ms)
+        results[label] = row
+    first_big, first_small = results[SEARCH_KINDS[0][0]]
+    worst = 0.0
+    for label, (big_ms, small_ms) in results.items():
+        ratio_big, ratio_small = big_ms / first_big, small_ms / first_small
+        worst = max(worst, ratio_big, ratio_small)
+        mark = (
+            ""
+            if small_ms <= big_ms * 1.1 or not label.startswith(("common", "no", "two"))
+            else "  small slower"
+        )
+        print(f"{label:<40} {big_ms:8.1f} {ratio_big:6.1f} {small_ms:9.1f} {ratio_small:6.1f}{mark}")
+    print(
+        f"  [{'ok' if worst <= 3 else 'MISSED'}] worst search {worst:.1f}x its agency's page 1 (target <= 3x)"
+    )

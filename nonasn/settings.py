@@ -230,7 +230,12 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# An uploaded file up to the documents' limit (registry.documents.MAX_UPLOAD_BYTES, 10 MB) is parsed
+# in memory: a 3 MB phone photo written to a temporary file and read back cost every upload a disk
+# round trip (seven a journey on deadline day). The bodies are bounded before they are read
+# (BODY_LIMITS below: 25 MB at most for the two photos of Buat Akun), and a sync worker parses one
+# request at a time, so a process holds at most that much.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = 10  # no form takes more than two files
 # The largest request body per kind of form, by URL prefix (the longest matching prefix wins, as

@@ -11,6 +11,7 @@ and are page-counted. Served back, every such file also gets `Content-Security-P
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import threading
@@ -61,8 +62,9 @@ class CheckedFile:
     def size(self) -> int:
         return len(self.content)
 
-    @property
+    @functools.cached_property
     def checksum(self) -> str:
+        # Read for the document row and again for its audit row: hash the (up to 2 MB) file once.
         return hashlib.sha256(self.content).hexdigest()
 
 

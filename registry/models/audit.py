@@ -217,16 +217,23 @@ class AuditEvent(models.Model):
         ip: str | None = None,
     ) -> AuditEvent:
         record = obj if isinstance(obj, WorkerRecord) else getattr(obj, "record", None)
-        agency = getattr(obj, "agency", None) or (record.agency if record else None)
+        # By id where the object carries one: loading the agency row only to name it costs a query
+        # on every audited write (each upload, each section a worker saves).
+        agency_id = getattr(obj, "agency_id", None) or (
+            record.agency_id if isinstance(record, WorkerRecord) else None
+        )
         if isinstance(obj, Agency):
-            agency = obj
+            agency_id = obj.pk
+        elif agency_id is None:
+            agency = getattr(obj, "agency", None)
+            agency_id = agency.pk if isinstance(agency, Agency) else None
         return cls.objects.create(
             actor=actor if getattr(actor, "pk", None) else None,
             action=action,
             object_type=obj._meta.label_lower,
             object_id=str(obj.pk),
             record=record if isinstance(record, WorkerRecord) else None,
-            agency=agency if isinstance(agency, Agency) else None,
+            agency_id=agency_id,
             before=before or {},
             after=after or {},
             reason=reason,

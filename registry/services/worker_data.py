@@ -116,7 +116,8 @@ def missing_items(record: WorkerRecord) -> list[MissingItem]:
         )
     if not record.work_history.exists():
         missing.append(MissingItem("history", str(gettext_lazy("At least one work history entry"))))
-    have = set(record.documents.values_list("kind", flat=True))
+    # all(), not values_list(): a page that prefetched the documents asks no query here.
+    have = {document.kind for document in record.documents.all()}
     for kind in REQUIRED_DOCUMENTS:
         if kind not in have:
             missing.append(MissingItem("documents", str(Document.Kind(kind).label)))

@@ -93,6 +93,7 @@ def worker_list(request: HttpRequest) -> HttpResponse:
             after=request.GET.get("after"),
             before=request.GET.get("before"),
             count_key=_count_key(request, period, filters),
+            search=filters.get("q", ""),
         )
     params = request.GET.copy()
     for key in ("after", "before"):

@@ -127,3 +127,17 @@ def test_account_card_header_names_the_period_and_agency_once(worker_client, wor
     text = _text(_pdf_of(worker_client.get(reverse("worker:account-card")))).upper()
     assert "PENDATAAN NON-ASN · PENDATAAN NON-ASN" not in text
     assert f"{worker.worker_record.period.name} · {worker.worker_record.agency.name}".upper() in text
+
+
+def test_cards_rendered_one_after_another_each_carry_their_own_text(worker, submitted):
+    # The font configuration is kept between documents (accounts.cards._font_config): a later card
+    # must still embed the glyphs it uses, not only those of the first one.
+    first = cards.account_card_pdf(worker.worker_record)
+    second = cards.data_card_pdf(WorkerRecord.objects.get(pk=submitted.pk))
+    third = cards.account_card_pdf(worker.worker_record)
+    assert cards._font_config() is cards._font_config()
+    assert "Kartu Informasi Akun" in _text(first)
+    assert "Kartu/Bukti Pendataan Tenaga Non ASN" in _text(second)
+    assert submitted.registration_number in _text(second)
+    assert worker.worker_record.full_name in _text(third)
+    assert "Kartu Informasi Akun" in _text(third)

@@ -220,3 +220,38 @@ def test_agency_timeline_names_the_worker_s_uploads_in_indonesian(client, ktp, o
     text = re.sub(r"<[^>]+>", " ", page)  # what a person reads, without attributes
     assert "Dokumen diunggah: KTP" in text
     assert "document:upload:" not in text
+
+
+def test_phone_photo_upload_is_parsed_in_memory_not_through_a_temporary_file(phone_jpeg):
+    from django.core.files.uploadedfile import InMemoryUploadedFile
+    from django.test import RequestFactory
+
+    from registry.documents import MAX_UPLOAD_BYTES
+
+    assert 2 * 1024 * 1024 < len(phone_jpeg) <= MAX_UPLOAD_BYTES
+    request = RequestFactory().post(
+        "/akun/dokumen/", {"kind": "kk", "file": upload(phone_jpeg, "IMG_0001.jpg")}
+    )
+    parsed = request.FILES["file"]
+    assert isinstance(parsed, InMemoryUploadedFile)
+    assert parsed.read() == phone_jpeg
+
+
+def test_refused_upload_page_still_lists_the_documents_already_stored(worker_client, worker):
+    ktp = Document.objects.get(record=worker.worker_record, kind="ktp")
+    response = worker_client.post(
+        reverse("worker:documents"), {"kind": "kk", "file": upload(b"MZ" + b"\x00" * 300, "kk.jpg")}
+    )
+    assert response.status_code == 400
+    assert reverse("worker:document", args=[ktp.pk]) in response.content.decode()
+
+
+def test_successful_upload_reads_no_lists_it_does_not_show(
+    worker_client, worker, django_assert_max_num_queries
+):
+    # The redirect's page reads them; the upload itself reads the record, locks it, stores, audits.
+    with django_assert_max_num_queries(13):
+        response = worker_client.post(
+            reverse("worker:documents"), {"kind": "selfie", "file": upload(jpeg_bytes())}
+        )
+    assert response.status_code == 302

@@ -17,8 +17,10 @@ from django.db import connection, transaction
 from django.http import QueryDict
 from django.urls import reverse
 
+from announcements import public_list
 from announcements.models import ListSnapshot
 from announcements.public_list import ListParams, page_queryset
+from registry import listing
 from registry.listing import filter_records
 from registry.models import AgencySubmission, WorkerRecord
 from tests.announcements.support import move_phase
@@ -152,3 +154,67 @@ def test_a_two_letter_public_search_finds_names_with_a_word_starting_with_it(cli
     url = f"/pengumuman/{big_list.submission.agency.code}/uji-publik/v1/daftar/"
     page = client.get(url, {"q": "yu"}).content.decode()  # Yusuf: yes; BUdi, AgUS: no
     assert "Yusuf" in page and "Budi" not in page and "Contoh Templat" not in page
+
+
+def _page_plan(qs) -> str:
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_a_name_search_read_by_its_matches_gives_the_page_the_walk_gives(many):
+    # A walk of the agency's list in name order cancelled by its time limit is replaced by the same
+    # order through COALESCE (registry.listing.search_page): same rows, same order.
+    qs = filter_records(WorkerRecord.objects.for_agency(many), q="yusuf")
+    order = listing.ordering("name")
+    walked = list(qs.order_by(*order).values_list("pk", flat=True)[:26])
+    fenced = list(qs.order_by(*listing.fenced(order)).values_list("pk", flat=True)[:26])
+    assert len(walked) == 26
+    assert fenced == walked
+    reverse = listing._reversed("name")
+    assert list(qs.order_by(*listing.fenced(reverse)).values_list("pk", flat=True)[:26]) == list(
+        qs.order_by(*reverse).values_list("pk", flat=True)[:26]
+    )
+
+
+def test_a_name_search_read_by_its_matches_sorts_what_the_agency_first_index_found(many):
+    qs = filter_records(WorkerRecord.objects.for_agency(many), q="yusuf")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = _page_plan(qs.order_by(*listing.fenced(listing.ordering("name")))[:26])
+    assert "Sort Key: (COALESCE(" in plan, plan
+    assert "Index Scan using record_agency_name " not in plan, plan  # never the walk in name order
+
+
+def test_a_name_search_page_is_the_same_whichever_way_it_is_read(many, monkeypatch):
+    qs = filter_records(WorkerRecord.objects.for_agency(many), q="yusuf").order_by()
+    walked = listing.keyset_page(qs, search="yusuf")
+    monkeypatch.setattr(
+        listing, "search_page", lambda q, order, limit: list(q.order_by(*listing.fenced(order))[:limit])
+    )
+    fenced = listing.keyset_page(qs, search="yusuf")
+    assert [r.pk for r in fenced.rows] == [r.pk for r in walked.rows]
+    assert fenced.next_cursor == walked.next_cursor
+    following = listing.keyset_page(qs, search="yusuf", after=fenced.next_cursor)
+    assert following.rows and following.rows[0].full_name >= fenced.rows[-1].full_name
+
+
+@pytest.mark.parametrize(
+    ("q", "by_name"), [("yusuf", True), ("zz", True), ("320101", False), ("NA-1-2", False)]
+)
+def test_only_words_of_a_name_are_read_as_a_name_search(q, by_name):
+    assert listing.name_searched(q) is by_name
+
+
+def test_a_public_list_search_read_by_its_matches_gives_the_page_the_walk_gives(big_list):
+    # The list's numbers follow the names, so a first name's matches are bunched at its end; the
+    # walk in number order and the matches sorted (announcements.public_list.page_rows) agree.
+    for query in ("yusuf", "santoso", "yu"):
+        params = ListParams.from_query(QueryDict(urlencode({"q": query})))
+        rows, order = public_list._page_filter(big_list.pk, params)
+        walked = list(rows.order_by(*order)[:51])
+        fenced = list(rows.order_by(*listing.fenced(order))[:51])
+        assert walked and fenced == walked
+        shown = public_list.page_rows(big_list, params)[0]
+        assert [r.number for r in shown] == [row[0] for row in walked[:50]]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -71,15 +73,35 @@ def _section_context(record: WorkerRecord, current: str, submission: AgencySubmi
     }
 
 
-def worker_record_full(request: HttpRequest, *, with_contact: bool = False) -> WorkerRecord:
+RECORD_LISTS = ("work_history", "documents")
+
+
+def worker_record_full(
+    request: HttpRequest, *, with_contact: bool = False, lists: bool = True
+) -> WorkerRecord:
     """The logged-in worker's record with what every worker page shows, in one query plus prefetches
-    (with the agency's contact joined in for the home page)."""
+    (with the agency's contact joined in for the home page). lists=False leaves out the work history
+    and documents (RECORD_LISTS) for a request that may not draw a page: read them with
+    prefetch_related_objects when it does."""
     related = ["agency", "period", "work_unit", *(["agency__contact"] if with_contact else [])]
-    return (
-        WorkerRecord.objects.select_related(*related)
-        .prefetch_related("work_history", "documents")
-        .get(pk=request.user.worker_record_id)  # worker_required checked it: no query for user.worker_record
-    )
+    records = WorkerRecord.objects.select_related(*related)
+    if lists:
+        records = records.prefetch_related(*RECORD_LISTS)
+    return records.get(
+        pk=request.user.worker_record_id
+    )  # worker_required checked it: no user.worker_record query
+
+
+def _submission(record: WorkerRecord) -> AgencySubmission | None:
+    """The agency's submission, read once per request: the page and the save both ask whether the
+    worker may still edit."""
+    return submission_for(agency=record.agency, period=record.period)
+
+
+def _form_copy(record: WorkerRecord) -> WorkerRecord:
+    """The record for a ModelForm to fill: a copy, so that a refused POST's values never reach the
+    page's own view of the record (what is missing, the resume), without reading the row again."""
+    return copy.copy(record)
 
 
 @worker_required
@@ -94,8 +116,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/worker_home.html", context)
 
 
-def _save_fields(request: HttpRequest, form, fields, record, next_url: str):
-    if not worker_can_edit(record):
+def _save_fields(request: HttpRequest, form, fields, record, next_url: str, submission=None):
+    if not worker_can_edit(record, submission=submission):
         messages.error(request, READ_ONLY_MESSAGE)
         return None
     if not form.is_valid():
@@ -122,13 +144,14 @@ def _save_fields(request: HttpRequest, form, fields, record, next_url: str):
 @worker_required
 def biodata(request: HttpRequest) -> HttpResponse:
     record = worker_record_full(request)
+    submission = _submission(record)
     fields = (*CONTACT_FIELDS, *APPOINTMENT_FIELDS)
-    form = BiodataForm(request.POST or None, instance=WorkerRecord.objects.get(pk=record.pk))
+    form = BiodataForm(request.POST or None, instance=_form_copy(record))
     if request.method == "POST":
-        response = _save_fields(request, form, fields, record, reverse("worker:history"))
+        response = _save_fields(request, form, fields, record, reverse("worker:history"), submission)
         if response:
             return response
-    context = _section_context(record, "biodata")
+    context = _section_context(record, "biodata", submission)
     context["form"] = form
     return render(request, "accounts/section_biodata.html", context)
 
@@ -136,12 +159,15 @@ def biodata(request: HttpRequest) -> HttpResponse:
 @worker_required
 def education(request: HttpRequest) -> HttpResponse:
     record = worker_record_full(request)
-    form = EducationForm(request.POST or None, instance=WorkerRecord.objects.get(pk=record.pk))
+    submission = _submission(record)
+    form = EducationForm(request.POST or None, instance=_form_copy(record))
     if request.method == "POST":
-        response = _save_fields(request, form, EDUCATION_FIELDS, record, reverse("worker:documents"))
+        response = _save_fields(
+            request, form, EDUCATION_FIELDS, record, reverse("worker:documents"), submission
+        )
         if response:
             return response
-    context = _section_context(record, "education")
+    context = _section_context(record, "education", submission)
     context["form"] = form
     return render(request, "accounts/section_education.html", context)
 
@@ -160,8 +186,9 @@ def history(request: HttpRequest) -> HttpResponse:
         for h in record.work_history.all()
     ]
     formset = WorkHistoryFormSet(request.POST or None, initial=existing, prefix="history")
+    submission = _submission(record)
     if request.method == "POST":
-        if not worker_can_edit(record):
+        if not worker_can_edit(record, submission=submission):
             messages.error(request, READ_ONLY_MESSAGE)
         elif formset.is_valid():
             entries = [
@@ -187,7 +214,7 @@ def history(request: HttpRequest) -> HttpResponse:
                 if "add" in request.POST:
                     return redirect("worker:history")
                 return redirect("worker:education")
-    context = _section_context(record, "history")
+    context = _section_context(record, "history", submission)
     context["formset"] = formset
     context["can_add"] = len(existing) < 5
     return render(request, "accounts/section_history.html", context)
@@ -195,15 +222,18 @@ def history(request: HttpRequest) -> HttpResponse:
 
 @worker_required
 def documents(request: HttpRequest) -> HttpResponse:
-    record = worker_record_full(request)
-    have = {d.kind: d for d in record.documents.all()}
+    # A successful upload redirects (five of them a journey): the lists the page shows are read only
+    # when the page is drawn, after the upload, so they include it.
+    uploading = request.method == "POST"
+    record = worker_record_full(request, lists=not uploading)
+    submission = _submission(record)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         kind = request.POST.get("kind", "")
         if kind not in Document.Kind.values:
             raise Http404
         form = DocumentUploadForm(request.POST, request.FILES)
-        if not worker_can_edit(record):
+        if not worker_can_edit(record, submission=submission):
             messages.error(request, READ_ONLY_MESSAGE)
         elif form.is_valid():
             try:
@@ -225,6 +255,9 @@ def documents(request: HttpRequest) -> HttpResponse:
                 return redirect(reverse("worker:documents") + f"#doc-{kind}")
         else:
             errors[kind] = [_("Choose a file first.")]
+    if uploading:
+        prefetch_related_objects([record], *RECORD_LISTS)
+    have = {d.kind: d for d in record.documents.all()}
     rows = [
         {
             "kind": kind,
@@ -237,7 +270,7 @@ def documents(request: HttpRequest) -> HttpResponse:
         }
         for kind, label in Document.Kind.choices
     ]
-    context = _section_context(record, "documents")
+    context = _section_context(record, "documents", submission)
     context["rows"] = rows
     return render(request, "accounts/section_documents.html", context, status=400 if errors else 200)
 
