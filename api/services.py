@@ -1,5 +1,6 @@
 """The API's own writes: keys (create, revoke, authenticate), the per-key rate limit, stored idempotent
-answers, and the bulk upsert (each item through the registry's services, as the portal's form does)."""
+answers, and the bulk upsert (each item checked by the portal's form, all written by the registry's
+batch service)."""
 
 from __future__ import annotations
 
@@ -22,9 +23,9 @@ from django.utils.translation import gettext as _
 from accounts.models import MACHINE_USERNAME_PREFIX, Role
 from api.models import ApiAuditAction, ApiKey, ApiKeyMinute, IdempotentRequest, Scope
 from registry.forms import WorkerForm
-from registry.models import Agency, AuditEvent, Period, Status, WorkerRecord, WorkUnit
+from registry.models import Agency, AuditEvent, Period, WorkerRecord
+from registry.services.many import REFUSED, ManyRow, Units, records_upsert_many
 from registry.services.phase import lock_open_submission
-from registry.services.records import EDITABLE_FIELDS, worker_register, worker_update
 
 TOKEN_START = "nasn"
 BULK_MAX_ITEMS = 1000
@@ -239,10 +240,6 @@ def field_errors(exc_or_errors: Any) -> dict[str, list[dict[str, str]]]:
     }
 
 
-def _snapshot(record: WorkerRecord) -> tuple:
-    return tuple(getattr(record, "work_unit_id" if n == "work_unit" else n) for n in EDITABLE_FIELDS)
-
-
 def form_input(item: Any) -> tuple[dict[str, Any], dict[str, list[dict[str, str]]]]:
     """A JSON object as the form's input: text and numbers as the browser would send them (text);
     anything else (a list, an object, true) refused by field rather than guessed at."""
@@ -270,68 +267,56 @@ def form_input(item: Any) -> tuple[dict[str, Any], dict[str, list[dict[str, str]
 def bulk_upsert(
     *, agency: Agency, period: Period, items: list[Any], actor: Any, ip: str | None = None
 ) -> list[ItemResult]:
-    """Create or update each worker (matched by NIK among the agency's records of the period) through
-    the portal's form and services; one result per item, in order. The phase guard is checked once
-    for the whole request (it raises, and nothing is written); every other refusal is per item.
+    """Create or update each worker (matched by NIK among the agency's records of the period): each
+    item checked by the portal's form, then all of them written by the registry's batch service
+    (`records_upsert_many`, the XLSX import's too); one result per item, in order. The phase guard
+    is checked once for the whole request (it raises, and nothing is written); every other refusal
+    is per item and leaves the other items.
 
-    One transaction: each item in its own savepoint (the services' own atomic blocks), so a refused
-    item leaves the others, and the stored idempotent answer commits with the changes it describes.
+    One transaction, so that the stored idempotent answer commits with the changes it describes.
     """
     with transaction.atomic():
         lock_open_submission(agency_id=agency.pk, period_id=period.pk)
-        units = list(WorkUnit.objects.for_agency(agency).only("id", "name"))
         results: list[ItemResult] = []
-        forms: list[tuple[int, WorkerForm | None, dict]] = []
+        rows: list[ManyRow] = []
+        seen: dict[str, int] = {}
         for index, item in enumerate(items):
+            result = ItemResult(index, "refused")
+            results.append(result)
             data, type_errors = form_input(item)
             if type_errors:
-                results.append(ItemResult(index, "refused", errors=type_errors))
-                forms.append((index, None, {}))
+                result.errors = type_errors
                 continue
-            form = WorkerForm(data=data, units=units)
-            forms.append((index, form, data))
-            results.append(ItemResult(index, "pending"))
-        valid = [(i, f, d) for i, f, d in forms if f is not None and f.is_valid()]
-        niks = [f.cleaned_data["nik"] for _i, f, _d in valid]
-        existing = {
-            r.nik: r
-            for r in WorkerRecord.objects.for_agency(agency)
-            .filter(period=period, nik__in=niks)
-            .exclude(status=Status.RELEASED)
-        }
-        seen: dict[str, int] = {}
-        for index, form, data in forms:
-            if form is None:
-                continue
-            result = results[index]
+            form = WorkerForm(data=data, units=[])
             if not form.is_valid():
-                result.result, result.errors = "refused", field_errors(form.errors)
+                result.errors = field_errors(form.errors)
                 continue
-            nik = form.cleaned_data["nik"]
+            worker = form.worker_data()
+            values = worker.model_fields()
+            values.pop("work_unit")
+            values["work_unit_name"] = worker.work_unit_name
+            nik = values["nik"]
             if nik in seen:
                 message = _("The same NIK is already in item %(index)d of this request.") % {
                     "index": seen[nik]
                 }
-                result.result, result.errors = "refused", {"nik": [{"code": "duplicate", "message": message}]}
+                result.errors = {"nik": [{"code": "duplicate", "message": message}]}
                 continue
             seen[nik] = index
-            record = existing.get(nik)
-            try:
-                if record is None:
-                    result.record = worker_register(
-                        agency=agency, period=period, data=form.worker_data(), actor=actor, ip=ip
+            rows.append(ManyRow(key=index, data=values, reason=str(data.get("reason", ""))))
+        records_upsert_many(
+            agency=agency, period=period, rows=rows, actor=actor, units=Units(agency), update=True, ip=ip
+        )
+        written = [row.record_id for row in rows if row.outcome != REFUSED]
+        records = {r.pk: r for r in WorkerRecord.objects.filter(pk__in=written).select_related("work_unit")}
+        for row in rows:
+            result = results[row.key]
+            if row.outcome == REFUSED:
+                result.errors = {}
+                for name, message in row.errors:
+                    result.errors.setdefault(name or "__all__", []).append(
+                        {"code": "invalid", "message": str(message)}
                     )
-                    result.result = "created"
-                else:
-                    before = _snapshot(record)
-                    result.record = worker_update(
-                        record_id=record.pk,
-                        data=form.worker_data(),
-                        reason=str(data.get("reason", "")),
-                        actor=actor,
-                        ip=ip,
-                    )
-                    result.result = "updated" if _snapshot(result.record) != before else "unchanged"
-            except ValidationError as exc:
-                result.result, result.errors = "refused", field_errors(exc)
+            else:
+                result.result, result.record = row.outcome, records[row.record_id]
         return results

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from registry.models import Agency, AuditAction, AuditEvent, Flag, Period, Status, WorkerRecord, WorkUnit
 from registry.rules import eligibility_flags
-from registry.services.imports.pgcopy import copy_into
+from registry.services.pgcopy import copy_into
 from registry.services.phase import lock_open_submission
 from registry.services.records import (
     EDITABLE_FIELDS,

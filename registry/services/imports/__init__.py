@@ -5,7 +5,7 @@
 - `archive`: the upload's and the archive's checks before any XLSX reader sees the file;
 - `jobs`: the import job's life (start, claim, re-run, sweep);
 - `batch`: the rows read in batches, NIKs settled, records written;
-- `pgcopy`: the COPY that writes them; `refused`: the refused-rows report.
+- `refused`: the refused-rows report (the COPY that writes the rows: `registry.services.pgcopy`).
 """
 
 from registry.services.imports.archive import (
@@ -25,7 +25,6 @@ from registry.services.imports.jobs import (
     import_start,
 )
 from registry.services.imports.parse import RowResult, parse_row
-from registry.services.imports.pgcopy import copy_into
 from registry.services.imports.template import (
     COLUMN_BY_FIELD,
     COLUMNS,
@@ -34,6 +33,7 @@ from registry.services.imports.template import (
     Column,
     import_template,
 )
+from registry.services.pgcopy import copy_into
 
 __all__ = [
     "CHUNK",
