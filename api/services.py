@@ -280,6 +280,9 @@ def bulk_upsert(
         results: list[ItemResult] = []
         rows: list[ManyRow] = []
         seen: dict[str, int] = {}
+        # One bound form checks every item in turn (its data replaced, full_clean() run again): a
+        # form per item deep-copies its fields each time, which was most of a batch's cost.
+        form = WorkerForm(data={}, units=[])
         for index, item in enumerate(items):
             result = ItemResult(index, "refused")
             results.append(result)
@@ -287,8 +290,9 @@ def bulk_upsert(
             if type_errors:
                 result.errors = type_errors
                 continue
-            form = WorkerForm(data=data, units=[])
-            if not form.is_valid():
+            form.data = data
+            form.full_clean()
+            if form.errors:
                 result.errors = field_errors(form.errors)
                 continue
             worker = form.worker_data()

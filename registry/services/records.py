@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -75,10 +75,11 @@ class WorkerData:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def model_fields(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("extra")
-        data.pop("work_unit_name")
-        data["work_unit"] = self.work_unit
+        # Shallow (asdict would deep-copy every value; they are plain values): a bulk upsert reads
+        # a thousand of these a request.
+        data = {
+            f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("extra", "work_unit_name")
+        }
         data["nik"] = self.nik.strip()
         data["kk"] = self.kk.strip()
         data["full_name"] = " ".join(self.full_name.split())
