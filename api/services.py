@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import MACHINE_USERNAME_PREFIX, Role
 from api.models import ApiAuditAction, ApiKey, ApiKeyMinute, IdempotentRequest, Scope
+from api.serializers import DOCUMENT_COLUMNS
 from registry.forms import WorkerForm
 from registry.models import Agency, AuditEvent, Period, WorkerRecord
 from registry.services.many import REFUSED, ManyRow, Units, records_upsert_many
@@ -138,6 +139,9 @@ def api_key_authenticate(token: str) -> ApiKey:
         raise KeyRefused("revoked")
     if key.expires_at <= timezone.now():
         raise KeyRefused("expired")
+    if key.user.agency_id == key.agency_id:
+        # Loaded with the key: the access helpers read the machine account's agency on every request.
+        key.user.agency = key.agency
     return key
 
 
@@ -202,9 +206,13 @@ def idempotent_answer(
                 raise IdempotencyConflict
             return stored.status_code, stored.body, True
         status, body = produce()
-        IdempotentRequest.objects.filter(pk=inserted[0]).update(
-            status_code=status, body=json.loads(json.dumps(body, default=str))
-        )
+        with connection.cursor() as cursor:
+            # The answer as JSON text, encoded once (a bulk answer is a thousand workers; the ORM's
+            # JSONField would encode it again after the default=str pass that makes it storable).
+            cursor.execute(
+                f"UPDATE {table} SET status_code = %s, body = %s::jsonb WHERE id = %s",  # noqa: S608
+                [status, json.dumps(body, default=str), inserted[0]],
+            )
         return status, body, False
 
 
@@ -312,7 +320,12 @@ def bulk_upsert(
             agency=agency, period=period, rows=rows, actor=actor, units=Units(agency), update=True, ip=ip
         )
         written = [row.record_id for row in rows if row.outcome != REFUSED]
-        records = {r.pk: r for r in WorkerRecord.objects.filter(pk__in=written).select_related("work_unit")}
+        records = {
+            r.pk: r
+            for r in WorkerRecord.objects.filter(pk__in=written)
+            .select_related("work_unit")
+            .only(*DOCUMENT_COLUMNS)
+        }
         for row in rows:
             result = results[row.key]
             if row.outcome == REFUSED:
