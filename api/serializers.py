@@ -155,10 +155,23 @@ class BulkInputSerializer(serializers.Serializer):
 
 
 class BulkItemResultSerializer(serializers.Serializer):
-    index = serializers.IntegerField()
+    """One item's result, compact: what an HR system needs to stay in step. The worker's full
+    document is at GET /api/v1/workers/{id}/."""
+
+    index = serializers.IntegerField(help_text="The item's position in `items`, from 0.")
     result = serializers.ChoiceField(choices=["created", "updated", "unchanged", "refused"])
-    worker = WorkerSerializer(allow_null=True)
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.DictField()), required=False)
+    id = serializers.IntegerField(
+        allow_null=True,
+        help_text="The worker's id (null when refused before a record of the agency was found).",
+    )
+    registration_number = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=Status.choices, allow_null=True)
+    flags = serializers.ListField(child=serializers.CharField(), allow_null=True)
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.DictField(child=serializers.CharField())),
+        required=False,
+        help_text="Refused items only: {field: [{code, message}]}; '__all__' for what concerns no one field.",
+    )
 
 
 class BulkResultSerializer(serializers.Serializer):

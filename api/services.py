@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import MACHINE_USERNAME_PREFIX, Role
 from api.models import ApiAuditAction, ApiKey, ApiKeyMinute, IdempotentRequest, Scope
-from api.serializers import DOCUMENT_COLUMNS
 from registry.forms import WorkerForm
 from registry.models import Agency, AuditEvent, Period, WorkerRecord
 from registry.services.many import REFUSED, ManyRow, Units, records_upsert_many
@@ -221,9 +220,16 @@ def idempotent_answer(
 
 @dataclass
 class ItemResult:
+    """One item's result, compact (as batch APIs answer): what an HR system needs to stay in step.
+    The full document is at the worker's own endpoint. `id` and the rest are also given for an item
+    refused on an existing record of the agency (e.g. one already submitted)."""
+
     index: int
     result: str  # created | updated | unchanged | refused
-    record: WorkerRecord | None = None
+    id: int | None = None
+    registration_number: str | None = None
+    status: str | None = None
+    flags: list[str] | None = None
     errors: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
 
@@ -319,15 +325,19 @@ def bulk_upsert(
         records_upsert_many(
             agency=agency, period=period, rows=rows, actor=actor, units=Units(agency), update=True, ip=ip
         )
-        written = [row.record_id for row in rows if row.outcome != REFUSED]
-        records = {
-            r.pk: r
-            for r in WorkerRecord.objects.filter(pk__in=written)
-            .select_related("work_unit")
-            .only(*DOCUMENT_COLUMNS)
+        # One query for the batch: the records' state after it (the duplicate pass may have flagged a
+        # new record, or one the batch changed), never a document per row.
+        state = {
+            pk: (number, status, flags)
+            for pk, number, status, flags in WorkerRecord.objects.filter(
+                pk__in=[row.record_id for row in rows if row.record_id is not None]
+            ).values_list("pk", "registration_number", "status", "flags")
         }
         for row in rows:
             result = results[row.key]
+            if row.record_id in state:
+                result.id = row.record_id
+                result.registration_number, result.status, result.flags = state[row.record_id]
             if row.outcome == REFUSED:
                 result.errors = {}
                 for name, message in row.errors:
@@ -335,5 +345,5 @@ def bulk_upsert(
                         {"code": "invalid", "message": str(message)}
                     )
             else:
-                result.result, result.record = row.outcome, records[row.record_id]
+                result.result = row.outcome
         return results

@@ -376,7 +376,10 @@ class WorkerBulkView(ApiView):
                 item: dict[str, Any] = {
                     "index": r.index,
                     "result": r.result,
-                    "worker": _worker(r.record) if r.record is not None else None,
+                    "id": r.id,
+                    "registration_number": r.registration_number,
+                    "status": r.status,
+                    "flags": r.flags,
                 }
                 if r.errors:
                     item["errors"] = r.errors

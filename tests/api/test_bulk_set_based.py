@@ -139,7 +139,7 @@ def test_bulk_gives_the_one_record_services_outcomes_rows_audit_flags_and_tally(
 def test_bulk_audit_rows_name_the_key(api, write_key, period):
     key: ApiKey = write_key[0]
     body = api.post("/api/v1/workers/bulk/", {"items": [worker_fields(serial=20)]}).json()
-    event = AuditEvent.objects.get(record_id=body["items"][0]["worker"]["id"], action="record:register")
+    event = AuditEvent.objects.get(record_id=body["items"][0]["id"], action="record:register")
     assert event.actor_id == key.user_id
     assert event.actor.last_name == key.name == "SIMPEG"
 
@@ -196,3 +196,34 @@ def test_two_bulk_requests_with_niks_in_common_on_two_connections_give_no_server
     assert records.count() == 90
     created = sum(answers[n].json()["created"] for n in ("first", "second"))
     assert created == 90
+
+
+def test_bulk_items_are_compact_and_carry_each_records_state_after_the_batch(api, agency, other_agency, period):
+    items = _mixed_items(agency=agency, other_agency=other_agency, period=period)
+    body = api.post("/api/v1/workers/bulk/", {"items": items}).json()
+    records = {r.pk: r for r in WorkerRecord.objects.filter(agency=agency, period=period)}
+    for item in body["items"]:
+        if item["result"] == "refused":
+            continue
+        assert set(item) == {"index", "result", "id", "registration_number", "status", "flags"}
+        record = records[item["id"]]
+        assert (item["registration_number"], item["status"], item["flags"]) == (
+            record.registration_number,
+            record.status,
+            record.flags,
+        )
+    # The new possible duplicate is flagged by the batch's duplicate pass, after its row was written.
+    assert Flag.POSSIBLE_DUPLICATE in body["items"][2]["flags"]
+
+
+def test_a_bulk_item_refused_on_a_decided_record_gives_that_records_id_and_status(
+    api, agency, other_agency, period
+):
+    items = _mixed_items(agency=agency, other_agency=other_agency, period=period)
+    body = api.post("/api/v1/workers/bulk/", {"items": items}).json()
+    decided, foreign = body["items"][7], body["items"][6]
+    assert decided["result"] == "refused" and decided["errors"]
+    assert decided["id"] == WorkerRecord.objects.get(full_name="Sudah Diputus").pk
+    assert decided["status"] == Status.ELIGIBLE
+    # Another agency's record is never named by its id.
+    assert foreign["result"] == "refused" and foreign["id"] is None and foreign["status"] is None
