@@ -198,7 +198,9 @@ def test_two_bulk_requests_with_niks_in_common_on_two_connections_give_no_server
     assert created == 90
 
 
-def test_bulk_items_are_compact_and_carry_each_records_state_after_the_batch(api, agency, other_agency, period):
+def test_bulk_items_are_compact_and_carry_each_records_state_after_the_batch(
+    api, agency, other_agency, period
+):
     items = _mixed_items(agency=agency, other_agency=other_agency, period=period)
     body = api.post("/api/v1/workers/bulk/", {"items": items}).json()
     records = {r.pk: r for r in WorkerRecord.objects.filter(agency=agency, period=period)}
