@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.contrib.auth import logout, user_logged_in
+from django.contrib.auth import SESSION_KEY, logout, user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
@@ -57,7 +57,10 @@ class SessionPolicyMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            self._stamp(request, user)
+            if SESSION_KEY in request.session:
+                # Logged in through the session. A request authenticated otherwise (an API key)
+                # gets no session: stamping one created a session row and a cookie per API call.
+                self._stamp(request, user)
             patch_cache_control(response, private=True, no_store=True)
         return response
 

@@ -37,8 +37,10 @@ worker = {{
     "position": "Pengadministrasi Umum", "pay_source": "APBD",
 }}
 answer = call("POST", "/workers/bulk/", {{"items": [worker]}}, idempotency_key="simpeg-batch-0001")
+# Per item: the result and the record's id, registration number, status and flags (the full
+# document is at /workers/<id>/); a refused item carries its errors per field.
 for item in answer["items"]:
-    print(item["index"], item["result"], item.get("errors", ""))
+    print(item["index"], item["result"], item["id"], item["registration_number"], item.get("errors", ""))
 
 # Every worker of the agency, page by page (the cursor comes from the previous page).
 cursor = ""

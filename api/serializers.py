@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -92,23 +93,41 @@ class WorkerSerializer(serializers.ModelSerializer):
 
 
 _DOCUMENT_FIELDS = tuple(name for name in WorkerSerializer.Meta.fields if name != "work_unit_name")
+# The columns a worker document reads (the list loads only these, and the work unit's name).
+DOCUMENT_COLUMNS = (*_DOCUMENT_FIELDS, "work_unit_id", "work_unit__name")
 
 
-def _json_value(value):
-    if isinstance(value, dt.datetime):
-        # As DRF's DateTimeField writes it: in the site's time zone, ISO 8601.
-        text = timezone.localtime(value).isoformat()
-        return text[:-6] + "Z" if text.endswith("+00:00") else text
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+def _datetime_text(value: dt.datetime) -> str:
+    # As DRF's DateTimeField writes it: in the site's time zone, ISO 8601.
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _date_text(value: dt.date) -> str:
+    return value.isoformat()
+
+
+def _converter(name: str):
+    field = WorkerRecord._meta.get_field(name)
+    if isinstance(field, models.DateTimeField):
+        return _datetime_text
+    if isinstance(field, models.DateField):
+        return _date_text
+    return None
+
+
+# Each field with its conversion to JSON, decided once (not by isinstance on every value).
+_CONVERSIONS = tuple((name, _converter(name)) for name in _DOCUMENT_FIELDS)
 
 
 def worker_document(record: WorkerRecord) -> dict:
     """What WorkerSerializer(record).data gives, written directly: the list answers 25-100 of these
     a page, and DRF's per-instance field building was most of the page's time (the test
     test_worker_document_is_the_serializer_s_output holds the two equal)."""
-    document = {name: _json_value(getattr(record, name)) for name in _DOCUMENT_FIELDS}
+    document = {}
+    for name, convert in _CONVERSIONS:
+        value = getattr(record, name)
+        document[name] = value if convert is None or value is None else convert(value)
     document["flags"] = list(record.flags)
     document["work_unit_name"] = record.work_unit.name if record.work_unit_id else ""
     return document
@@ -136,10 +155,23 @@ class BulkInputSerializer(serializers.Serializer):
 
 
 class BulkItemResultSerializer(serializers.Serializer):
-    index = serializers.IntegerField()
+    """One item's result, compact: what an HR system needs to stay in step. The worker's full
+    document is at GET /api/v1/workers/{id}/."""
+
+    index = serializers.IntegerField(help_text="The item's position in `items`, from 0.")
     result = serializers.ChoiceField(choices=["created", "updated", "unchanged", "refused"])
-    worker = WorkerSerializer(allow_null=True)
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.DictField()), required=False)
+    id = serializers.IntegerField(
+        allow_null=True,
+        help_text="The worker's id (null when refused before a record of the agency was found).",
+    )
+    registration_number = serializers.CharField(allow_null=True)
+    status = serializers.ChoiceField(choices=Status.choices, allow_null=True)
+    flags = serializers.ListField(child=serializers.CharField(), allow_null=True)
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.DictField(child=serializers.CharField())),
+        required=False,
+        help_text="Refused items only: {field: [{code, message}]}; '__all__' for what concerns no one field.",
+    )
 
 
 class BulkResultSerializer(serializers.Serializer):

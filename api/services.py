@@ -1,5 +1,6 @@
 """The API's own writes: keys (create, revoke, authenticate), the per-key rate limit, stored idempotent
-answers, and the bulk upsert (each item through the registry's services, as the portal's form does)."""
+answers, and the bulk upsert (each item checked by the portal's form, all written by the registry's
+batch service)."""
 
 from __future__ import annotations
 
@@ -22,9 +23,9 @@ from django.utils.translation import gettext as _
 from accounts.models import MACHINE_USERNAME_PREFIX, Role
 from api.models import ApiAuditAction, ApiKey, ApiKeyMinute, IdempotentRequest, Scope
 from registry.forms import WorkerForm
-from registry.models import Agency, AuditEvent, Period, Status, WorkerRecord, WorkUnit
+from registry.models import Agency, AuditEvent, Period, WorkerRecord
+from registry.services.many import REFUSED, ManyRow, Units, records_upsert_many
 from registry.services.phase import lock_open_submission
-from registry.services.records import EDITABLE_FIELDS, worker_register, worker_update
 
 TOKEN_START = "nasn"
 BULK_MAX_ITEMS = 1000
@@ -137,6 +138,9 @@ def api_key_authenticate(token: str) -> ApiKey:
         raise KeyRefused("revoked")
     if key.expires_at <= timezone.now():
         raise KeyRefused("expired")
+    if key.user.agency_id == key.agency_id:
+        # Loaded with the key: the access helpers read the machine account's agency on every request.
+        key.user.agency = key.agency
     return key
 
 
@@ -201,9 +205,13 @@ def idempotent_answer(
                 raise IdempotencyConflict
             return stored.status_code, stored.body, True
         status, body = produce()
-        IdempotentRequest.objects.filter(pk=inserted[0]).update(
-            status_code=status, body=json.loads(json.dumps(body, default=str))
-        )
+        with connection.cursor() as cursor:
+            # The answer as JSON text, encoded once (a bulk answer is a thousand workers; the ORM's
+            # JSONField would encode it again after the default=str pass that makes it storable).
+            cursor.execute(
+                f"UPDATE {table} SET status_code = %s, body = %s::jsonb WHERE id = %s",  # noqa: S608
+                [status, json.dumps(body, default=str), inserted[0]],
+            )
         return status, body, False
 
 
@@ -212,9 +220,16 @@ def idempotent_answer(
 
 @dataclass
 class ItemResult:
+    """One item's result, compact (as batch APIs answer): what an HR system needs to stay in step.
+    The full document is at the worker's own endpoint. `id` and the rest are also given for an item
+    refused on an existing record of the agency (e.g. one already submitted)."""
+
     index: int
     result: str  # created | updated | unchanged | refused
-    record: WorkerRecord | None = None
+    id: int | None = None
+    registration_number: str | None = None
+    status: str | None = None
+    flags: list[str] | None = None
     errors: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
 
@@ -237,10 +252,6 @@ def field_errors(exc_or_errors: Any) -> dict[str, list[dict[str, str]]]:
         name: [{"code": e.code or "invalid", "message": m} for e in errors.as_data() for m in e.messages]
         for name, errors in exc_or_errors.items()
     }
-
-
-def _snapshot(record: WorkerRecord) -> tuple:
-    return tuple(getattr(record, "work_unit_id" if n == "work_unit" else n) for n in EDITABLE_FIELDS)
 
 
 def form_input(item: Any) -> tuple[dict[str, Any], dict[str, list[dict[str, str]]]]:
@@ -270,68 +281,69 @@ def form_input(item: Any) -> tuple[dict[str, Any], dict[str, list[dict[str, str]
 def bulk_upsert(
     *, agency: Agency, period: Period, items: list[Any], actor: Any, ip: str | None = None
 ) -> list[ItemResult]:
-    """Create or update each worker (matched by NIK among the agency's records of the period) through
-    the portal's form and services; one result per item, in order. The phase guard is checked once
-    for the whole request (it raises, and nothing is written); every other refusal is per item.
+    """Create or update each worker (matched by NIK among the agency's records of the period): each
+    item checked by the portal's form, then all of them written by the registry's batch service
+    (`records_upsert_many`, the XLSX import's too); one result per item, in order. The phase guard
+    is checked once for the whole request (it raises, and nothing is written); every other refusal
+    is per item and leaves the other items.
 
-    One transaction: each item in its own savepoint (the services' own atomic blocks), so a refused
-    item leaves the others, and the stored idempotent answer commits with the changes it describes.
+    One transaction, so that the stored idempotent answer commits with the changes it describes.
     """
     with transaction.atomic():
         lock_open_submission(agency_id=agency.pk, period_id=period.pk)
-        units = list(WorkUnit.objects.for_agency(agency).only("id", "name"))
         results: list[ItemResult] = []
-        forms: list[tuple[int, WorkerForm | None, dict]] = []
+        rows: list[ManyRow] = []
+        seen: dict[str, int] = {}
+        # One bound form checks every item in turn (its data replaced, full_clean() run again): a
+        # form per item deep-copies its fields each time, which was most of a batch's cost.
+        form = WorkerForm(data={}, units=[])
         for index, item in enumerate(items):
+            result = ItemResult(index, "refused")
+            results.append(result)
             data, type_errors = form_input(item)
             if type_errors:
-                results.append(ItemResult(index, "refused", errors=type_errors))
-                forms.append((index, None, {}))
+                result.errors = type_errors
                 continue
-            form = WorkerForm(data=data, units=units)
-            forms.append((index, form, data))
-            results.append(ItemResult(index, "pending"))
-        valid = [(i, f, d) for i, f, d in forms if f is not None and f.is_valid()]
-        niks = [f.cleaned_data["nik"] for _i, f, _d in valid]
-        existing = {
-            r.nik: r
-            for r in WorkerRecord.objects.for_agency(agency)
-            .filter(period=period, nik__in=niks)
-            .exclude(status=Status.RELEASED)
-        }
-        seen: dict[str, int] = {}
-        for index, form, data in forms:
-            if form is None:
+            form.data = data
+            form.full_clean()
+            if form.errors:
+                result.errors = field_errors(form.errors)
                 continue
-            result = results[index]
-            if not form.is_valid():
-                result.result, result.errors = "refused", field_errors(form.errors)
-                continue
-            nik = form.cleaned_data["nik"]
+            worker = form.worker_data()
+            values = worker.model_fields()
+            values.pop("work_unit")
+            values["work_unit_name"] = worker.work_unit_name
+            nik = values["nik"]
             if nik in seen:
                 message = _("The same NIK is already in item %(index)d of this request.") % {
                     "index": seen[nik]
                 }
-                result.result, result.errors = "refused", {"nik": [{"code": "duplicate", "message": message}]}
+                result.errors = {"nik": [{"code": "duplicate", "message": message}]}
                 continue
             seen[nik] = index
-            record = existing.get(nik)
-            try:
-                if record is None:
-                    result.record = worker_register(
-                        agency=agency, period=period, data=form.worker_data(), actor=actor, ip=ip
+            rows.append(ManyRow(key=index, data=values, reason=str(data.get("reason", ""))))
+        records_upsert_many(
+            agency=agency, period=period, rows=rows, actor=actor, units=Units(agency), update=True, ip=ip
+        )
+        # One query for the batch: the records' state after it (the duplicate pass may have flagged a
+        # new record, or one the batch changed), never a document per row.
+        state = {
+            pk: (number, status, flags)
+            for pk, number, status, flags in WorkerRecord.objects.filter(
+                pk__in=[row.record_id for row in rows if row.record_id is not None]
+            ).values_list("pk", "registration_number", "status", "flags")
+        }
+        for row in rows:
+            result = results[row.key]
+            if row.record_id in state:
+                result.id = row.record_id
+                result.registration_number, result.status, result.flags = state[row.record_id]
+            if row.outcome == REFUSED:
+                result.errors = {}
+                for name, message in row.errors:
+                    result.errors.setdefault(name or "__all__", []).append(
+                        {"code": "invalid", "message": str(message)}
                     )
-                    result.result = "created"
-                else:
-                    before = _snapshot(record)
-                    result.record = worker_update(
-                        record_id=record.pk,
-                        data=form.worker_data(),
-                        reason=str(data.get("reason", "")),
-                        actor=actor,
-                        ip=ip,
-                    )
-                    result.result = "updated" if _snapshot(result.record) != before else "unchanged"
-            except ValidationError as exc:
-                result.result, result.errors = "refused", field_errors(exc)
+            else:
+                result.result = row.outcome
         return results

@@ -29,6 +29,7 @@ from api.auth import AgencyKey, ApiKeyAuthentication, NationalKey, PerKeyRate, m
 from api.models import ApiKey
 from api.problems import PROBLEM_TYPE, ApiProblem, ProblemSerializer, problem_response
 from api.serializers import (
+    DOCUMENT_COLUMNS,
     AgencySummarySerializer,
     BaselinePageSerializer,
     BaselineRecordSerializer,
@@ -203,7 +204,7 @@ class WorkerListView(ApiView):
         )
         chosen = sorted((k, str(v)) for k, v in filters.items() if k != "sort" and v not in ("", None))
         page = keyset_page(
-            qs.select_related("work_unit"),
+            qs.select_related("work_unit").only(*DOCUMENT_COLUMNS),
             sort=filters.get("sort") or DEFAULT_SORT,
             after=request.query_params.get("after"),
             before=request.query_params.get("before"),
@@ -376,7 +377,10 @@ class WorkerBulkView(ApiView):
                 item: dict[str, Any] = {
                     "index": r.index,
                     "result": r.result,
-                    "worker": _worker(r.record) if r.record is not None else None,
+                    "id": r.id,
+                    "registration_number": r.registration_number,
+                    "status": r.status,
+                    "flags": r.flags,
                 }
                 if r.errors:
                     item["errors"] = r.errors

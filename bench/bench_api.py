@@ -139,14 +139,17 @@ def _import(period, agency, user, path: Path) -> float:
 
     from registry.services.imports import import_run, import_start
 
-    t0 = time.perf_counter()
+    cpu0, t0 = time.process_time(), time.perf_counter()
     job = import_start(
         agency=agency, period=period, upload=SimpleUploadedFile("bench.xlsx", path.read_bytes()), actor=user
     )
     job = import_run(job_id=job.pk)
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     rate = job.valid_rows / elapsed
-    print(f"XLSX import:  {job.valid_rows:,} rows saved in {elapsed:.1f} s = {rate:,.0f} rows/s")
+    print(
+        f"XLSX import:  {job.valid_rows:,} rows saved in {elapsed:.1f} s = {rate:,.0f} rows/s "
+        f"(Django process CPU {cpu:.1f} s = {cpu * 1000 / max(job.valid_rows, 1):.2f} ms/row)"
+    )
     return rate
 
 
@@ -159,12 +162,15 @@ def _bulk(token: str, items: list[dict]) -> float:
     settings.ALLOWED_HOSTS = ["testserver"]
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     created = refused = 0
-    cpu0, t0 = time.process_time(), time.perf_counter()
     batches = [items[i : i + BATCH] for i in range(0, len(items), BATCH)]
-    for n, batch in enumerate(batches):
+    # The bodies as the HR system sends them, encoded before the clock starts (its work, not the
+    # server's: the import's timing likewise starts with the file written).
+    bodies = [json.dumps({"items": batch}) for batch in batches]
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    for n, body in enumerate(bodies):
         response = client.post(
             "/api/v1/workers/bulk/",
-            json.dumps({"items": batch}),
+            body,
             content_type="application/json",
             headers={"Idempotency-Key": f"bench-{n}"},
             secure=True,
@@ -177,12 +183,13 @@ def _bulk(token: str, items: list[dict]) -> float:
     rate = created / elapsed
     print(
         f"API bulk:     {created:,} rows created ({refused:,} refused) in {len(batches)} requests of "
-        f"≤ {BATCH:,}, {elapsed:.1f} s = {rate:,.0f} rows/s (Django process CPU {cpu:.1f} s)"
+        f"≤ {BATCH:,}, {elapsed:.1f} s = {rate:,.0f} rows/s (Django process CPU {cpu:.1f} s = "
+        f"{cpu * 1000 / max(created, 1):.2f} ms/row)"
     )
     t0 = time.perf_counter()
     retry = client.post(
         "/api/v1/workers/bulk/",
-        json.dumps({"items": batches[0]}),
+        bodies[0],
         content_type="application/json",
         headers={"Idempotency-Key": "bench-0"},
         secure=True,

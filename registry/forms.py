@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Div, Fieldset, Layout, Row
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
+from django.utils import formats
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Category, Flag, Status, WorkerRecord, WorkUnit
@@ -22,6 +26,17 @@ class DateInput(forms.DateInput):
 
 
 DATE_FIELDS = ("birth_date", "sk_date", "start_date", "end_date", "graduation_date")
+
+
+class IsoFirstDateField(forms.DateField):
+    """A date field that reads an ISO date (YYYY-MM-DD: what the date inputs and the API send) without
+    strptime, which costs more than the rest of the field's checks; any other text as Django reads
+    it (the input formats in turn)."""
+
+    def strptime(self, value: str, format: str) -> dt.date:
+        if format == "%Y-%m-%d" and len(value) == 10 and value.isascii() and value[4] == value[7] == "-":
+            return dt.date.fromisoformat(value)  # ValueError for a day that does not exist, as strptime
+        return super().strptime(value, format)
 
 
 class WorkerForm(forms.ModelForm):
@@ -64,6 +79,7 @@ class WorkerForm(forms.ModelForm):
             "email",
             "address",
         ]
+        field_classes = {name: IsoFirstDateField for name in DATE_FIELDS}
         widgets = {
             **{name: DateInput() for name in DATE_FIELDS},
             # No maxlength: a NIK typed or pasted with spaces ("3201 0112 …") is accepted and compacted.
@@ -115,9 +131,23 @@ class WorkerForm(forms.ModelForm):
         self.identity_needs_reason = bool(self.instance.pk and self.instance.has_worker_account)
         if not self.identity_needs_reason:
             del self.fields["reason"]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+        # The date inputs send ISO dates (YYYY-MM-DD), as the API does: tried first, before the
+        # locale's formats (which Django tries one by one before falling back to ISO).
+        iso_first = ("%Y-%m-%d", *formats.get_format("DATE_INPUT_FORMATS"))
+        for name in DATE_FIELDS:
+            self.fields[name].input_formats = iso_first
+        for field in self.fields.values():
+            if isinstance(field, forms.ChoiceField) and not isinstance(field.choices, list):
+                # A model's choices iterate lazily, flattened again on every check: read once.
+                field.choices = list(field.choices)
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """The page's layout, built when a page renders the form (the API and the bulk upsert only
+        validate with it: building the layout was half of their cost per worker)."""
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.layout = Layout(
             Fieldset(
                 _("Identity"),
                 Row(Column("nik", css_class="col-md-6"), Column("kk", css_class="col-md-6")),
@@ -167,9 +197,10 @@ class WorkerForm(forms.ModelForm):
             ),
             Div(css_class="mb-2"),
         )
-        for part in self.helper.layout.fields:
+        for part in helper.layout.fields:
             if isinstance(part, Fieldset):
                 part.css_class = "portal-fieldset"
+        return helper
 
     def clean_nik(self) -> str:
         return identity_number(self.cleaned_data["nik"])
@@ -194,10 +225,14 @@ class WorkerForm(forms.ModelForm):
     def worker_data(self) -> WorkerData:
         c = self.cleaned_data
         fields = {name: c.get(name) for name in self.Meta.fields}
-        for name, value in fields.items():
-            if value is None and not WorkerRecord._meta.get_field(name).null:
+        for name in _NOT_NULL:
+            if fields[name] is None:
                 fields[name] = ""
         return WorkerData(**fields, work_unit_name=c.get("work_unit_name") or "")
+
+
+# The form's fields stored as text (no NULL): an empty value is saved as "".
+_NOT_NULL = tuple(name for name in WorkerForm.Meta.fields if not WorkerRecord._meta.get_field(name).null)
 
 
 class ReleaseForm(forms.Form):

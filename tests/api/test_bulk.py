@@ -30,13 +30,13 @@ def test_bulk_creates_updates_keeps_and_refuses_per_item(api, agency, other_agen
     body = response.json()
     assert [i["result"] for i in body["items"]] == ["created", "updated", "unchanged", "refused", "refused"]
     assert (body["created"], body["updated"], body["unchanged"], body["refused"]) == (1, 1, 1, 2)
-    assert body["items"][1]["worker"]["id"] == existing["id"]
+    assert body["items"][1]["id"] == existing["id"]
     assert WorkerRecord.objects.get(pk=existing["id"]).position == "Guru Kelas"
     assert "birth_date" in body["items"][4]["errors"]
     # A NIK held by another agency names it, as the portal's form does.
     message = body["items"][3]["errors"]["nik"][0]["message"]
     assert other_agency.name in message
-    assert body["items"][0]["worker"]["registration_number"].startswith("NA")
+    assert body["items"][0]["registration_number"].startswith("NA")
 
 
 def test_the_same_nik_twice_in_one_request_is_refused_the_second_time(api, period):
@@ -50,7 +50,7 @@ def test_a_retry_with_the_same_idempotency_key_changes_nothing_twice(api, agency
     items = _items(3)
     headers = {"Idempotency-Key": "batch-1"}
     first = api.post("/api/v1/workers/bulk/", {"items": items}, headers=headers)
-    record_id = first.json()["items"][0]["worker"]["id"]
+    record_id = first.json()["items"][0]["id"]
     api.patch(f"/api/v1/workers/{record_id}/", {"position": "Diubah Sesudahnya"})
     events = AuditEvent.objects.count()
     retry = api.post("/api/v1/workers/bulk/", {"items": items}, headers=headers)

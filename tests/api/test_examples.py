@@ -22,8 +22,8 @@ def test_the_python_example_runs_and_registers_its_worker(live_server, live_key,
     code = examples(base=live_server.url, token=live_key)["python"]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert "0 created" in result.stdout
-    assert WorkerRecord.objects.filter(agency=agency, full_name="Siti Aminah").count() == 1
+    record = WorkerRecord.objects.get(agency=agency, full_name="Siti Aminah")
+    assert f"0 created {record.pk} {record.registration_number}" in result.stdout
 
 
 @pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")

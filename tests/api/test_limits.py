@@ -87,3 +87,13 @@ def test_an_unknown_address_answers_a_problem_404_even_for_post(api, period):
     response = api.post("/api/v1/workers/abc/release/", {"reason": "x"})
     assert response.status_code == 404
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_an_api_answer_sets_no_session_cookie_and_stores_no_session(api, period):
+    from django.contrib.sessions.models import Session
+
+    response = api.get("/api/v1/workers/")
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies
+    assert Session.objects.count() == 0
+    assert "no-store" in response["Cache-Control"]

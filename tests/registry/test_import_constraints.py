@@ -11,6 +11,7 @@ from django.db import connection
 
 from registry.models import ImportJob, Status, WorkerRecord
 from registry.services import imports
+from registry.services import many as many_module
 from registry.services.imports import batch as batch_module
 from registry.services.imports import import_run, import_start
 from registry.services.records import WorkerData, worker_register
@@ -113,7 +114,7 @@ def test_a_registration_number_drawn_twice_is_drawn_again(agency, period, operat
         period=period, agency=agency, registration_number="NA2022-TAKEN", birth_date=dt.date(1970, 1, 1)
     )
     draws = iter(["NA2022-TAKEN", "NA2022-FREE1", "NA2022-FREE2", "NA2022-FREE3", "NA2022-FREE4"])
-    monkeypatch.setattr(batch_module, "new_registration_number", lambda period: next(draws))
+    monkeypatch.setattr(many_module, "new_registration_number", lambda period: next(draws))
     rows = [import_row(serial=2, full_name="Baris Dua"), import_row(serial=4, full_name="Baris Empat")]
     job = run(agency, period, operator, rows)
     assert (job.status, job.valid_rows, job.refused_rows) == ("done", 2, 0)
@@ -170,10 +171,13 @@ def test_a_nik_registered_through_the_form_during_the_import_costs_that_row_only
     racer = rows[1234]
     racer_agency = other_agency if who == "other agency" else agency
     racer_user = UserFactory(role=Role.OPERATOR, agency=racer_agency)
-    real_write = batch_module._Run._write_records
+    real_insert = many_module._insert
     raced = []
 
-    def form_registers_then_batch_writes(self, batch):
+    def form_registers_then_batch_writes(rows, *, now):
+        if raced:
+            return real_insert(rows, now=now)
+
         def form():
             try:
                 worker_register(
@@ -197,9 +201,9 @@ def test_a_nik_registered_through_the_form_during_the_import_costs_that_row_only
         thread = threading.Thread(target=form)
         thread.start()
         thread.join()
-        return real_write(self, batch)
+        return real_insert(rows, now=now)
 
-    monkeypatch.setattr(batch_module._Run, "_write_records", form_registers_then_batch_writes)
+    monkeypatch.setattr(many_module, "_insert", form_registers_then_batch_writes)
     job = run(agency, period, operator, rows)
     assert raced == [True]
     assert job.status == ImportJob.Status.DONE

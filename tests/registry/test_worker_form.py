@@ -181,3 +181,21 @@ def test_no_edit_once_the_agency_is_prefinalised(login, operator, period, agency
     assert response.status_code == 200
     response = client.post(reverse(URL), worker_fields(serial=44))
     assert WorkerRecord.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2021-12-31", dt.date(2021, 12, 31)),
+        ("2021-02-30", None),  # an ISO date that does not exist is refused, as strptime refused it
+        ("2021-2-3", dt.date(2021, 2, 3)),  # the other shapes as Django reads them
+        ("31/12/2021", dt.date(2021, 12, 31)),
+    ],
+)
+def test_the_form_reads_iso_and_other_dates_as_before(period, text, expected):
+    from registry.forms import WorkerForm
+
+    form = WorkerForm(data=worker_fields(sk_date=text), units=[])
+    form.is_valid()
+    assert form.cleaned_data.get("sk_date") == expected
+    assert ("sk_date" in form.errors) == (expected is None)

@@ -5,7 +5,8 @@
 - `parse`: reading and checking the file and its rows, pure (no database);
 - `jobs`: the import job's life (start, claim, re-run, sweep);
 - `batch`: the rows read in batches, NIKs settled, records written;
-- `pgcopy`: the COPY that writes them; `refused`: the refused-rows report.
+- `refused`: the refused-rows report (the COPY that writes the rows: `registry.services.pgcopy`;
+  the rows' write: `registry.services.many`, shared with the API's bulk).
 
 The package re-exports only the import's entry points that views, tasks and the task worker call
 (start, run, re-run, sweep, the template and its columns, the inline size limit); everything else

@@ -1,30 +1,26 @@
-"""Running an import's rows: the sheet read in batches, each batch's NIKs settled and its rows written.
+"""Running an import's rows: the sheet read in batches, each batch written by the registry's batch
+service (`registry.services.many.records_upsert_many`, which the API's bulk upsert uses too).
 
-Rows are parsed by `parse` (no database); NIK conflicts are checked against the database per
-batch of 2,000, records and their audit rows are written with COPY in one transaction per batch
-(with the job's progress and heartbeat), and possible duplicates are flagged with one set-based
-SQL statement at the end. A conflict the database finds at COPY time (a NIK registered through
-the form meanwhile, a registration number drawn twice, any CHECK) refuses or retries that row
-only, never the batch.
+Rows are parsed by `parse` (no database); each batch of 2,000 has its NIKs settled against the
+database and its records and audit rows written with COPY in one transaction (with the job's
+progress and heartbeat); possible duplicates are flagged with one set-based SQL statement at the
+end. A conflict the database finds at COPY time (a NIK registered through the form meanwhile, a
+registration number drawn twice, any CHECK) refuses or retries that row only, never the batch.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import DataError, IntegrityError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry.models import Agency, AuditAction, AuditEvent, ImportJob, Period, Status, WorkerRecord, WorkUnit
-from registry.rules import eligibility_flags
-from registry.services.constraints import constraint_message as records_constraint_message
-from registry.services.constraints import constraint_name, is_drawn_number
+from registry.models import Agency, AuditAction, AuditEvent, ImportJob, Period, WorkerRecord
 from registry.services.flags import flag_possible_duplicates
 from registry.services.imports.archive import ImportRefused
 from registry.services.imports.parse import (
@@ -33,16 +29,14 @@ from registry.services.imports.parse import (
     header_index,
     parse_row,
 )
-from registry.services.imports.pgcopy import copy_into
 from registry.services.imports.refused import refused_workbook
 from registry.services.imports.template import COLUMN_BY_FIELD, MAX_ROWS
+from registry.services.many import CREATED, HELD, ManyRow, Units, records_upsert_many, refusal_for
 from registry.services.phase import lock_open_submission
-from registry.services.records import new_registration_number
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 2000
-NIK_CONSTRAINT = "record_one_active_nik_per_period"
 
 
 def require_open(*, agency: Agency, period: Period) -> None:
@@ -64,9 +58,7 @@ class _Run:
         self.job = job
         self.period = job.period
         self.agency = job.agency
-        self.units: dict[str, WorkUnit] = {
-            u.name.lower(): u for u in WorkUnit.objects.filter(agency=self.agency)
-        }
+        self.units = Units(self.agency)
         self.seen_nik: dict[str, int] = {}
         self.refused: list[tuple[int, tuple, str]] = []
         self.errors: list[dict[str, Any]] = []
@@ -88,34 +80,6 @@ class _Run:
             name = (row.data or {}).get("full_name") or ""
             self.skipped.append({"row": row.number, "name": name, "reason": reason})
 
-    def unit(self, name: str) -> WorkUnit | None:
-        name = " ".join(name.split())[:200]
-        if not name:
-            return None
-        key = name.lower()
-        if key not in self.units:
-            self.units[key], _created = WorkUnit.objects.get_or_create(agency=self.agency, name=name)
-        return self.units[key]
-
-    def holders(self, niks: list[str]) -> dict[str, str]:
-        """NIK -> name of the agency holding it in the period (records not released)."""
-        return dict(
-            WorkerRecord.objects.filter(period=self.period, nik__in=niks)
-            .exclude(status=Status.RELEASED)
-            .values_list("nik", "agency__name")
-        )
-
-    def settle_held(self, row: RowResult, holder: str) -> None:
-        """A row whose NIK is held: skipped when the holder is this agency, refused otherwise."""
-        if holder == self.agency.name:
-            self.skip(row, _("Already registered by your agency; skipped."))
-        else:
-            message = _(
-                "This NIK is already registered in this period by %(agency)s. It can be registered "
-                "here only after that agency releases it."
-            ) % {"agency": holder}
-            self.refuse(row, [(COLUMN_BY_FIELD["nik"].header, message)])
-
     def saved_before(self, niks: list[str]) -> dict[str, int]:
         """NIK -> record id of the rows this very import saved before it was interrupted (its
         re-run, "Jalankan lagi", reads the file again from the top): they count as saved, not as
@@ -133,34 +97,39 @@ class _Run:
         )
 
     def batch(self, rows: list[RowResult]) -> None:
-        """Settle NIKs held in the period, write the rest; the batch commits with the progress."""
-        holders = self.holders([r.data["nik"] for r in rows])
-        ours = self.saved_before([nik for nik, holder in holders.items() if holder == self.agency.name])
-        to_create: list[RowResult] = []
-        for row in rows:
-            holder = holders.get(row.data["nik"])
-            if row.data["nik"] in ours:
-                self.valid += 1
-                self.created_ids.append(ours[row.data["nik"]])
-                continue
-            if holder is not None:
-                self.settle_held(row, holder)
-                continue
-            data = row.data
-            unit = self.unit(data.pop("work_unit_name"))
-            data["work_unit_id"] = unit.pk if unit else None
-            data["flags"] = eligibility_flags(_Facts(data, unit), self.period)
-            to_create.append(row)
+        """Write the rows through the registry's batch service; the batch commits with the progress."""
         with transaction.atomic():
-            if to_create:
-                # The locked guard, inside the batch's transaction: a prefinalisation either waits
-                # for this batch or this batch sees the new phase and the import stops here.
-                try:
-                    require_open(agency=self.agency, period=self.period)
-                except ValidationError as exc:
-                    raise ImportRefused(exc.messages[0]) from None
-                self._write_records(to_create)
+            self._write_records(rows)
             self.progress()
+
+    def _write_records(self, rows: list[RowResult]) -> None:
+        """The batch through `records_upsert_many` (new records only: a NIK the agency holds is
+        skipped), each row's outcome counted and reported by its row in the file."""
+        many = [ManyRow(key=i, data=row.data) for i, row in enumerate(rows)]
+        try:
+            # The locked guard, inside the batch's transaction: a prefinalisation either waits
+            # for this batch or this batch sees the new phase and the import stops here.
+            records_upsert_many(
+                agency=self.agency,
+                period=self.period,
+                rows=many,
+                actor=self.job.created_by,
+                units=self.units,
+                update=False,
+                audit_after={"import": self.job.pk},
+                flag_duplicates=False,  # once, set-based, at the end of the import
+            )
+        except ValidationError as exc:
+            raise ImportRefused(exc.messages[0]) from None
+        ours = self.saved_before([m.data["nik"] for m in many if m.outcome == HELD])
+        for m, row in zip(many, rows, strict=True):
+            if m.outcome == CREATED or m.data["nik"] in ours:
+                self.valid += 1
+                self.created_ids.append(m.record_id if m.outcome == CREATED else ours[m.data["nik"]])
+            elif m.outcome == HELD:
+                self.skip(row, _("Already registered by your agency; skipped."))
+            else:
+                self.refuse(row, [_column(name, message) for name, message in m.errors])
 
     def progress(self) -> None:
         total = self.job.total_rows
@@ -172,127 +141,15 @@ class _Run:
             skipped_rows=self.skipped_count,
         )
 
-    def _write_records(self, rows: list[RowResult]) -> None:
-        """COPY the rows (inside the batch's transaction). A row the database refuses is refused or
-        skipped alone; the rest are written."""
-        now = timezone.now()
-        common = {
-            "agency_id": self.agency.pk,
-            "period_id": self.period.pk,
-            "status": Status.REGISTERED.value,
-            "created_by_id": self.job.created_by_id,
-            "created_at": now,
-        }
-        for _attempt in range(5):
-            if not rows:
-                break
-            for pk, row in zip(_next_ids(len(rows)), rows, strict=True):
-                row.data.update(
-                    common,
-                    id=pk,
-                    registration_number=new_registration_number(self.period),
-                    card_token=secrets.token_urlsafe(24),
-                )
-            try:
-                with transaction.atomic():
-                    copy_into(WorkerRecord, [r.data for r in rows], now=now)
-                break
-            except IntegrityError as exc:
-                constraint = constraint_name(exc)
-                if constraint == NIK_CONSTRAINT:
-                    # Registered meanwhile (the form, another import): those rows only.
-                    held = self.holders([r.data["nik"] for r in rows])
-                    for row in rows:
-                        if row.data["nik"] in held:
-                            self.settle_held(row, held[row.data["nik"]])
-                    rows = [r for r in rows if r.data["nik"] not in held]
-                elif not is_drawn_number(constraint):  # a number drawn twice (rare): draw again
-                    rows = self._write_one_by_one(rows)
-                    break
-            except DataError:
-                rows = self._write_one_by_one(rows)
-                break
-        else:
-            rows = self._write_one_by_one(rows)
-        if not rows:
-            return
-        ids = [r.data["id"] for r in rows]
-        self.created_ids.extend(ids)
-        self.valid += len(rows)
-        audit = [
-            {
-                "actor_id": self.job.created_by_id,
-                "action": "record:register",
-                "object_type": "registry.workerrecord",
-                "object_id": str(pk),
-                "record_id": pk,
-                "agency_id": self.agency.pk,
-                "after": {"status": Status.REGISTERED.value, "import": self.job.pk},
-                "created_at": now,
-            }
-            for pk in ids
-        ]
-        copy_into(AuditEvent, audit, now=now, with_pk=False)
 
-    def _write_one_by_one(self, rows: list[RowResult]) -> list[RowResult]:
-        """The slow path after the database refused a batch for a reason no earlier check caught:
-        each row in its own savepoint; those refused get the constraint's message. Returns the
-        rows written."""
-        written: list[RowResult] = []
-        for row in rows:
-            for _attempt in range(3):
-                try:
-                    with transaction.atomic():
-                        copy_into(WorkerRecord, [row.data], now=row.data["created_at"])
-                    written.append(row)
-                    break
-                except (IntegrityError, DataError) as exc:
-                    constraint = constraint_name(exc)
-                    if is_drawn_number(constraint):
-                        row.data["registration_number"] = new_registration_number(self.period)
-                        row.data["card_token"] = secrets.token_urlsafe(24)
-                        continue
-                    holder = self.holders([row.data["nik"]]).get(row.data["nik"])
-                    if constraint == NIK_CONSTRAINT and holder:
-                        self.settle_held(row, holder)
-                    else:
-                        self.refuse(row, [constraint_message(constraint)])
-                    break
-        return written
-
-
-def _next_ids(count: int) -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [WorkerRecord._meta.db_table, count],
-        )
-        return [r[0] for r in cursor.fetchall()]
-
-
-def constraint_message(constraint: str) -> tuple[str, str]:
-    """(column header, message) for a database constraint a row broke: the models' own message
-    (`constraints.constraint_message`). Each rule has an earlier check in `parse`; this is the net under it."""
-    found = records_constraint_message(constraint)
-    if found is None:
-        return (
-            "-",
-            _("The row breaks a data rule (%(rule)s) and was not saved.") % {"rule": constraint or "?"},
-        )
-    field_name, message = found
+def _column(field_name: str | None, message: str) -> tuple[str, str]:
     column = COLUMN_BY_FIELD.get(field_name) if field_name else None
     return (column.header if column else "-", message)
 
 
-class _Facts:
-    """What the eligibility rules read, without building a model instance per row."""
-
-    __slots__ = ("category", "birth_date", "start_date", "sk_date", "pay_source", "position", "work_unit")
-
-    def __init__(self, data: dict[str, Any], unit: WorkUnit | None):
-        for name in self.__slots__[:-1]:
-            setattr(self, name, data[name])
-        self.work_unit = unit
+def constraint_message(constraint: str) -> tuple[str, str]:
+    """(column header, message) for a database constraint a row broke (`many.refusal_for`)."""
+    return _column(*refusal_for(constraint))
 
 
 def import_sheet(job: ImportJob, ws) -> None:

@@ -1,4 +1,4 @@
-"""PostgreSQL COPY for the import's records and audit rows: the rows as text, one statement."""
+"""PostgreSQL COPY for many records and audit rows at once (the import, the API's bulk upsert): one statement."""
 
 from __future__ import annotations
 
