@@ -2,7 +2,8 @@
 
 The test owns its server (an embedded PostgreSQL under tmp, not the one the rest of the suite
 uses), runs the real task worker (`manage.py task_worker`) against it in a subprocess, and restarts
-the server with `pg_ctl restart -m fast` once the import's first batch is committed. Afterwards:
+the server (`pg_ctl stop -m fast`, started again once the worker has logged the outage) once the
+import's first batch is committed. Afterwards:
 the worker is still alive, the interrupted job is failed with an Indonesian message and can be run
 again, a new job runs as soon as the database is back, and "Jalankan lagi" imports the rest
 without duplicates. (The worker subprocess pauses 0.4 s per batch so that the restart surely lands
@@ -12,6 +13,7 @@ mid-import; nothing else is changed.)
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -105,6 +107,15 @@ def _manage(env: dict, *args: str, code: str | None = None, timeout: float = 120
     return result.stdout
 
 
+def _wait_for_line(path: Path, text: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in path.read_text():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} not in the worker's log: {path.read_text()[-2000:]}")
+
+
 def _job_id(output: str) -> int:
     return int(next(line for line in output.splitlines() if line.startswith("JOB ")).split()[1])
 
@@ -174,8 +185,19 @@ def test_a_database_restart_mid_import_leaves_the_worker_running_and_the_job_rec
     )
     try:
         db.wait(first, lambda s: s["processed"] >= 2000)  # the first batch is committed
+        # Stopped, and started again only once the worker has seen the outage: a plain restart can
+        # be over before the worker's next query, and then there is no outage to see.
         pg_ctl(
-            ["-w", "-m", "fast", "-l", str(own_server.log), "restart"],
+            ["-w", "-m", "fast", "stop"], pgdata=own_server.pgdata, user=own_server.system_user, timeout=30
+        )
+        _wait_for_line(tmp_path / "worker.log", "Database unavailable", timeout=30)
+        # Started as it was (its socket directory and port are in postmaster.opts, which restart reads).
+        options = shlex.split((Path(own_server.pgdata) / "postmaster.opts").read_text())[1:]
+        options = [
+            o for pair in zip(options[::2], options[1::2], strict=True) if pair[0] != "-D" for o in pair
+        ]
+        pg_ctl(
+            ["-w", "-l", str(own_server.log), "-o", shlex.join(options), "start"],
             pgdata=own_server.pgdata,
             user=own_server.system_user,
             timeout=30,
