@@ -12,16 +12,18 @@ import datetime as dt
 import functools
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db import OperationalError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 from django.db.models import BooleanField, CharField, F, Lookup, Q, QuerySet
 from django.db.models.expressions import OrderBy, RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language, override
+from psycopg2.errors import QueryCanceled
 
 from registry.labels import FLAG_SHORT
 from registry.models import Category, Flag, Status, WorkerRecord
@@ -81,6 +83,29 @@ PARTIAL_NIK_MIN = 6
 SHORT_SEARCH = 3
 NIK_LENGTH = 16
 MAX_ID = 2**63 - 1
+
+T = TypeVar("T")
+
+
+class TimedOut(Exception):
+    """PostgreSQL cancelled a read that `within_time` gave a time limit."""
+
+
+def within_time(milliseconds: int, read: Callable[[], T], *, using: str = DEFAULT_DB_ALIAS) -> T:
+    """`read()` under PostgreSQL's `statement_timeout` (the one place the list's bounded reads —
+    the match count, a name search's walk — get their limit). Raises TimedOut when the server
+    cancelled it; any other database error is raised as it is."""
+    try:
+        with transaction.atomic(using=using), connections[using].cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = {int(milliseconds)}")
+            value = read()
+            # Inside an outer transaction (tests, ATOMIC_REQUESTS) the limit would outlive this block.
+            cursor.execute("SET LOCAL statement_timeout = DEFAULT")
+        return value
+    except OperationalError as exc:
+        if isinstance(exc.__cause__, QueryCanceled):
+            raise TimedOut from exc
+        raise
 
 
 def ordering(sort: str) -> list[str]:
@@ -196,13 +221,8 @@ def bounded_count(qs: QuerySet, cap: int = COUNT_CAP, *, key: str | None = None)
     if cached is not None:
         return cached
     try:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL statement_timeout = {COUNT_TIMEOUT_MS}")
-                n = limited.count()
-                # Inside an outer transaction (tests, ATOMIC_REQUESTS) the limit would outlive this block.
-                cursor.execute("SET LOCAL statement_timeout = DEFAULT")
-    except OperationalError:  # the count was cancelled by the timeout
+        n = within_time(COUNT_TIMEOUT_MS, limited.count, using=limited.db)
+    except TimedOut:
         result: tuple[int | None, bool] = (None, True)
     else:
         result = (min(n, cap), n > cap)
@@ -243,13 +263,8 @@ def search_page(qs: QuerySet, order: list[str], limit: int) -> list:
     the agency's matches cost. Both give the same rows.
     """
     try:
-        with transaction.atomic(using=qs.db), connections[qs.db].cursor() as cursor:
-            cursor.execute(f"SET LOCAL statement_timeout = {WALK_TIMEOUT_MS}")
-            rows = list(qs.order_by(*order)[:limit])
-            # Inside an outer transaction (tests, ATOMIC_REQUESTS) the limit would outlive this block.
-            cursor.execute("SET LOCAL statement_timeout = DEFAULT")
-        return rows
-    except OperationalError:  # the walk was cancelled by the timeout
+        return within_time(WALK_TIMEOUT_MS, lambda: list(qs.order_by(*order)[:limit]), using=qs.db)
+    except TimedOut:
         return list(qs.order_by(*fenced(order))[:limit])
 
 

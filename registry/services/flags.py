@@ -40,7 +40,7 @@ def compute_flags(
     return flags
 
 
-def _duplicate_ids(record: WorkerRecord) -> set[int]:
+def duplicate_ids(record: WorkerRecord) -> set[int]:
     if record.status == Status.RELEASED:
         return set()
     return set(
@@ -63,7 +63,7 @@ def record_flags_refresh(*, record_id: int, former_counterparts: Iterable[int] =
     (`flag_possible_duplicates`).
     """
     record = WorkerRecord.objects.select_related("period", "work_unit").get(pk=record_id)
-    counterparts = _duplicate_ids(record)
+    counterparts = duplicate_ids(record)
     flags = eligibility_flags(record, record.period)
     if counterparts:
         flags = sorted({*flags, Flag.POSSIBLE_DUPLICATE.value})
@@ -78,7 +78,7 @@ def record_flags_refresh(*, record_id: int, former_counterparts: Iterable[int] =
         .order_by("pk")
     )
     for other in others:
-        paired = bool(_duplicate_ids(other))
+        paired = bool(duplicate_ids(other))
         if paired != (flag in other.flags):
             new = sorted({*other.flags, flag}) if paired else [f for f in other.flags if f != flag]
             WorkerRecord.objects.filter(pk=other.pk).update(flags=new)

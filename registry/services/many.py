@@ -25,8 +25,8 @@ from registry.models.audit import audit_before_after, field_changes
 from registry.rules import eligibility_flags
 from registry.services.constraints import constraint_message, constraint_name, is_drawn_number
 from registry.services.flags import (
-    _duplicate_ids,
     compute_flags,
+    duplicate_ids,
     flag_possible_duplicates,
     record_flags_refresh,
 )
@@ -346,7 +346,7 @@ def _update(*, period: Period, rows: list[ManyRow], actor: Any, units: Units, ip
             row.refuse([("reason", identity_reason_message())])
             continue
         repair = bool(DUPLICATE_FIELDS & changes.keys())
-        former = _duplicate_ids(record) if repair else set()
+        former = duplicate_ids(record) if repair else set()
         for name, (_old, new) in changes.items():
             setattr(record, name, new)
         if repair:

@@ -37,7 +37,7 @@ from registry.services.constraints import (
     is_drawn_number,
     save_guarding_constraints,
 )
-from registry.services.flags import _duplicate_ids, compute_flags, record_flags_refresh
+from registry.services.flags import compute_flags, duplicate_ids, record_flags_refresh
 from registry.services.phase import lock_open_submission, record_release_permission
 from registry.signals import IDENTITY_FIELDS, record_changed
 from registry.validators import validate_identity
@@ -248,7 +248,7 @@ def worker_update(
         raise ValidationError(not_editable_message(record))
     _resolve_work_unit(agency=record.agency, data=data)
     check_hard_errors(period=record.period, data=data, exclude_pk=record.pk)
-    former_counterparts = _duplicate_ids(record)
+    former_counterparts = duplicate_ids(record)
     # Only what really changes (registry.models.audit.field_changes): a save that changes nothing
     # writes nothing, audits nothing and tells no one.
     changes = field_changes(record, data.model_fields(), fields=EDITABLE_FIELDS)
@@ -295,7 +295,7 @@ def worker_release(*, record_id: int, reason: str, actor: Any, ip: str | None = 
     permission = record_release_permission(record, submission)  # the rule the page's button reads
     if not permission:
         raise ValidationError(permission.reason, code=permission.code)
-    former_counterparts = _duplicate_ids(record)
+    former_counterparts = duplicate_ids(record)
     record.transition_to(Status.RELEASED, actor=actor, reason=reason.strip(), ip=ip)
     # The other record of a possible-duplicate pair is no longer paired with a released one.
     record_flags_refresh(record_id=record.pk, former_counterparts=former_counterparts)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from announcements.models import Complaint, ComplaintAuditAction
 from announcements.services.complaints.notices import complaint_answered_notify
-from announcements.services.complaints.window import _format
+from announcements.services.complaints.window import format_moment
 from registry.models import (
     DECIDED,
     AgencySubmission,
@@ -60,7 +60,7 @@ def complaint_answer(
     if not complaint.is_open:
         raise ValidationError(
             _("This complaint was already answered (%(status)s) on %(when)s.")
-            % {"status": complaint.get_status_display(), "when": _format(complaint.answered_at)},
+            % {"status": complaint.get_status_display(), "when": format_moment(complaint.answered_at)},
             code="answered",
         )
     if change_to:
@@ -113,27 +113,30 @@ def _change_decision(
                 ]
             }
         )
+    # A decided record's decision is changed; a sent one is decided for the first time.
+    if record.status in DECIDED:
+        decide = decision_change
+    elif record.status == Status.SUBMITTED:
+        decide = decision_record
+    else:
+        raise ValidationError(
+            {
+                "change_to": [
+                    _("A record with status %(status)s has no decision to change.")
+                    % {"status": record.get_status_display()}
+                ]
+            }
+        )
     try:
-        if record.status in DECIDED:
-            return decision_change(
-                record_id=record.pk,
-                outcome=outcome,
-                reason=reason,
-                tms_reason=tms_reason,
-                expected_status=record.status,
-                actor=actor,
-                ip=ip,
-            )
-        if record.status == Status.SUBMITTED:
-            return decision_record(
-                record_id=record.pk,
-                outcome=outcome,
-                reason=reason,
-                tms_reason=tms_reason,
-                expected_status=record.status,
-                actor=actor,
-                ip=ip,
-            )
+        return decide(
+            record_id=record.pk,
+            outcome=outcome,
+            reason=reason,
+            tms_reason=tms_reason,
+            expected_status=record.status,
+            actor=actor,
+            ip=ip,
+        )
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             # The decision service names its fields "reason" and "outcome": here they are the answer and the choice.
@@ -142,14 +145,6 @@ def _change_decision(
                 {renamed.get(field, field): errors for field, errors in exc.error_dict.items()}
             ) from None
         raise
-    raise ValidationError(
-        {
-            "change_to": [
-                _("A record with status %(status)s has no decision to change.")
-                % {"status": record.get_status_display()}
-            ]
-        }
-    )
 
 
 BLOCKER_LISTED = 20

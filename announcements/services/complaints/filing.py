@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from announcements.models import Complaint, ComplaintAuditAction
-from announcements.services.complaints.limits import _check_rate, nik_digest
+from announcements.services.complaints.limits import check_rate, nik_digest
 from announcements.services.complaints.notices import complaint_filed_notify
-from announcements.services.complaints.window import _require_open
+from announcements.services.complaints.window import require_open
 from registry.documents import check_upload
 from registry.models import (
     Agency,
@@ -102,7 +102,7 @@ def complaint_file(
     """
     checked = check_upload(evidence, kind="evidence") if evidence else None
     with transaction.atomic():
-        submission = _require_open(agency)
+        submission = require_open(agency)
         record = WorkerRecord.objects.filter(
             pk=record_id, agency=agency, period_id=submission.period_id
         ).first()
@@ -110,7 +110,7 @@ def complaint_file(
             raise ValidationError(_("This person is not on the agency's list."), code="not_listed")
         now = timezone.now()
         digest = nik_digest(complainant.nik)
-        _check_rate(ip=ip, digest=digest, now=now)
+        check_rate(ip=ip, digest=digest, now=now)
         complaint = Complaint(
             ticket=_new_ticket(),
             kind=Complaint.Kind.COMPLAINT,
@@ -161,10 +161,10 @@ def report_file(
     """Report a worker missing from the agency's list ("Tidak terdaftar"); returns it with its ticket."""
     nik = nik.strip()
     with transaction.atomic():
-        submission = _require_open(agency)
+        submission = require_open(agency)
         now = timezone.now()
         digest = nik_digest(nik)
-        _check_rate(ip=ip, digest=digest, now=now)
+        check_rate(ip=ip, digest=digest, now=now)
         complaint = Complaint.objects.create(
             ticket=_new_ticket(),
             kind=Complaint.Kind.UNLISTED,

@@ -49,7 +49,7 @@ def complaint_limits(*, digest: str, ip: str | None) -> list[Limit]:
     ]
 
 
-def _check_rate(*, ip: str | None, digest: str, now: dt.datetime) -> None:
+def check_rate(*, ip: str | None, digest: str, now: dt.datetime) -> None:
     """Count this filing against its limits (in the filing's transaction: a filing rolled back was
     not counted), or raise RateLimited."""
     limits_take(limits=complaint_limits(digest=digest, ip=ip), now=now)

@@ -43,7 +43,7 @@ def public_submission(agency: Agency) -> AgencySubmission | None:
     )
 
 
-def _format(moment: dt.datetime | None) -> str:
+def format_moment(moment: dt.datetime | None) -> str:
     return timezone.localtime(moment).strftime("%d-%m-%Y %H:%M") if moment else ""
 
 
@@ -54,7 +54,7 @@ def window_closed_message(window: Window) -> str:
         )
     return _(
         "Complaints for this agency could be filed from %(opens)s to %(closes)s (WIB); that window is closed."
-    ) % {"opens": _format(window.opens), "closes": _format(window.closes)}
+    ) % {"opens": format_moment(window.opens), "closes": format_moment(window.closes)}
 
 
 class ComplaintsClosed(ValidationError):
@@ -73,7 +73,7 @@ def _lock_submission(*, agency_id: int, period_id: int) -> AgencySubmission:
     return locked
 
 
-def _require_open(agency: Agency) -> AgencySubmission:
+def require_open(agency: Agency) -> AgencySubmission:
     submission = public_submission(agency)
     if submission is None:
         raise ComplaintsClosed(CLOSED)

@@ -1,0 +1,41 @@
+"""The list's bounded reads (match count, a name search's walk) get their time limit from one place."""
+
+import pytest
+from django.db import OperationalError, connection
+
+from registry.listing import TimedOut, within_time
+
+pytestmark = pytest.mark.django_db
+
+
+def _sleep(seconds: float):
+    def read():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(%s)", [seconds])
+        return "done"
+
+    return read
+
+
+def test_a_read_past_its_limit_is_cancelled_by_the_server_and_raises_timed_out():
+    with pytest.raises(TimedOut):
+        within_time(20, _sleep(1))
+
+
+def test_a_read_within_its_limit_returns_and_leaves_no_limit_behind():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        (before,) = cursor.fetchone()
+    assert within_time(1000, _sleep(0)) == "done"
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone() == (before,)
+
+
+def test_any_other_database_error_is_raised_as_it_is_not_taken_for_a_timeout():
+    def broken():
+        raise OperationalError("the server closed the connection")
+
+    with pytest.raises(OperationalError) as caught:
+        within_time(1000, broken)
+    assert not isinstance(caught.value, TimedOut)
