@@ -60,4 +60,4 @@ messages: install
 	cd $(CURDIR) && $(PY) manage.py compilemessages --ignore=.venv
 
 clean-db:
-	rm -rf var/postgres
+	rm -rf var/postgres var/postgres-test

@@ -5,6 +5,9 @@ unaccent are needed by our migrations). Its data lives under `var/postgres`, it 
 Unix socket inside that folder, and it is shared by every process of the project (dev server, task
 worker, tests); the package stops it when the last of them exits.
 
+The test suite runs on a cluster of its own, `var/postgres-test` (tests/conftest.py), never on
+`make run`'s data, and makes it non-durable (`EMBEDDED_POSTGRES_NON_DURABLE`, below).
+
 Nothing starts when the settings are imported: the database backend `nonasn.db_backend` calls
 `ensure_started()` when Django opens its first connection (see nonasn/db_backend/base.py).
 """
@@ -61,7 +64,30 @@ def _start(base_dir: Path) -> dict[str, str]:
             fcntl.flock(start_lock, fcntl.LOCK_EX)
             _server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
     uri = urlparse(_server.get_uri())
-    return {"HOST": parse_qs(uri.query).get("host", [""])[0], "USER": uri.username or "postgres"}
+    params = {"HOST": parse_qs(uri.query).get("host", [""])[0], "USER": uri.username or "postgres"}
+    if os.environ.get("EMBEDDED_POSTGRES_NON_DURABLE"):
+        _make_non_durable(params)
+    return params
+
+
+def _make_non_durable(params: dict[str, str]) -> None:
+    """PostgreSQL's "non-durable settings" for a cluster whose databases are thrown away (the test
+    suite's): no fsync and no full-page writes. Each CREATE/DROP DATABASE forces a checkpoint, which
+    with fsync on syncs every file of every database in the cluster (24 s seen at the end of a test
+    run). A crash of the machine can then corrupt the cluster: delete its folder and it is made anew."""
+    import psycopg2
+
+    conn = psycopg2.connect(dbname="postgres", user=params["USER"], host=params["HOST"])
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT setting FROM pg_settings WHERE name IN ('fsync', 'full_page_writes')")
+            if {row[0] for row in cursor.fetchall()} != {"off"}:
+                cursor.execute("ALTER SYSTEM SET fsync = off")
+                cursor.execute("ALTER SYSTEM SET full_page_writes = off")
+                cursor.execute("SELECT pg_reload_conf()")
+    finally:
+        conn.close()
 
 
 def _create_database(params: dict[str, str], name: str) -> None:

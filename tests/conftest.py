@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 
 import pytest
 
@@ -32,6 +33,10 @@ TEST_CONNECTION_OPTIONS = "-c synchronous_commit=off"
 def pytest_configure(config):
     from django.conf import settings
 
+    # Without DATABASE_URL the suite starts a cluster of its own, never `make run`'s var/postgres, and
+    # makes it non-durable (its databases are thrown away): see nonasn/embedded_db.py.
+    os.environ.setdefault("EMBEDDED_POSTGRES_DIR", str(settings.BASE_DIR / "var" / "postgres-test"))
+    os.environ.setdefault("EMBEDDED_POSTGRES_NON_DURABLE", "1")
     for name, value in TEST_SETTINGS.items():
         setattr(settings, name, value)
     options = settings.DATABASES["default"].setdefault("OPTIONS", {})

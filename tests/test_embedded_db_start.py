@@ -10,6 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 START = """
@@ -43,3 +44,16 @@ def test_two_processes_starting_a_new_cluster_together_both_connect():
         assert all(out.strip().isdigit() for _code, out, _err in results)
     finally:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def test_the_suite_runs_on_its_own_non_durable_cluster(db):
+    """Not `make run`'s data, and without fsync: each CREATE/DROP DATABASE's checkpoint would sync
+    every file of every test database."""
+    from django.db import connection
+
+    if os.environ.get("DATABASE_URL"):
+        pytest.skip("DATABASE_URL: a server of the developer's choosing, left as it is configured")
+    assert connection.settings_dict["HOST"].startswith(str(Path(settings.BASE_DIR) / "var" / "postgres-test"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'full_page_writes')")
+        assert dict(cursor.fetchall()) == {"fsync": "off", "full_page_writes": "off"}

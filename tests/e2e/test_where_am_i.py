@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 
@@ -45,7 +46,10 @@ def _switches(settings, monkeypatch):
 
 
 def shot(page, name: str) -> None:
-    """A screenshot to look at (var/screenshots/, git-ignored)."""
+    """With E2E_SCREENSHOTS=1, a screenshot to look at (var/screenshots/, git-ignored); a full-page
+    screenshot costs about as much as the check it illustrates, so not by default."""
+    if not os.environ.get("E2E_SCREENSHOTS"):
+        return
     SHOTS.mkdir(parents=True, exist_ok=True)
     width = page.viewport_size["width"]
     page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
@@ -53,6 +57,8 @@ def shot(page, name: str) -> None:
 
 def shot_both(page, name: str) -> None:
     """The page at the phone's width it was tested at, and on a desktop (1280 px)."""
+    if not os.environ.get("E2E_SCREENSHOTS"):
+        return
     shot(page, name)
     size = page.viewport_size
     page.set_viewport_size({"width": 1280, "height": 900})

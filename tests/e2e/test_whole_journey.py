@@ -2,8 +2,10 @@
 
 The only setup outside the pages: a national admin, an active period, one agency (not yet in the
 period) and its agency admin. Every step is a helper below; after each one the page is checked with
-axe-core (WCAG 2.1 AA, no serious or critical violation) and a screenshot is kept — copied to
-test-results/<test>/ when the test fails."""
+axe-core (WCAG 2.1 AA, no serious or critical violation) and its HTML is kept — copied to
+test-results/<test>/ with a screenshot of each open page when the test fails. E2E_SCREENSHOTS=1 also
+takes a screenshot of every step and keeps them when the test passes (a full-page screenshot costs
+about as much as the step itself, so not by default)."""
 
 from __future__ import annotations
 
@@ -72,11 +74,14 @@ def new_agency_admin(new_agency):
     return UserFactory(role=Role.AGENCY_ADMIN, agency=new_agency, username="admin.cimahi")
 
 
-# --- screenshots, kept on failure ------------------------------------------------------------
+# --- each step's page, kept on failure ------------------------------------------------------
+
+
+SCREENSHOTS = bool(os.environ.get("E2E_SCREENSHOTS"))
 
 
 class Steps:
-    """Checks each step's page (axe-core) and keeps its screenshot."""
+    """Checks each step's page (axe-core) and keeps its HTML (and its screenshot with E2E_SCREENSHOTS)."""
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -91,7 +96,10 @@ class Steps:
             assert width <= 361, f"{page.url} scrolls sideways on a phone: {width} px"
         if page not in self.pages:
             self.pages.append(page)
-        page.screenshot(path=str(self.folder / f"{self.count:02d}-{name}.png"), full_page=True)
+        stem = self.folder / f"{self.count:02d}-{name}"
+        stem.with_suffix(".html").write_text(page.content(), encoding="utf-8")
+        if SCREENSHOTS:
+            page.screenshot(path=str(stem.with_suffix(".png")), full_page=True)
         if accessible:
             assert_accessible(page)
 
@@ -103,7 +111,7 @@ def steps(request, tmp_path):
     recorder = Steps(folder)
     yield recorder
     report = getattr(request.node, "report_call", None)
-    if (report is not None and report.failed) or os.environ.get("E2E_SCREENSHOTS"):
+    if (report is not None and report.failed) or SCREENSHOTS:
         target = RESULTS / re.sub(r"[^\w.-]+", "_", request.node.name)
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(folder, target)
