@@ -110,7 +110,7 @@ small_or_not = st.one_of(st.integers(0, 6), st.integers(0, 400))
 agency_statuses = st.fixed_dictionaries({s: small_or_not for s in STATUSES})
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     agencies=st.lists(
         st.tuples(

@@ -33,7 +33,7 @@ from registry.validators import (
 INDEX = {column.field: position for position, column in enumerate(imports.COLUMNS)}
 TODAY = dt.date.today()
 
-PROPERTY_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY_SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # --- Strategies ----------------------------------------------------------------------------------
 
