@@ -1,6 +1,7 @@
 """The open statistics (/statistik/): the page with its charts and tables, and every table as CSV
-and JSON. The figures are built by announcements.services.statistics (at most every few minutes,
-from registry's tally); these views only choose, label, format and cache them."""
+and JSON. The figures are built by announcements.services.statistics in the task worker (at most
+every few minutes, from registry's tally); these views only read the last build, choose, label,
+format and cache them."""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def _answer(
 ) -> HttpResponse:
     """A 304 or the answer, with an ETag and kept (by browsers and proxies) until the figures are due
     to be built again, so nothing anyone sees is older than twice REFRESH_SECONDS. The figures
-    themselves are built once per REFRESH_SECONDS (`current_statistics`); the page is rendered from
+    themselves are built once per REFRESH_SECONDS by the task worker (`current_statistics`); the page is rendered from
     them on each request, so nothing of one visitor is ever stored for another."""
     age = (timezone.now() - stats.taken_at).total_seconds()
     max_age = max(1, int(REFRESH_SECONDS - age))
@@ -139,9 +140,19 @@ def _agency_rows(rows: list[dict], *, query: str, sort: str) -> list[dict]:
 # --- The page -----------------------------------------------------------------------------------------
 
 
+def _pending(request: HttpRequest) -> HttpResponse:
+    """Before the task worker's first build of the period: say so, and come back shortly."""
+    response = render(request, "announcements/statistics_pending.html", status=503)
+    response["Retry-After"] = "30"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def statistics_page(request: HttpRequest) -> HttpResponse:
     period = _period()
     stats = current_statistics(period=period)
+    if stats is None:
+        return _pending(request)
     query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX]
     sort = request.GET.get("sort", "agency")
     if sort.removeprefix("-") not in AGENCY_SORTS:
@@ -280,6 +291,8 @@ def statistics_download(request: HttpRequest, table: str, fmt: str) -> HttpRespo
     if table not in TABLES:
         raise Http404
     stats = current_statistics(period=_period())
+    if stats is None:
+        return _pending(request)
 
     def build() -> HttpResponse:
         meta = _meta(stats, table)
