@@ -47,6 +47,23 @@ LAST = "{Santoso,Lestari,Pratama,Wijaya,Hidayat,Saputra,Kurniawan,Rahmawati,Nugr
 POSITIONS = '{Guru,Perawat,Bidan,"Staf Administrasi","Analis Data",Penyuluh,Pengemudi}'
 
 
+def _open_the_public_test(period) -> None:
+    """Whenever the rows were generated: the big agency's complaint window open now (prefinalised an
+    hour ago), so that its complaint form is drawn and measured, and the open statistics built (by
+    the task worker in production; here once, before the server starts: the page never builds)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from announcements.services.statistics import statistics_refresh
+    from registry.models import AgencySubmission
+
+    AgencySubmission.objects.filter(period=period, agency__code=BIG_CODE).update(
+        phase="prefinalised", prefinalised_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    statistics_refresh(period=period, force=True)
+
+
 def _fill(period) -> None:
     from django.db import connection
 
@@ -219,6 +236,7 @@ def main() -> None:
         )
     else:
         print(f"reusing {TOTAL:,} generated snapshot rows")
+    _open_the_public_test(period)
     big = ListSnapshot.objects.get(submission__period=period, submission__agency__code=BIG_CODE)
     small_code = "P0001"
     small = ListSnapshot.objects.get(submission__period=period, submission__agency__code=small_code)
