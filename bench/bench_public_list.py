@@ -47,19 +47,41 @@ LAST = "{Santoso,Lestari,Pratama,Wijaya,Hidayat,Saputra,Kurniawan,Rahmawati,Nugr
 POSITIONS = '{Guru,Perawat,Bidan,"Staf Administrasi","Analis Data",Penyuluh,Pengemudi}'
 
 
+COMPLAINED_ABOUT = "PBIG-ADUAN-1"  # the listed person the complaint form is opened for
+
+
 def _open_the_public_test(period) -> None:
     """Whenever the rows were generated: the big agency's complaint window open now (prefinalised an
-    hour ago), so that its complaint form is drawn and measured, and the open statistics built (by
-    the task worker in production; here once, before the server starts: the page never builds)."""
+    hour ago) with a listed person to complain about, so that its complaint form is drawn and
+    measured; and the open statistics built (by the task worker in production; here once, before the
+    server starts: the page never builds them)."""
     import datetime as dt
 
     from django.utils import timezone
 
     from announcements.services.statistics import statistics_refresh
-    from registry.models import AgencySubmission
+    from bench.generate import nik_for
+    from registry.models import AgencySubmission, WorkerRecord
 
-    AgencySubmission.objects.filter(period=period, agency__code=BIG_CODE).update(
+    submission = AgencySubmission.objects.get(period=period, agency__code=BIG_CODE)
+    AgencySubmission.objects.filter(pk=submission.pk).update(
         phase="prefinalised", prefinalised_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    birth = dt.date(1985, 3, 1)
+    WorkerRecord.objects.get_or_create(
+        registration_number=COMPLAINED_ABOUT,
+        defaults={
+            "period": period,
+            "agency_id": submission.agency_id,
+            "nik": nik_for(birth, "M", serial=1, region="327301"),
+            "kk": "3273010000000001",
+            "full_name": "Budi Santoso Aduan",
+            "birth_place": "Bandung",
+            "birth_date": birth,
+            "sex": "M",
+            "position": "Guru",
+            "status": "eligible",
+        },
     )
     statistics_refresh(period=period, force=True)
 
@@ -331,7 +353,11 @@ def main() -> None:
             ("announcements: choose the agency", "/pengumuman/", 'id="main"'),
             ("announcements of the big agency", f"/pengumuman/{BIG_CODE}/", 'id="main"'),
             ("public-test announcement", f"/pengumuman/{BIG_CODE}/uji-publik/", 'id="main"'),
-            ("complaint form (captcha drawn)", f"/aduan/{BIG_CODE}/", 'name="captcha_0"'),
+            (
+                "complaint form (captcha drawn)",
+                f"/aduan/{BIG_CODE}/?record={COMPLAINED_ABOUT}",
+                'name="captcha_0"',
+            ),
             ("complaint tracking form", "/aduan/lacak/", 'id="main"'),
             ("open statistics", "/statistik/", 'id="main"'),
             ("Cek Status form (captcha drawn)", "/pengumuman/cek-status/", 'name="captcha_0"'),

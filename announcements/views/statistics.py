@@ -37,6 +37,10 @@ from registry.models import Agency, AgencySubmission, Flag, Period, Status
 from registry.services.exports import spreadsheet_safe
 
 AGENCIES_PER_PAGE = 50
+# The page's parts that are the same for every visitor of a build (charts, province shares, column
+# dictionary) are drawn once per build and language (two thirds of the page's cost) and kept this
+# long; a new build has a new digest, so its fragments are new keys.
+FRAGMENT_SECONDS = 2 * REFRESH_SECONDS
 PAGE_PARAMS = frozenset({"q", "sort", "view", "page"})
 SEARCH_MAX = 100
 COLOURS = ["#1f5fa8", "#2e9e5b", "#c77800", "#b03a2e", "#6c4fa3", "#00838f", "#5d6d7e", "#8e6c00"]
@@ -183,23 +187,35 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
                     "shares": [_share(r[f"share_{f}"]) for f in FLAGS] if r["list_public"] else None,
                 }
             )
-        provinces = [
-            {
-                "name": r["province"] or _("Central agencies (no province)"),
-                "listed": _number(r["listed_records"]),
-                "shares": [_share(r[f"share_{f}"]) for f in FLAGS],
-            }
-            for r in tables["provinces"]
-        ]
-        charts = [
-            ("phases", _bars("phases", tables["phases"], "phase", "agencies")),
-            ("progress", _bars("progress", tables["progress"][:-1], "stage")),
-            ("statuses", _bars("statuses", tables["statuses"][:-1], "status")),
-            ("categories", _bars("categories", tables["categories"][:-1], "category")),
-            ("flags", _bars("flags", tables["flags"], "flag")),
-            ("kinds", _bars("kinds", tables["kinds"], "kind")),
-            ("provinces", _bars("provinces", tables["provinces"], "province_code")),
-        ]
+
+        def provinces() -> list[dict]:
+            return [
+                {
+                    "name": r["province"] or _("Central agencies (no province)"),
+                    "listed": _number(r["listed_records"]),
+                    "shares": [_share(r[f"share_{f}"]) for f in FLAGS],
+                }
+                for r in tables["provinces"]
+            ]
+
+        def charts() -> list[dict]:
+            bars = [
+                ("phases", _bars("phases", tables["phases"], "phase", "agencies")),
+                ("progress", _bars("progress", tables["progress"][:-1], "stage")),
+                ("statuses", _bars("statuses", tables["statuses"][:-1], "status")),
+                ("categories", _bars("categories", tables["categories"][:-1], "category")),
+                ("flags", _bars("flags", tables["flags"], "flag")),
+                ("kinds", _bars("kinds", tables["kinds"], "kind")),
+                ("provinces", _bars("provinces", tables["provinces"], "province_code")),
+            ]
+            return [
+                {"name": name, "title": TABLES[name][0], "bars": b, "total": _total(stats, name)}
+                for name, b in bars
+            ]
+
+        def dictionary() -> list[tuple]:
+            return [(name, TABLES[name][0], TABLES[name][1]) for name in TABLES]
+
         listed = sum(1 for r in tables["agencies"] if r["list_public"])
         own = {"q": query, "sort": sort, "view": view, "page": page_number}
         address = urlencode({k: v for k, v in own.items() if k in request.GET})
@@ -208,10 +224,12 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "page_address": request.path + (f"?{address}" if address else ""),
             "stats": stats,
             "taken_at": timezone.localtime(stats.taken_at),
-            "charts": [
-                {"name": name, "title": TABLES[name][0], "bars": bars, "total": _total(stats, name)}
-                for name, bars in charts
-            ],
+            # The parts kept as template fragments ({% cache %}, keyed by the build's digest): drawn
+            # (called by the template) only when the fragment is not in the cache.
+            "charts": charts,
+            "provinces": provinces,
+            "dictionary": dictionary,
+            "fragment_seconds": FRAGMENT_SECONDS,
             "agencies": agencies,
             "page": page,
             "query": query,
@@ -221,11 +239,9 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "status_labels": [Status(s).label for s in STATUSES],
             "stage_labels": [_stage_short(s) for s in STAGES],
             "flag_labels": [Flag(f).label for f in FLAGS],
-            "provinces": provinces,
             "listed_agencies": listed,
             "all_agencies": len(tables["agencies"]),
             "tables": [(name, TABLES[name][0]) for name in TABLES],
-            "dictionary": [(name, TABLES[name][0], TABLES[name][1]) for name in TABLES],
             "licence_name": LICENCE_NAME,
             "licence_url": LICENCE_URL,
             "suppressed": SUPPRESSED,

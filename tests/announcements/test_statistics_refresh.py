@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.core.cache import cache
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from announcements.models import StatisticsBuild
-from announcements.services.statistics import REFRESH_SECONDS, statistics_refresh
+from announcements.services.statistics import FORMAT, REFRESH_SECONDS, statistics_refresh
 from registry.models import RecordTally, Status
 from tests.factories import WorkerRecordFactory
 
@@ -48,13 +49,17 @@ def _queued() -> int:
     return DBTaskResult.objects.filter(task_path=REFRESH_TASK, status="READY").count()
 
 
-def _time_passes(seconds: int) -> None:
-    """The stored build gets older (and the app servers' caches expire with it)."""
+def _time_passes(seconds: int, *, fragments_kept: bool = False) -> None:
+    """The stored build gets older (and the app servers' copies of it expire with it; the page's
+    drawn fragments too, unless `fragments_kept`)."""
     build = StatisticsBuild.objects.get()
     StatisticsBuild.objects.filter(pk=build.pk).update(
         taken_at=build.taken_at - dt.timedelta(seconds=seconds)
     )
-    cache.clear()
+    if fragments_kept:
+        cache.delete(f"statistics:{FORMAT}:{build.period_id}")
+    else:
+        cache.clear()
 
 
 def test_before_the_first_build_the_page_says_the_figures_are_being_prepared_and_asks_the_worker(
@@ -112,3 +117,20 @@ def test_the_worker_does_not_build_again_while_the_last_build_is_fresh(records, 
     assert statistics_refresh(period=period) is False
     _time_passes(61)
     assert statistics_refresh(period=period) is True
+
+
+def _chart_in_progress(client, query: str = "") -> str:
+    html = client.get(reverse("statistics:page") + query).content.decode()
+    return re.search(r'data-key="in_progress">\s*<th[^>]*>[^<]*</th>\s*<td[^>]*>([^<]+)</td>', html).group(1)
+
+
+def test_the_charts_drawn_once_per_build_show_a_new_builds_figures(client, records, other_agency, period):
+    statistics_refresh(period=period)
+    assert _chart_in_progress(client) == "7"
+    assert _chart_in_progress(client, "?sort=-records&page=1") == "7"  # the same drawing, another table view
+    WorkerRecordFactory.create_batch(5, agency=other_agency, period=period, status=Status.REGISTERED)
+    _time_passes(REFRESH_SECONDS + 1, fragments_kept=True)
+    assert _chart_in_progress(client) == "7"  # the last build, while the worker is asked
+    call_command("task_worker", "--batch")
+
+    assert _chart_in_progress(client) == "12"
