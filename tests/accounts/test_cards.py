@@ -145,3 +145,14 @@ def test_cards_rendered_one_after_another_each_carry_their_own_text(worker, subm
     assert submitted.registration_number in _text(second)
     assert worker.worker_record.full_name in _text(third)
     assert "Kartu Informasi Akun" in _text(third)
+
+
+def test_the_card_warm_up_draws_both_cards_without_reading_or_writing_the_database(
+    django_assert_num_queries, monkeypatch
+):
+    drawn = []
+    render = cards._render
+    monkeypatch.setattr(cards, "_render", lambda template, context: drawn.append(render(template, context)))
+    with django_assert_num_queries(0):
+        cards.warm_up()
+    assert len(drawn) == 2 and all(pdf.startswith(b"%PDF") for pdf in drawn)
