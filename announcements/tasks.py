@@ -1,4 +1,5 @@
-"""Background work of the public site (run by `manage.py db_worker`): large lists and their PDFs."""
+"""Background work of the public site (run by `manage.py task_worker`): large lists and their PDFs,
+the open statistics' tables."""
 
 from __future__ import annotations
 
@@ -19,3 +20,13 @@ def build_snapshot_pdf(snapshot_id: int) -> dict[str, str]:
 
     snapshot = snapshot_pdf_ensure(snapshot_id=snapshot_id)
     return {"pdf": snapshot.pdf.name if snapshot.pdf else ""}
+
+
+@task()
+def refresh_statistics(period_id: int) -> dict[str, bool]:
+    """New tables for /statistik/ when they are due (asked for by the page; a late duplicate only looks)."""
+    from announcements.services.statistics import statistics_refresh
+    from registry.models import Period
+
+    period = Period.objects.filter(pk=period_id).first()
+    return {"built": statistics_refresh(period=period) if period else False}

@@ -47,6 +47,45 @@ LAST = "{Santoso,Lestari,Pratama,Wijaya,Hidayat,Saputra,Kurniawan,Rahmawati,Nugr
 POSITIONS = '{Guru,Perawat,Bidan,"Staf Administrasi","Analis Data",Penyuluh,Pengemudi}'
 
 
+COMPLAINED_ABOUT = "PBIG-ADUAN-1"  # the listed person the complaint form is opened for
+
+
+def _open_the_public_test(period) -> None:
+    """Whenever the rows were generated: the big agency's complaint window open now (prefinalised an
+    hour ago) with a listed person to complain about, so that its complaint form is drawn and
+    measured; and the open statistics built (by the task worker in production; here once, before the
+    server starts: the page never builds them)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from announcements.services.statistics import statistics_refresh
+    from bench.generate import nik_for
+    from registry.models import AgencySubmission, WorkerRecord
+
+    submission = AgencySubmission.objects.get(period=period, agency__code=BIG_CODE)
+    AgencySubmission.objects.filter(pk=submission.pk).update(
+        phase="prefinalised", prefinalised_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    birth = dt.date(1985, 3, 1)
+    WorkerRecord.objects.get_or_create(
+        registration_number=COMPLAINED_ABOUT,
+        defaults={
+            "period": period,
+            "agency_id": submission.agency_id,
+            "nik": nik_for(birth, "M", serial=1, region="327301"),
+            "kk": "3273010000000001",
+            "full_name": "Budi Santoso Aduan",
+            "birth_place": "Bandung",
+            "birth_date": birth,
+            "sex": "M",
+            "position": "Guru",
+            "status": "eligible",
+        },
+    )
+    statistics_refresh(period=period, force=True)
+
+
 def _fill(period) -> None:
     from django.db import connection
 
@@ -219,6 +258,7 @@ def main() -> None:
         )
     else:
         print(f"reusing {TOTAL:,} generated snapshot rows")
+    _open_the_public_test(period)
     big = ListSnapshot.objects.get(submission__period=period, submission__agency__code=BIG_CODE)
     small_code = "P0001"
     small = ListSnapshot.objects.get(submission__period=period, submission__agency__code=small_code)
@@ -313,7 +353,11 @@ def main() -> None:
             ("announcements: choose the agency", "/pengumuman/", 'id="main"'),
             ("announcements of the big agency", f"/pengumuman/{BIG_CODE}/", 'id="main"'),
             ("public-test announcement", f"/pengumuman/{BIG_CODE}/uji-publik/", 'id="main"'),
-            ("complaint form (captcha drawn)", f"/aduan/{BIG_CODE}/", 'name="captcha_0"'),
+            (
+                "complaint form (captcha drawn)",
+                f"/aduan/{BIG_CODE}/?record={COMPLAINED_ABOUT}",
+                'name="captcha_0"',
+            ),
             ("complaint tracking form", "/aduan/lacak/", 'id="main"'),
             ("open statistics", "/statistik/", 'id="main"'),
             ("Cek Status form (captcha drawn)", "/pengumuman/cek-status/", 'name="captcha_0"'),

@@ -1,5 +1,5 @@
 """The public site's data: published lists (snapshots), the status check's attempts, complaints,
-the open statistics' daily snapshots."""
+the open statistics' daily snapshots and last built tables."""
 
 from announcements.models.complaints import Complaint, ComplaintAuditAction, ComplaintQuerySet
 from announcements.models.snapshots import (
@@ -11,7 +11,7 @@ from announcements.models.snapshots import (
     SnapshotRow,
     canonical_line,
 )
-from announcements.models.statistics import StatisticsDay
+from announcements.models.statistics import StatisticsBuild, StatisticsDay
 from announcements.models.status_checks import StatusCheckAttempt
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "ListSnapshot",
     "SnapshotKind",
     "SnapshotRow",
+    "StatisticsBuild",
     "StatisticsDay",
     "StatusCheckAttempt",
     "canonical_line",

@@ -36,3 +36,23 @@ class StatisticsDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.agency_id}"
+
+
+class StatisticsBuild(models.Model):
+    """The last built tables of /statistik/ for a period (announcements.services.statistics): built
+    by the task worker, never in a visitor's request, and read by every app server. `format` is the
+    tables' shape (statistics.FORMAT): a row of an older shape is not read."""
+
+    period = models.OneToOneField(Period, on_delete=models.CASCADE, related_name="+")
+    format = models.CharField(_("format"), max_length=10)
+    taken_at = models.DateTimeField(_("taken at"))
+    baseline_day = models.DateField(_("compared with day"), null=True, blank=True)
+    digest = models.CharField(_("digest"), max_length=64)
+    tables = models.JSONField(_("tables"))
+
+    class Meta:
+        verbose_name = _("built statistics")
+        verbose_name_plural = _("built statistics")
+
+    def __str__(self) -> str:
+        return f"{self.period_id} {self.taken_at:%Y-%m-%d %H:%M}"

@@ -2,7 +2,10 @@
 
 Everything is read from registry's record tally (registry.services.counts) and the agencies'
 phases, never from the records themselves, and built at most once per REFRESH_SECONDS per period
-(kept in the cache): the page and every download read the same built tables.
+by the task worker (`statistics_refresh`), never in a visitor's request: the tables are stored in
+the database (StatisticsBuild) and kept in the cache; the page and every download read the same
+built tables, and once they are due the first reader asks the worker for new ones and goes on
+serving these until the new ones are stored.
 
 What is published, and what is not:
 - only counts (and shares of counts); released records (moved to another agency) are not counted;
@@ -37,7 +40,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from announcements.models import ListSnapshot, StatisticsDay
+from announcements.models import ListSnapshot, StatisticsBuild, StatisticsDay
 from registry.models import ANY_FLAG, Agency, AgencySubmission, Category, Flag, Period, Status
 from registry.regions import PROVINCES, province_of
 from registry.services.counts import period_summary
@@ -45,6 +48,8 @@ from registry.services.counts import period_summary
 SMALL = 5
 SUPPRESSED = "<5"
 REFRESH_SECONDS = 300  # figures at most this old on the server; browsers keep them the rest of it
+RECHECK_SECONDS = 10  # once due, how often an app server looks for the worker's new build
+QUEUED_SECONDS = 60  # one request to the task worker per this long (again if no worker took it)
 FORMAT = "1"  # bump when the tables' shape changes: old cache entries are not read again
 LICENCE_NAME = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -433,13 +438,83 @@ def build_statistics(*, period: Period, now: dt.datetime | None = None) -> Stati
     return stats
 
 
-def current_statistics(*, period: Period) -> Statistics:
-    """The built tables of the period, from the cache while they are younger than REFRESH_SECONDS."""
-    key = f"statistics:{FORMAT}:{period.pk}"
-    stats = cache.get(key)
+def _cache_key(period_id: int) -> str:
+    return f"statistics:{FORMAT}:{period_id}"
+
+
+def _due(stats: Statistics, now: dt.datetime) -> bool:
+    return (now - stats.taken_at).total_seconds() >= REFRESH_SECONDS
+
+
+def _keep(stats: Statistics, now: dt.datetime) -> None:
+    """Keep the built tables in the cache until they are due; once due, a few seconds at a time,
+    so that each app server looks for the worker's new build soon after it is stored."""
+    left = REFRESH_SECONDS - (now - stats.taken_at).total_seconds()
+    cache.set(_cache_key(stats.period_id), stats, max(RECHECK_SECONDS, int(left)))
+
+
+def _stored(period: Period) -> Statistics | None:
+    build = StatisticsBuild.objects.filter(period=period, format=FORMAT).first()
+    if build is None:
+        return None
+    return Statistics(period.pk, period.name, build.taken_at, build.baseline_day, build.tables, build.digest)
+
+
+@transaction.atomic
+def statistics_refresh(*, period: Period, now: dt.datetime | None = None, force: bool = False) -> bool:
+    """Build the period's tables and store them for every app server, if they are due (or there
+    are none yet, or `force`). Run by the task worker (announcements.tasks.refresh_statistics),
+    never in a visitor's request. The period's stored row is locked while building, so two workers
+    given the same request build once. Returns whether it built."""
+    now = now or timezone.now()
+    build = StatisticsBuild.objects.select_for_update().filter(period=period).first()
+    if (
+        build is not None
+        and not force
+        and build.format == FORMAT
+        and (now - build.taken_at).total_seconds() < REFRESH_SECONDS
+    ):
+        return False
+    stats = build_statistics(period=period, now=now)
+    StatisticsBuild.objects.update_or_create(
+        period=period,
+        defaults={
+            "format": FORMAT,
+            "taken_at": stats.taken_at,
+            "baseline_day": stats.baseline_day,
+            "digest": stats.digest,
+            "tables": stats.tables,
+        },
+    )
+    # The tables as the page reads them back (JSON: the same lists, dicts, numbers and strings).
+    transaction.on_commit(lambda: _keep(stats, now))
+    return True
+
+
+def request_statistics_refresh(*, period: Period) -> None:
+    """Ask the task worker for new tables, at most once per QUEUED_SECONDS from this cache (the
+    task itself builds only if they are still due, so a second request costs a look)."""
+    from announcements.tasks import refresh_statistics
+
+    if cache.add(f"{_cache_key(period.pk)}:queued", True, QUEUED_SECONDS):
+        refresh_statistics.enqueue(period_id=period.pk)
+
+
+def current_statistics(*, period: Period) -> Statistics | None:
+    """The last built tables of the period (None before the first build). Never builds: once they
+    are due (older than REFRESH_SECONDS), or when there are none, the task worker is asked for new
+    ones and the page goes on with these until the new ones are stored."""
+    now = timezone.now()
+    stats = cache.get(_cache_key(period.pk))
     if stats is None:
-        stats = build_statistics(period=period)
-        cache.set(key, stats, REFRESH_SECONDS)
+        stats = _stored(period)
+        if stats is not None:
+            _keep(stats, now)
+    if stats is None or _due(stats, now):
+        request_statistics_refresh(period=period)
+        if stats is None:
+            # Stored meanwhile (or at once, by a backend that runs tasks as they are queued).
+            stats = _stored(period)
     return stats
 
 

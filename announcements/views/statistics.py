@@ -1,6 +1,7 @@
 """The open statistics (/statistik/): the page with its charts and tables, and every table as CSV
-and JSON. The figures are built by announcements.services.statistics (at most every few minutes,
-from registry's tally); these views only choose, label, format and cache them."""
+and JSON. The figures are built by announcements.services.statistics in the task worker (at most
+every few minutes, from registry's tally); these views only read the last build, choose, label,
+format and cache them."""
 
 from __future__ import annotations
 
@@ -36,6 +37,10 @@ from registry.models import Agency, AgencySubmission, Flag, Period, Status
 from registry.services.exports import spreadsheet_safe
 
 AGENCIES_PER_PAGE = 50
+# The page's parts that are the same for every visitor of a build (charts, province shares, column
+# dictionary) are drawn once per build and language (two thirds of the page's cost) and kept this
+# long; a new build has a new digest, so its fragments are new keys.
+FRAGMENT_SECONDS = 2 * REFRESH_SECONDS
 PAGE_PARAMS = frozenset({"q", "sort", "view", "page"})
 SEARCH_MAX = 100
 COLOURS = ["#1f5fa8", "#2e9e5b", "#c77800", "#b03a2e", "#6c4fa3", "#00838f", "#5d6d7e", "#8e6c00"]
@@ -60,7 +65,7 @@ def _answer(
 ) -> HttpResponse:
     """A 304 or the answer, with an ETag and kept (by browsers and proxies) until the figures are due
     to be built again, so nothing anyone sees is older than twice REFRESH_SECONDS. The figures
-    themselves are built once per REFRESH_SECONDS (`current_statistics`); the page is rendered from
+    themselves are built once per REFRESH_SECONDS by the task worker (`current_statistics`); the page is rendered from
     them on each request, so nothing of one visitor is ever stored for another."""
     age = (timezone.now() - stats.taken_at).total_seconds()
     max_age = max(1, int(REFRESH_SECONDS - age))
@@ -139,9 +144,19 @@ def _agency_rows(rows: list[dict], *, query: str, sort: str) -> list[dict]:
 # --- The page -----------------------------------------------------------------------------------------
 
 
+def _pending(request: HttpRequest) -> HttpResponse:
+    """Before the task worker's first build of the period: say so, and come back shortly."""
+    response = render(request, "announcements/statistics_pending.html", status=503)
+    response["Retry-After"] = "30"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def statistics_page(request: HttpRequest) -> HttpResponse:
     period = _period()
     stats = current_statistics(period=period)
+    if stats is None:
+        return _pending(request)
     query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX]
     sort = request.GET.get("sort", "agency")
     if sort.removeprefix("-") not in AGENCY_SORTS:
@@ -172,23 +187,35 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
                     "shares": [_share(r[f"share_{f}"]) for f in FLAGS] if r["list_public"] else None,
                 }
             )
-        provinces = [
-            {
-                "name": r["province"] or _("Central agencies (no province)"),
-                "listed": _number(r["listed_records"]),
-                "shares": [_share(r[f"share_{f}"]) for f in FLAGS],
-            }
-            for r in tables["provinces"]
-        ]
-        charts = [
-            ("phases", _bars("phases", tables["phases"], "phase", "agencies")),
-            ("progress", _bars("progress", tables["progress"][:-1], "stage")),
-            ("statuses", _bars("statuses", tables["statuses"][:-1], "status")),
-            ("categories", _bars("categories", tables["categories"][:-1], "category")),
-            ("flags", _bars("flags", tables["flags"], "flag")),
-            ("kinds", _bars("kinds", tables["kinds"], "kind")),
-            ("provinces", _bars("provinces", tables["provinces"], "province_code")),
-        ]
+
+        def provinces() -> list[dict]:
+            return [
+                {
+                    "name": r["province"] or _("Central agencies (no province)"),
+                    "listed": _number(r["listed_records"]),
+                    "shares": [_share(r[f"share_{f}"]) for f in FLAGS],
+                }
+                for r in tables["provinces"]
+            ]
+
+        def charts() -> list[dict]:
+            bars = [
+                ("phases", _bars("phases", tables["phases"], "phase", "agencies")),
+                ("progress", _bars("progress", tables["progress"][:-1], "stage")),
+                ("statuses", _bars("statuses", tables["statuses"][:-1], "status")),
+                ("categories", _bars("categories", tables["categories"][:-1], "category")),
+                ("flags", _bars("flags", tables["flags"], "flag")),
+                ("kinds", _bars("kinds", tables["kinds"], "kind")),
+                ("provinces", _bars("provinces", tables["provinces"], "province_code")),
+            ]
+            return [
+                {"name": name, "title": TABLES[name][0], "bars": b, "total": _total(stats, name)}
+                for name, b in bars
+            ]
+
+        def dictionary() -> list[tuple]:
+            return [(name, TABLES[name][0], TABLES[name][1]) for name in TABLES]
+
         listed = sum(1 for r in tables["agencies"] if r["list_public"])
         own = {"q": query, "sort": sort, "view": view, "page": page_number}
         address = urlencode({k: v for k, v in own.items() if k in request.GET})
@@ -197,10 +224,12 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "page_address": request.path + (f"?{address}" if address else ""),
             "stats": stats,
             "taken_at": timezone.localtime(stats.taken_at),
-            "charts": [
-                {"name": name, "title": TABLES[name][0], "bars": bars, "total": _total(stats, name)}
-                for name, bars in charts
-            ],
+            # The parts kept as template fragments ({% cache %}, keyed by the build's digest): drawn
+            # (called by the template) only when the fragment is not in the cache.
+            "charts": charts,
+            "provinces": provinces,
+            "dictionary": dictionary,
+            "fragment_seconds": FRAGMENT_SECONDS,
             "agencies": agencies,
             "page": page,
             "query": query,
@@ -210,11 +239,9 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "status_labels": [Status(s).label for s in STATUSES],
             "stage_labels": [_stage_short(s) for s in STAGES],
             "flag_labels": [Flag(f).label for f in FLAGS],
-            "provinces": provinces,
             "listed_agencies": listed,
             "all_agencies": len(tables["agencies"]),
             "tables": [(name, TABLES[name][0]) for name in TABLES],
-            "dictionary": [(name, TABLES[name][0], TABLES[name][1]) for name in TABLES],
             "licence_name": LICENCE_NAME,
             "licence_url": LICENCE_URL,
             "suppressed": SUPPRESSED,
@@ -280,6 +307,8 @@ def statistics_download(request: HttpRequest, table: str, fmt: str) -> HttpRespo
     if table not in TABLES:
         raise Http404
     stats = current_statistics(period=_period())
+    if stats is None:
+        return _pending(request)
 
     def build() -> HttpResponse:
         meta = _meta(stats, table)

@@ -5,7 +5,9 @@ import io
 from urllib.parse import urlparse
 
 import pytest
+import segno
 from django.urls import reverse
+from PIL import Image
 from pypdf import PdfReader
 
 from accounts import cards
@@ -84,11 +86,13 @@ def test_qr_code_encodes_the_verification_page_of_the_record(submitted, settings
 
     monkeypatch.setattr(cards, "_render", capture)
     cards.data_card_pdf(submitted)
-    svg = base64.b64decode(html_context["qr"].split(",", 1)[1]).decode()
-    # Same symbol as segno draws for the URL: the QR holds exactly the verification address.
-    expected = base64.b64decode(cards.qr_svg_data_uri(url).split(",", 1)[1]).decode()
-    assert svg == expected
-    assert svg.startswith("<svg")
+    header, data = html_context["qr"].split(",", 1)
+    assert header == "data:image/png;base64"
+    image = Image.open(io.BytesIO(base64.b64decode(data))).convert("L")
+    drawn = [[image.getpixel((x, y)) < 128 for x in range(image.width)] for y in range(image.height)]
+    # Module for module the symbol segno makes of the URL: the QR holds exactly the verification address.
+    symbol = segno.make(url, error="m", mask=cards.QR_MASK)
+    assert drawn == [[bool(module) for module in row] for row in symbol.matrix_iter(scale=1, border=2)]
 
 
 def test_verification_page_shows_name_agency_and_status_only(client, submitted):
@@ -141,3 +145,14 @@ def test_cards_rendered_one_after_another_each_carry_their_own_text(worker, subm
     assert submitted.registration_number in _text(second)
     assert worker.worker_record.full_name in _text(third)
     assert "Kartu Informasi Akun" in _text(third)
+
+
+def test_the_card_warm_up_draws_both_cards_without_reading_or_writing_the_database(
+    django_assert_num_queries, monkeypatch
+):
+    drawn = []
+    render = cards._render
+    monkeypatch.setattr(cards, "_render", lambda template, context: drawn.append(render(template, context)))
+    with django_assert_num_queries(0):
+        cards.warm_up()
+    assert len(drawn) == 2 and all(pdf.startswith(b"%PDF") for pdf in drawn)
