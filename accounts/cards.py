@@ -8,16 +8,18 @@ from __future__ import annotations
 import base64
 import io
 import threading
+from typing import TYPE_CHECKING
 
 import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from registry.models import Document, WorkerRecord
+
+if TYPE_CHECKING:
+    from weasyprint.text.fonts import FontConfiguration
 
 ACCOUNT_CARD_TEMPLATE = "cards/account_card.html"
 DATA_CARD_TEMPLATE = "cards/data_card.html"
@@ -62,11 +64,18 @@ _fonts = threading.local()
 
 def _font_config() -> FontConfiguration:
     if not hasattr(_fonts, "config"):
+        from weasyprint.text.fonts import FontConfiguration
+
         _fonts.config = FontConfiguration()
     return _fonts.config
 
 
 def _render(template: str, context: dict) -> bytes:
+    # WeasyPrint is imported at the first card, not with the URLs: loading Pango and HarfBuzz costs
+    # ~0.6 s of CPU that every process start (the task worker, management commands, the test
+    # suite's subprocesses) would otherwise pay; app workers draw a card as they start (warm_up).
+    from weasyprint import HTML
+
     html = render_to_string(template, context)
     fonts = _font_config()
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=fonts)
