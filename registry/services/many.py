@@ -242,6 +242,7 @@ class _Creator:
             row.outcome, row.record_id = CREATED, row.data["id"]
         ids = [row.data["id"] for row in rows]
         self.created_ids += ids
+        after = {"status": Status.REGISTERED.value, **self.audit_after}  # one object: encoded once
         audit = [
             {
                 "actor_id": self.actor_id,
@@ -250,7 +251,7 @@ class _Creator:
                 "object_id": str(pk),
                 "record_id": pk,
                 "agency_id": self.agency.pk,
-                "after": {"status": Status.REGISTERED.value, **self.audit_after},
+                "after": after,
                 "ip": self.ip,
                 "created_at": now,
             }
