@@ -24,7 +24,7 @@ from accounts.models import MACHINE_USERNAME_PREFIX, Role
 from api.models import ApiAuditAction, ApiKey, ApiKeyMinute, IdempotentRequest, Scope
 from registry.forms import WorkerForm
 from registry.models import Agency, AuditEvent, Period, WorkerRecord
-from registry.services.many import REFUSED, ManyRow, Units, records_upsert_many
+from registry.services.many import CREATED, REFUSED, ManyRow, Units, records_upsert_many
 from registry.services.phase import lock_open_submission
 
 TOKEN_START = "nasn"
@@ -278,6 +278,28 @@ def form_input(item: Any) -> tuple[dict[str, Any], dict[str, list[dict[str, str]
     return data, errors
 
 
+def _records_state(rows: list[ManyRow]) -> dict[int, tuple[str, str, list[str]]]:
+    """Record id -> (registration number, status, flags) after the batch, for every row on a record.
+
+    A batch that only created records (the usual HR-system sync) knows their state: what was
+    written, with the duplicate pass's flag (`records_upsert_many` keeps both in the rows). When a
+    row met an existing record, an update may have re-paired other records of the batch
+    (`record_flags_refresh`): one query reads them all back, never a document per row.
+    """
+    on_records = [row for row in rows if row.record_id is not None]
+    if all(row.outcome == CREATED for row in on_records):
+        return {
+            row.record_id: (row.data["registration_number"], row.data["status"], row.data["flags"])
+            for row in on_records
+        }
+    return {
+        pk: (number, status, flags)
+        for pk, number, status, flags in WorkerRecord.objects.filter(
+            pk__in=[row.record_id for row in on_records]
+        ).values_list("pk", "registration_number", "status", "flags")
+    }
+
+
 def bulk_upsert(
     *, agency: Agency, period: Period, items: list[Any], actor: Any, ip: str | None = None
 ) -> list[ItemResult]:
@@ -325,14 +347,7 @@ def bulk_upsert(
         records_upsert_many(
             agency=agency, period=period, rows=rows, actor=actor, units=Units(agency), update=True, ip=ip
         )
-        # One query for the batch: the records' state after it (the duplicate pass may have flagged a
-        # new record, or one the batch changed), never a document per row.
-        state = {
-            pk: (number, status, flags)
-            for pk, number, status, flags in WorkerRecord.objects.filter(
-                pk__in=[row.record_id for row in rows if row.record_id is not None]
-            ).values_list("pk", "registration_number", "status", "flags")
-        }
+        state = _records_state(rows)
         for row in rows:
             result = results[row.key]
             if row.record_id in state:
