@@ -153,9 +153,10 @@ def rate_limit_hit(*, key: ApiKey) -> int:
     table, keys = ApiKeyMinute._meta.db_table, ApiKey._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         # A counter lost in a crash costs nothing: no wait for the WAL flush on every request.
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        # Both statements in one round trip (every API request pays this).
         cursor.execute(
-            f"""INSERT INTO {table} (key_id, minute, count) VALUES (%s, date_trunc('minute', now()), 1)
+            f"""SET LOCAL synchronous_commit TO OFF;
+                INSERT INTO {table} (key_id, minute, count) VALUES (%s, date_trunc('minute', now()), 1)
                 ON CONFLICT (key_id, minute) DO UPDATE SET count = {table}.count + 1
                 RETURNING count""",  # noqa: S608 - table name from the model
             [key.pk],
@@ -262,6 +263,9 @@ def form_input(item: Any) -> tuple[dict[str, Any], dict[str, list[dict[str, str]
     data: dict[str, Any] = {}
     errors: dict[str, list[dict[str, str]]] = {}
     for name, value in item.items():
+        if type(value) is str and "\x00" not in value and "\x00" not in name:
+            data[name] = value  # the usual case first: a bulk request has some 20,000 of these
+            continue
         if "\x00" in name or (isinstance(value, str) and "\x00" in value):
             # PostgreSQL stores no NUL, not even inside the stored answer of an Idempotency-Key:
             # refused under a key that never echoes the sender's text.
