@@ -5,7 +5,9 @@ endpoint under load beside the portal's list page.
 2. The same BENCH_API_ROWS workers (50,000 by default; the import benchmark's generator) are imported
    from an XLSX file (the portal's import) and, after those records are removed again, sent to
    POST /api/v1/workers/bulk/ in batches of 1,000 with an Idempotency-Key (in process, through the
-   whole Django request stack). Both print rows per second. A retried batch is sent once more.
+   whole Django request stack, after one read that loads the site as a running server has it).
+   Both print rows per second and the CPU per row of the Django process and of PostgreSQL (the
+   robust numbers on a shared machine). A retried batch is sent once more.
 3. gunicorn serves the site (bench/load_settings.py, DEBUG off) and `wrk -c50` drives the bare view,
    the portal's list page (logged in) and the API's list (API key), printing req/s, p50, p99, the CPU
    per request and the load average (the machine is shared).
