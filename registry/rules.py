@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Protocol
 
@@ -41,11 +42,19 @@ def years_between(start: dt.date, end: dt.date) -> int:
 
 def _position_excluded(position: str, excluded: list[str]) -> bool:
     text = " ".join(re.findall(r"\w+", position.lower()))
+    return any(pattern.search(text) for pattern in _title_patterns(tuple(excluded)))
+
+
+@functools.lru_cache(maxsize=64)
+def _title_patterns(excluded: tuple[str, ...]) -> tuple[re.Pattern, ...]:
+    """The period's excluded titles as word patterns, built once per list (an import or a bulk
+    upsert checks thousands of positions against the same few titles)."""
+    patterns = []
     for title in excluded:
         words = " ".join(re.findall(r"\w+", title.lower()))
-        if words and re.search(rf"\b{re.escape(words)}\b", text):
-            return True
-    return False
+        if words:
+            patterns.append(re.compile(rf"\b{re.escape(words)}\b"))
+    return tuple(patterns)
 
 
 def eligibility_flags(record: RecordLike, period: Period) -> list[str]:

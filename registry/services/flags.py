@@ -85,12 +85,12 @@ def record_flags_refresh(*, record_id: int, former_counterparts: Iterable[int] =
     return record
 
 
-def flag_possible_duplicates(*, period: Period, record_ids: list[int]) -> int:
+def flag_possible_duplicates(*, period: Period, record_ids: list[int]) -> list[int]:
     """Flag, set-based, the given new records and their counterparts with the possible-duplicate rule
     of registry/rules.py (the same one `record_flags_refresh` applies one record at a time).
-    Returns the number of records newly flagged."""
+    Returns the ids of the records newly flagged."""
     if not record_ids:
-        return 0
+        return []
     table = WorkerRecord._meta.db_table
     if len(record_ids) > 5000:
         # Fresh statistics, so that the planner hashes the period's rows instead of looping over them.
@@ -109,7 +109,8 @@ def flag_possible_duplicates(*, period: Period, record_ids: list[int]) -> int:
         UPDATE {table} t
         SET flags = ARRAY(SELECT DISTINCT f FROM unnest(t.flags || ARRAY[%s]::varchar[]) AS f ORDER BY f)
         FROM targets WHERE t.id = targets.id AND NOT (%s = ANY(t.flags))
+        RETURNING t.id
     """  # noqa: S608 - table name from the model, values as parameters
     with connection.cursor() as cursor:
         cursor.execute(sql, [DUPLICATE_NAME_SIMILARITY, record_ids, period.pk, flag, flag])
-        return cursor.rowcount
+        return [row[0] for row in cursor.fetchall()]

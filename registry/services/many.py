@@ -52,7 +52,9 @@ DUPLICATE_FIELDS = frozenset({"nik", "full_name", "birth_date"})
 @dataclass
 class ManyRow:
     """One worker of a batch. `data`: the model's values by field name, the work unit by name
-    (`work_unit_name`). The outcome is set by `records_upsert_many`."""
+    (`work_unit_name`). The outcome is set by `records_upsert_many`; a CREATED row's `data` then
+    holds what was written for its record (registration number, status, flags), with the flag of
+    the batch's duplicate pass where that pass flagged it."""
 
     key: int  # the import's row number, the API's item index
     data: dict[str, Any]
@@ -154,7 +156,13 @@ def records_upsert_many(
     if late_updates:
         _update(period=period, rows=late_updates, actor=actor, units=units, ip=ip)
     if flag_duplicates:
-        flag_possible_duplicates(period=period, record_ids=creator.created_ids)
+        # The new rows' data stays what their records hold: the pass's flag added where it flagged.
+        flagged = set(flag_possible_duplicates(period=period, record_ids=creator.created_ids))
+        if flagged:
+            flag = Flag.POSSIBLE_DUPLICATE.value
+            for row in rows:
+                if row.outcome == CREATED and row.record_id in flagged:
+                    row.data["flags"] = sorted({*row.data["flags"], flag})
     return rows
 
 
@@ -242,6 +250,7 @@ class _Creator:
             row.outcome, row.record_id = CREATED, row.data["id"]
         ids = [row.data["id"] for row in rows]
         self.created_ids += ids
+        after = {"status": Status.REGISTERED.value, **self.audit_after}  # one object: encoded once
         audit = [
             {
                 "actor_id": self.actor_id,
@@ -250,7 +259,7 @@ class _Creator:
                 "object_id": str(pk),
                 "record_id": pk,
                 "agency_id": self.agency.pk,
-                "after": {"status": Status.REGISTERED.value, **self.audit_after},
+                "after": after,
                 "ip": self.ip,
                 "created_at": now,
             }

@@ -78,15 +78,21 @@ class WorkerData:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def model_fields(self) -> dict[str, Any]:
-        # Shallow (asdict would deep-copy every value; they are plain values): a bulk upsert reads
-        # a thousand of these a request.
-        data = {
-            f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("extra", "work_unit_name")
-        }
+        # Shallow (asdict would deep-copy every value; they are plain values), and by the names read
+        # once (dataclasses.fields() rebuilds its tuple on each call): a bulk upsert reads a
+        # thousand of these a request.
+        data = {name: getattr(self, name) for name in _MODEL_FIELDS}
         data["nik"] = self.nik.strip()
         data["kk"] = self.kk.strip()
         data["full_name"] = " ".join(self.full_name.split())
         return data
+
+
+_MODEL_FIELDS = tuple(f.name for f in fields(WorkerData) if f.name not in ("extra", "work_unit_name"))
+# What `hard_errors` accepts, as sets: a choices enum's `.values` builds a new list on every read.
+_SEX_VALUES = frozenset(Sex.values)
+_CATEGORY_VALUES = frozenset(Category.values)
+_DATE_RULE_FIELDS = (*PAST_DATES, "end_date")
 
 
 def new_registration_number(period: Period) -> str:
@@ -106,11 +112,11 @@ def hard_errors(*, values: Any, today: dt.date) -> dict[str, list]:
         validate_identity(nik=values.nik, kk=values.kk, birth_date=values.birth_date, sex=values.sex)
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    if values.sex not in Sex.values:
+    if values.sex not in _SEX_VALUES:
         errors.setdefault("sex", []).append(_("Choose the sex as on the KTP."))
-    if values.category not in Category.values:
+    if values.category not in _CATEGORY_VALUES:
         errors.setdefault("category", []).append(_("Choose the category: THK-II or non-ASN."))
-    dates = {name: getattr(values, name) for name in (*PAST_DATES, "end_date")}
+    dates = {name: getattr(values, name) for name in _DATE_RULE_FIELDS}
     for name, messages in date_errors(dates, today=today).items():
         errors.setdefault(name, []).extend(messages)
     return errors

@@ -218,6 +218,33 @@ def test_bulk_items_are_compact_and_carry_each_records_state_after_the_batch(
     assert Flag.POSSIBLE_DUPLICATE in body["items"][2]["flags"]
 
 
+def test_a_bulk_of_new_workers_only_answers_each_records_stored_state(api, agency, period):
+    # An existing record that the batch's third worker duplicates (same birth date, similar name).
+    form = WorkerForm(data=worker_fields(serial=1, full_name="Tetap Sama"), units=[])
+    assert form.is_valid(), form.errors
+    earlier = worker_register(agency=agency, period=period, data=form.worker_data(), actor=None)
+    items = [
+        worker_fields(serial=10, full_name="Pegawai Baru"),
+        worker_fields(serial=11, full_name="Dibayar Lainnya", pay_source="OTHER", start_date="2022-06-01"),
+        worker_fields(serial=12, full_name="Tetap Samaa"),
+        worker_fields(serial=13, birth_date="2999-01-01"),
+    ]
+    body = api.post("/api/v1/workers/bulk/", {"items": items}).json()
+    assert [item["result"] for item in body["items"]] == ["created", "created", "created", "refused"]
+    records = {r.pk: r for r in WorkerRecord.objects.filter(agency=agency, period=period)}
+    for item in body["items"][:3]:
+        record = records[item["id"]]
+        assert (item["registration_number"], item["status"], item["flags"]) == (
+            record.registration_number,
+            record.status,
+            record.flags,
+        )
+    assert body["items"][1]["flags"] == sorted([Flag.PAY_SOURCE, Flag.SERVICE])
+    # Flagged by the batch's duplicate pass after the rows were written, as its counterpart is.
+    assert body["items"][2]["flags"] == [Flag.POSSIBLE_DUPLICATE]
+    assert records[earlier.pk].flags == [Flag.POSSIBLE_DUPLICATE]
+
+
 def test_a_bulk_item_refused_on_a_decided_record_gives_that_records_id_and_status(
     api, agency, other_agency, period
 ):

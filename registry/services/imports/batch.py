@@ -217,7 +217,7 @@ def import_sheet(job: ImportJob, ws) -> None:
 
     read_seconds = time.monotonic() - started
     _heartbeat(job)
-    flagged = flag_possible_duplicates(period=job.period, record_ids=run.created_ids)
+    flagged = len(flag_possible_duplicates(period=job.period, record_ids=run.created_ids))
     logger.info(
         "import %s: %d rows, %d saved, %d refused, %d skipped in %.1f s; %d flagged as possible duplicates in %.1f s",
         job.pk, run.processed, run.valid, len(run.refused), run.skipped_count, read_seconds, flagged,
