@@ -14,11 +14,11 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
-from django.db.models import BooleanField, CharField, F, Lookup, Q, QuerySet
+from django.db.models import BooleanField, CharField, Count, F, Lookup, Q, QuerySet, Window
 from django.db.models.expressions import OrderBy, RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -205,27 +205,33 @@ class Page:
         return bool(self.next_cursor or self.prev_cursor)
 
 
-def bounded_count(qs: QuerySet, cap: int = COUNT_CAP, *, key: str | None = None) -> tuple[int | None, bool]:
+def bounded_count(
+    qs: QuerySet, cap: int = COUNT_CAP, *, key: str | None = None, known: int | None = None
+) -> tuple[int | None, bool]:
     """How many rows match, up to `cap`; None when counting would take longer than the page itself
     (a broad name search over a big agency): the page then says "many" instead of a number.
 
     A large answer (or a count given up) is kept in Django's cache for a few seconds per filter:
     the next page and the next operator of the agency do not count the same 10,000 rows again.
     Small counts are cheap and stay exact. `key` names the filter (the query's SQL otherwise).
+    `known`: the number of matches the page's own read already found (keyset_page), kept the same
+    way instead of counted again.
     """
     limited = qs.order_by()[: cap + 1]
     if key is None:
         key = repr(limited.query.sql_with_params())
     key = "listing:count:" + hashlib.sha256(key.encode()).hexdigest()
-    cached = cache.get(key)
-    if cached is not None:
+    if known is not None:
+        result: tuple[int | None, bool] = (min(known, cap), known > cap)
+    elif (cached := cache.get(key)) is not None:
         return cached
-    try:
-        n = within_time(COUNT_TIMEOUT_MS, limited.count, using=limited.db)
-    except TimedOut:
-        result: tuple[int | None, bool] = (None, True)
     else:
-        result = (min(n, cap), n > cap)
+        try:
+            n = within_time(COUNT_TIMEOUT_MS, limited.count, using=limited.db)
+        except TimedOut:
+            result = (None, True)
+        else:
+            result = (min(n, cap), n > cap)
     if result[0] is None or result[0] >= COUNT_CACHE_FROM:
         cache.set(key, result, COUNT_CACHE_SECONDS)
     return result
@@ -250,7 +256,12 @@ def fenced(order: list[str]) -> list[OrderBy]:
     return fenced
 
 
-def search_page(qs: QuerySet, order: list[str], limit: int) -> list:
+class SearchRead(NamedTuple):
+    rows: list
+    matches: int | None  # how many rows match in all, when the read found out (search_page's `count`)
+
+
+def search_page(qs: QuerySet, order: list[str], limit: int, *, count: bool = False) -> SearchRead:
     """One page of a name search, whatever the word's matches are spread like (the portal's list
     and the public one: `qs` filtered, not yet ordered or sliced).
 
@@ -261,11 +272,21 @@ def search_page(qs: QuerySet, order: list[str], limit: int) -> list:
     page on 140,000 records. So the walk gets the time of a page (WALK_TIMEOUT_MS); past that the
     page is read the other way, the trigram index's matches collected and sorted, which costs what
     the agency's matches cost. Both give the same rows.
+
+    `count`: that second read has every match in hand before it sorts them, so it also counts them
+    (`COUNT(*) OVER ()`, in `matches`): the page then needs no count of its own, which for such a
+    word would read the same matches again (or give up at its time limit). Only for a read from
+    the start of the list: after a page link it would count the rows after the link's place.
     """
     try:
-        return within_time(WALK_TIMEOUT_MS, lambda: list(qs.order_by(*order)[:limit]), using=qs.db)
+        rows = within_time(WALK_TIMEOUT_MS, lambda: list(qs.order_by(*order)[:limit]), using=qs.db)
+        return SearchRead(rows, None)
     except TimedOut:
-        return list(qs.order_by(*fenced(order))[:limit])
+        pass
+    if not count:
+        return SearchRead(list(qs.order_by(*fenced(order))[:limit]), None)
+    rows = list(qs.annotate(search_matches=Window(Count("*"))).order_by(*fenced(order))[:limit])
+    return SearchRead(rows, rows[0].search_matches if rows else 0)
 
 
 def _reversed(sort: str) -> list[str]:
@@ -306,10 +327,14 @@ def keyset_page(
         )
     order = ordering(sort) if forward else _reversed(sort)
     if name_searched(search):
-        rows = search_page(page_qs, order, size + 1)
+        rows, matches = search_page(page_qs, order, size + 1, count=with_count and cursor is None)
     else:
-        rows = list(page_qs.order_by(*order)[: size + 1])
+        rows, matches = list(page_qs.order_by(*order)[: size + 1]), None
     more = len(rows) > size
+    if matches is None and cursor is None and not more:
+        # The first page holds every match: that is the count (a no-match or rare-word search
+        # needs no second read; on a small agency the planner would count by reading every name).
+        matches = len(rows)
     rows = rows[:size]
     if not forward:
         rows.reverse()
@@ -317,7 +342,7 @@ def keyset_page(
     has_prev = bool(cursor) if forward else more
     next_cursor = encode_cursor(getattr(rows[-1], column), rows[-1].pk) if rows and has_next else None
     prev_cursor = encode_cursor(getattr(rows[0], column), rows[0].pk) if rows and has_prev else None
-    count, capped = bounded_count(qs, key=count_key) if with_count else (0, False)
+    count, capped = bounded_count(qs, key=count_key, known=matches) if with_count else (0, False)
     return Page(rows, next_cursor, prev_cursor, count, capped)
 
 

@@ -191,13 +191,44 @@ def test_a_name_search_page_is_the_same_whichever_way_it_is_read(many, monkeypat
     qs = filter_records(WorkerRecord.objects.for_agency(many), q="yusuf").order_by()
     walked = listing.keyset_page(qs, search="yusuf")
     monkeypatch.setattr(
-        listing, "search_page", lambda q, order, limit: list(q.order_by(*listing.fenced(order))[:limit])
+        listing,
+        "search_page",
+        lambda q, order, limit, count: listing.SearchRead(
+            list(q.order_by(*listing.fenced(order))[:limit]), None
+        ),
     )
     fenced = listing.keyset_page(qs, search="yusuf")
     assert [r.pk for r in fenced.rows] == [r.pk for r in walked.rows]
     assert fenced.next_cursor == walked.next_cursor
     following = listing.keyset_page(qs, search="yusuf", after=fenced.next_cursor)
     assert following.rows and following.rows[0].full_name >= fenced.rows[-1].full_name
+
+
+def _walk_cancelled(milliseconds, read, *, using="default"):
+    raise listing.TimedOut
+
+
+def test_a_name_search_read_by_its_matches_counts_them_in_the_same_read(many, monkeypatch):
+    # Every read under a time limit cancelled: the walk, and the count that would follow it.
+    qs = filter_records(WorkerRecord.objects.for_agency(many), q="yusuf").order_by()
+    monkeypatch.setattr(listing, "within_time", _walk_cancelled)
+    page = listing.keyset_page(qs, search="yusuf")
+    assert (page.count, page.count_capped) == (qs.count(), False)
+    assert page.count > listing.PAGE_SIZE
+    walked = list(qs.order_by(*listing.ordering("name"))[: listing.PAGE_SIZE])
+    assert [r.pk for r in page.rows] == [r.pk for r in walked]
+
+
+def test_a_first_page_with_every_match_is_its_own_count(many, django_assert_num_queries):
+    santosos = WorkerRecord.objects.filter(agency=many, full_name__contains=" Santoso ").order_by("pk")
+    rare = santosos[100].full_name.split()[-1]
+    qs = filter_records(WorkerRecord.objects.for_agency(many), q=f"santoso {rare}").order_by()
+    # The walk's savepoint, time limit, page, reset and release: no count after it.
+    with django_assert_num_queries(5):
+        page = listing.keyset_page(qs, search=f"santoso {rare}")
+    assert page.count == qs.count() == len(page.rows) >= 1
+    nothing = filter_records(WorkerRecord.objects.for_agency(many), q="zz").order_by()
+    assert listing.keyset_page(nothing, search="zz").count == 0
 
 
 @pytest.mark.parametrize(
