@@ -261,7 +261,9 @@ class SearchRead(NamedTuple):
     matches: int | None  # how many rows match in all, when the read found out (search_page's `count`)
 
 
-def search_page(qs: QuerySet, order: list[str], limit: int, *, count: bool = False) -> SearchRead:
+def search_page(
+    qs: QuerySet, order: list[str], limit: int, *, count: bool = False, ids_first: bool = False
+) -> SearchRead:
     """One page of a name search, whatever the word's matches are spread like (the portal's list
     and the public one: `qs` filtered, not yet ordered or sliced).
 
@@ -277,9 +279,22 @@ def search_page(qs: QuerySet, order: list[str], limit: int, *, count: bool = Fal
     (`COUNT(*) OVER ()`, in `matches`): the page then needs no count of its own, which for such a
     word would read the same matches again (or give up at its time limit). Only for a read from
     the start of the list: after a page link it would count the rows after the link's place.
+
+    `ids_first` (the portal's list, whose names an index holds with the agency, period and id):
+    the walk reads the page's ids, then their rows. Asked for the columns of the whole row, the
+    planner enters the trigram index even for a small agency, and a common word's trigrams are
+    listed there for the whole country: "santoso" and a rare word read 455 index pages (15 ms) for
+    an agency of 3,105 records, 153 for one of 140,000 whose rows lie together. Asked for ids, it
+    can read the small agency's 3,105 names from (agency, period, status, name, id) instead, which
+    costs what the agency costs (2.6 ms), and still walks a big agency's name index in order.
     """
+    if ids_first:
+        ids = qs.order_by(*order).values("pk")[:limit]
+        walk = qs.filter(pk__in=ids).order_by(*order)
+    else:
+        walk = qs.order_by(*order)[:limit]
     try:
-        rows = within_time(WALK_TIMEOUT_MS, lambda: list(qs.order_by(*order)[:limit]), using=qs.db)
+        rows = within_time(WALK_TIMEOUT_MS, lambda: list(walk), using=qs.db)
         return SearchRead(rows, None)
     except TimedOut:
         pass
@@ -327,7 +342,9 @@ def keyset_page(
         )
     order = ordering(sort) if forward else _reversed(sort)
     if name_searched(search):
-        rows, matches = search_page(page_qs, order, size + 1, count=with_count and cursor is None)
+        rows, matches = search_page(
+            page_qs, order, size + 1, count=with_count and cursor is None, ids_first=True
+        )
     else:
         rows, matches = list(page_qs.order_by(*order)[: size + 1]), None
     more = len(rows) > size

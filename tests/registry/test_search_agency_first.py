@@ -193,7 +193,7 @@ def test_a_name_search_page_is_the_same_whichever_way_it_is_read(many, monkeypat
     monkeypatch.setattr(
         listing,
         "search_page",
-        lambda q, order, limit, count: listing.SearchRead(
+        lambda q, order, limit, **_: listing.SearchRead(
             list(q.order_by(*listing.fenced(order))[:limit]), None
         ),
     )
@@ -202,6 +202,16 @@ def test_a_name_search_page_is_the_same_whichever_way_it_is_read(many, monkeypat
     assert fenced.next_cursor == walked.next_cursor
     following = listing.keyset_page(qs, search="yusuf", after=fenced.next_cursor)
     assert following.rows and following.rows[0].full_name >= fenced.rows[-1].full_name
+
+
+@pytest.mark.parametrize("q", ["yusuf", "santoso", "santoso qxzj", "zz", "sa"])
+def test_a_walk_that_reads_the_ids_first_gives_the_page_the_plain_walk_gives(many, other_agency, q):
+    for owner in (many, other_agency):
+        qs = filter_records(WorkerRecord.objects.for_agency(owner), q=q)
+        for order in (listing.ordering("name"), listing._reversed("name"), listing.ordering("newest")):
+            plain = listing.search_page(qs, order, 26).rows
+            by_ids = listing.search_page(qs, order, 26, ids_first=True).rows
+            assert [r.pk for r in by_ids] == [r.pk for r in plain]
 
 
 def _walk_cancelled(milliseconds, read, *, using="default"):
