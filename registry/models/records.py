@@ -281,6 +281,10 @@ class WorkerRecord(models.Model):
                 fields=["agency", "period", "status", "submitted_at", "id"], name="record_agency_status_subm"
             ),
             models.Index(fields=["agency", "full_name", "id"], name="record_agency_name"),
+            # A name search walks the agency's list of the period in name order, reading only
+            # names and ids (registry.listing.search_page): from this index alone, without a
+            # visit to the table for every name it passes.
+            models.Index(fields=["agency", "period", "full_name", "id"], name="record_agency_period_name"),
             models.Index(fields=["agency", "created_at", "id"], name="record_agency_created"),
             models.Index(fields=["nik"], name="record_nik"),
             models.Index(fields=["period", "birth_date"], name="record_period_birth"),

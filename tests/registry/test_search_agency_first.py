@@ -214,6 +214,23 @@ def test_a_walk_that_reads_the_ids_first_gives_the_page_the_plain_walk_gives(man
             assert [r.pk for r in by_ids] == [r.pk for r in plain]
 
 
+@pytest.mark.parametrize("sort", ["name", "-name", "newest"])
+def test_a_name_searchs_pages_follow_one_another(many, sort):
+    # Each page after the first is read with its link's place as a row comparison inside the
+    # walk's ids subquery: three pages are the first 75 matches in the list's order, forwards and
+    # back again.
+    qs = filter_records(WorkerRecord.objects.for_agency(many), q="yusuf").order_by()
+    expected = list(qs.order_by(*listing.ordering(sort)).values_list("pk", flat=True)[:75])
+    pages, after = [], None
+    for _ in range(3):
+        page = listing.keyset_page(qs, sort=sort, search="yusuf", after=after)
+        pages.append([r.pk for r in page.rows])
+        after = page.next_cursor
+    assert sum(pages, []) == expected
+    back = listing.keyset_page(qs, sort=sort, search="yusuf", before=page.prev_cursor)
+    assert [r.pk for r in back.rows] == pages[1]
+
+
 def _walk_cancelled(milliseconds, read, *, using="default"):
     raise listing.TimedOut
 
