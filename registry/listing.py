@@ -294,8 +294,9 @@ def search_page(
     planner enters the trigram index even for a small agency, and a common word's trigrams are
     listed there for the whole country: "santoso" and a rare word read 455 index pages (15 ms) for
     an agency of 3,105 records, 153 for one of 140,000 whose rows lie together. Asked for ids, it
-    can read the small agency's 3,105 names from (agency, period, status, name, id) instead, which
-    costs what the agency costs (2.6 ms), and still walks a big agency's name index in order.
+    can read the small agency's 3,105 names from a btree that starts with the agency and period
+    instead, which costs what the agency costs (2.6 ms), and walks a big agency's names in order
+    from (agency, period, name, id) alone, without a table page for every name it passes.
     """
     if ids_first:
         ids = qs.order_by(*order).values("pk")[:limit]
