@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 from django.db.models import CharField, Count, F, Lookup, Q, QuerySet, Window
 from django.db.models.expressions import Func, OrderBy, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 from django.utils.translation import get_language, override
@@ -29,18 +29,6 @@ from psycopg2.errors import QueryCanceled
 from registry.labels import FLAG_SHORT
 from registry.models import Category, Flag, Status, WorkerRecord
 from registry.validators import mask_number
-
-
-@CharField.register_lookup
-class ILike(Lookup):
-    """`field ILIKE pattern` on the bare column (the caller writes the % wildcards)."""
-
-    lookup_name = "ilike"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} ILIKE {rhs}", [*lhs_params, *rhs_params]
 
 
 @CharField.register_lookup
@@ -57,6 +45,16 @@ class Like(Lookup):
 
 def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def name_like(pattern: str) -> Like:
+    """`search_name LIKE lower(pattern)`: the name and the pattern lower-cased by the one rule,
+    PostgreSQL's lower() (the generated column's), which is what `full_name ILIKE pattern` does
+    with every name it reads. Django's icontains compares UPPER(full_name), which no index holds;
+    this is answered by the agency-first trigram index and the name walk's covering index
+    (record_agency_search_trgm, record_agency_period_search). lower() of a constant is folded into
+    the pattern when the query is planned, so the trigram index sees the words."""
+    return Like(F("search_name"), Lower(Value(pattern)))
 
 
 PAGE_SIZE = 25
@@ -142,11 +140,9 @@ def filter_records(
             # it, and every name of the agency would be read. As the start of a word they do
             # ("  z", " zz"): such a search finds the names with a word that starts with it.
             word = escape_like(q)
-            qs = qs.filter(Q(full_name__ilike=f"{word}%") | Q(full_name__ilike=f"% {word}%"))
+            qs = qs.filter(Q(name_like(f"{word}%")) | Q(name_like(f"% {word}%")))
         else:
-            # Django's icontains compares UPPER(full_name), which no index holds; ILIKE on the
-            # column itself is answered by the agency-first trigram index (record_agency_name_trgm).
-            qs = qs.filter(full_name__ilike=f"%{escape_like(q)}%")
+            qs = qs.filter(name_like(f"%{escape_like(q)}%"))
     if status:
         qs = qs.filter(status=status)
     if category:
