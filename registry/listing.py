@@ -304,20 +304,6 @@ def search_page(
         return SearchRead(rows, None)
     except TimedOut:
         pass
-    if ids_first:
-        # The matches are sorted as ids (and a column to keep the planner off the walk's
-        # covering index, below), then the page's rows read by id: sorting and counting 5,833
-        # whole rows cost 'yusuf' on 140,000 records 16 ms of the database's CPU, their ids 9 ms.
-        # `status`: a column record_agency_period_search does not hold. Asked only for what it
-        # holds, the planner reads the agency's every name from it (13 ms for 140,000: the walk's
-        # cost again) rather than the trigram index's matches, whose table pages it costs as
-        # disk reads.
-        matches = qs.order_by(*fenced(order))
-        if count:
-            matches = matches.annotate(search_matches=Window(Count("*")))
-        found = list(matches.values_list("pk", "status", *(["search_matches"] if count else []))[:limit])
-        rows = list(qs.filter(pk__in=[f[0] for f in found]).order_by(*order)) if found else []
-        return SearchRead(rows, (found[0][2] if found else 0) if count else None)
     if not count:
         return SearchRead(list(qs.order_by(*fenced(order))[:limit]), None)
     rows = list(qs.annotate(search_matches=Window(Count("*"))).order_by(*fenced(order))[:limit])

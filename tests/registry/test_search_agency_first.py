@@ -299,17 +299,3 @@ def test_a_name_search_finds_what_ilike_on_the_name_finds(agency, period, q):
         )
         expected = [row[0] for row in cursor.fetchall()]
     assert expected and [r.full_name for r in found] == expected
-
-
-@pytest.mark.parametrize("q", ["yusuf", "santoso qxzj", "sa"])
-def test_a_read_by_the_matches_ids_gives_the_page_the_walk_gives(many, monkeypatch, q):
-    # The walk cancelled: the matches are sorted as ids, then their rows read (ids_first), with
-    # the count of every match.
-    qs = filter_records(WorkerRecord.objects.for_agency(many), q=q)
-    for order in (listing.ordering("name"), listing._reversed("name"), listing.ordering("newest")):
-        walked = [r.pk for r in listing.search_page(qs, order, 26).rows]
-        with monkeypatch.context() as patched:
-            patched.setattr(listing, "within_time", _walk_cancelled)
-            read = listing.search_page(qs, order, 26, count=True, ids_first=True)
-        assert [r.pk for r in read.rows] == walked
-        assert read.matches == qs.count()
