@@ -25,6 +25,7 @@ class Migration(migrations.Migration):
                 db_persist=True,
                 expression=django.db.models.functions.text.Lower("full_name"),
                 output_field=models.CharField(max_length=150),
+                verbose_name="name for searching",
             ),
         ),
         AddIndexConcurrently(

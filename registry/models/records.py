@@ -178,7 +178,10 @@ class WorkerRecord(models.Model):
     # fills it): a name search compares it with `LIKE` (~0.1 µs a row) where `ILIKE` on full_name
     # lower-cases every name it reads (~0.7 µs), and its indexes hold it (registry.listing).
     search_name = models.GeneratedField(
-        expression=Lower("full_name"), output_field=models.CharField(max_length=150), db_persist=True
+        expression=Lower("full_name"),
+        output_field=models.CharField(max_length=150),
+        db_persist=True,
+        verbose_name=_("name for searching"),
     )
     birth_place = models.CharField(_("place of birth"), max_length=100)
     birth_date = models.DateField(_("date of birth"))
