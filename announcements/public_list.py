@@ -177,7 +177,7 @@ def page_rows(snapshot: ListSnapshot, params: ListParams) -> tuple[list[ListedRo
     if params.query:
         # Numbers follow the names: the matches of a first name are bunched at the end of the list.
         rows, order = _page_filter(snapshot.pk, params)
-        page = search_page(rows, order, PAGE_SIZE + 1)
+        page = search_page(rows, order, PAGE_SIZE + 1).rows
     else:
         page = list(page_queryset(snapshot.pk, params))
     statuses, education = dict(Status.choices), dict(EducationLevel.choices)

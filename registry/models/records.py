@@ -11,7 +11,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Value
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -129,7 +129,7 @@ def agency_key(agency: Agency | int) -> Cast:
     """An agency's id typed bigint, as the column is.
 
     A plain Python int reaches PostgreSQL as an integer, and `bigint = integer` is an operator the
-    btree_gin part of the agency-first trigram indexes (record_agency_name_trgm,
+    btree_gin part of the agency-first trigram indexes (record_agency_search_trgm,
     record_agency_nik_trgm) does not have: the index would then answer the search words alone, read
     across the whole country, and the agency would only be checked afterwards.
     """
@@ -174,6 +174,15 @@ class WorkerRecord(models.Model):
     nik = models.CharField(_("NIK"), max_length=16)
     kk = models.CharField(_("KK number"), max_length=16)
     full_name = models.CharField(_("full name"), max_length=150)
+    # The name lower-cased by PostgreSQL itself (kept by the database on every write, no write path
+    # fills it): a name search compares it with `LIKE` (~0.1 µs a row) where `ILIKE` on full_name
+    # lower-cases every name it reads (~0.7 µs), and its indexes hold it (registry.listing).
+    search_name = models.GeneratedField(
+        expression=Lower("full_name"),
+        output_field=models.CharField(max_length=150),
+        db_persist=True,
+        verbose_name=_("name for searching"),
+    )
     birth_place = models.CharField(_("place of birth"), max_length=100)
     birth_date = models.DateField(_("date of birth"))
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
@@ -281,17 +290,25 @@ class WorkerRecord(models.Model):
                 fields=["agency", "period", "status", "submitted_at", "id"], name="record_agency_status_subm"
             ),
             models.Index(fields=["agency", "full_name", "id"], name="record_agency_name"),
+            # A name search walks the agency's list of the period in name order, reading only
+            # names and ids and comparing the lower-cased name (registry.listing.search_page):
+            # from this index alone, without a visit to the table for every name it passes.
+            models.Index(
+                fields=["agency", "period", "full_name", "id"],
+                include=["search_name"],
+                name="record_agency_period_search",
+            ),
             models.Index(fields=["agency", "created_at", "id"], name="record_agency_created"),
             models.Index(fields=["nik"], name="record_nik"),
             models.Index(fields=["period", "birth_date"], name="record_period_birth"),
             GinIndex(fields=["flags"], name="record_flags_gin"),
-            # The portal's searches, agency first (btree_gin): by name (`full_name ILIKE`) and by
+            # The portal's searches, agency first (btree_gin): by name (`search_name LIKE`) and by
             # part of a NIK (`nik LIKE '%digits%'`, six digits or more). Only the agency's entries
             # are intersected with the words' trigrams, so a search costs what the agency costs;
             # the agency must be compared as a bigint (agency_key) for the index to take it.
             GinIndex(
-                name="record_agency_name_trgm",
-                fields=["agency", "full_name"],
+                name="record_agency_search_trgm",
+                fields=["agency", "search_name"],
                 opclasses=["int8_ops", "gin_trgm_ops"],
             ),
             GinIndex(

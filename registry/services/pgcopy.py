@@ -44,7 +44,8 @@ def copy_into(model, rows: list[dict[str, Any]], *, now: dt.datetime, with_pk: b
     """Insert many rows with PostgreSQL COPY: the ORM's bulk_create spends most of an import
     preparing values field by field; COPY takes the rows as text. Columns not given get the
     model's default (auto_now fields: `now`)."""
-    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    # Generated columns are the database's to fill (COPY may not name them).
+    fields = [f for f in model._meta.concrete_fields if (with_pk or not f.primary_key) and not f.generated]
     # Each column's text when a row leaves it out, decided once for the batch.
     missing: list[Any] = []
     for f in fields:

@@ -35,7 +35,9 @@ def _copies(template: WorkerRecord, count: int) -> None:
     """`count` records like `template` in one INSERT, each with its own NIK, number and name."""
     table = WorkerRecord._meta.db_table
     own = {"id", "nik", "registration_number", "card_token", "full_name"}
-    columns = [f.column for f in WorkerRecord._meta.concrete_fields if f.column not in own]
+    columns = [
+        f.column for f in WorkerRecord._meta.concrete_fields if f.column not in own and not f.generated
+    ]
     names = ", ".join(f'"{c}"' for c in columns)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -113,9 +115,9 @@ def _portal_plan(agency, q: str) -> str:
 
 @pytest.mark.parametrize("q", ["qxzj", "santoso qxzj", "zz"])  # no match, common + rare, two letters
 def test_portal_name_search_enters_the_trigram_index_with_the_agency(many, q):
-    conditions = _index_conditions(_portal_plan(many, q), "record_agency_name_trgm")
+    conditions = _index_conditions(_portal_plan(many, q), "record_agency_search_trgm")
     assert conditions, _portal_plan(many, q)
-    assert all("agency_id = " in c and "full_name" in c for c in conditions), conditions
+    assert all("agency_id = " in c and "search_name" in c for c in conditions), conditions
 
 
 def test_portal_partial_nik_search_enters_the_trigram_index_with_the_agency(many):
@@ -191,13 +193,71 @@ def test_a_name_search_page_is_the_same_whichever_way_it_is_read(many, monkeypat
     qs = filter_records(WorkerRecord.objects.for_agency(many), q="yusuf").order_by()
     walked = listing.keyset_page(qs, search="yusuf")
     monkeypatch.setattr(
-        listing, "search_page", lambda q, order, limit: list(q.order_by(*listing.fenced(order))[:limit])
+        listing,
+        "search_page",
+        lambda q, order, limit, **_: listing.SearchRead(
+            list(q.order_by(*listing.fenced(order))[:limit]), None
+        ),
     )
     fenced = listing.keyset_page(qs, search="yusuf")
     assert [r.pk for r in fenced.rows] == [r.pk for r in walked.rows]
     assert fenced.next_cursor == walked.next_cursor
     following = listing.keyset_page(qs, search="yusuf", after=fenced.next_cursor)
     assert following.rows and following.rows[0].full_name >= fenced.rows[-1].full_name
+
+
+@pytest.mark.parametrize("q", ["yusuf", "santoso", "santoso qxzj", "zz", "sa"])
+def test_a_walk_that_reads_the_ids_first_gives_the_page_the_plain_walk_gives(many, other_agency, q):
+    for owner in (many, other_agency):
+        qs = filter_records(WorkerRecord.objects.for_agency(owner), q=q)
+        for order in (listing.ordering("name"), listing._reversed("name"), listing.ordering("newest")):
+            plain = listing.search_page(qs, order, 26).rows
+            by_ids = listing.search_page(qs, order, 26, ids_first=True).rows
+            assert [r.pk for r in by_ids] == [r.pk for r in plain]
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "newest"])
+def test_a_name_searchs_pages_follow_one_another(many, sort):
+    # Each page after the first is read with its link's place as a row comparison inside the
+    # walk's ids subquery: three pages are the first 75 matches in the list's order, forwards and
+    # back again.
+    qs = filter_records(WorkerRecord.objects.for_agency(many), q="yusuf").order_by()
+    expected = list(qs.order_by(*listing.ordering(sort)).values_list("pk", flat=True)[:75])
+    pages, after = [], None
+    for _ in range(3):
+        page = listing.keyset_page(qs, sort=sort, search="yusuf", after=after)
+        pages.append([r.pk for r in page.rows])
+        after = page.next_cursor
+    assert sum(pages, []) == expected
+    back = listing.keyset_page(qs, sort=sort, search="yusuf", before=page.prev_cursor)
+    assert [r.pk for r in back.rows] == pages[1]
+
+
+def _walk_cancelled(milliseconds, read, *, using="default"):
+    raise listing.TimedOut
+
+
+def test_a_name_search_read_by_its_matches_counts_them_in_the_same_read(many, monkeypatch):
+    # Every read under a time limit cancelled: the walk, and the count that would follow it.
+    qs = filter_records(WorkerRecord.objects.for_agency(many), q="yusuf").order_by()
+    monkeypatch.setattr(listing, "within_time", _walk_cancelled)
+    page = listing.keyset_page(qs, search="yusuf")
+    assert (page.count, page.count_capped) == (qs.count(), False)
+    assert page.count > listing.PAGE_SIZE
+    walked = list(qs.order_by(*listing.ordering("name"))[: listing.PAGE_SIZE])
+    assert [r.pk for r in page.rows] == [r.pk for r in walked]
+
+
+def test_a_first_page_with_every_match_is_its_own_count(many, django_assert_num_queries):
+    santosos = WorkerRecord.objects.filter(agency=many, full_name__contains=" Santoso ").order_by("pk")
+    rare = santosos[100].full_name.split()[-1]
+    qs = filter_records(WorkerRecord.objects.for_agency(many), q=f"santoso {rare}").order_by()
+    # The walk's savepoint, time limit, page, reset and release: no count after it.
+    with django_assert_num_queries(5):
+        page = listing.keyset_page(qs, search=f"santoso {rare}")
+    assert page.count == qs.count() == len(page.rows) >= 1
+    nothing = filter_records(WorkerRecord.objects.for_agency(many), q="zz").order_by()
+    assert listing.keyset_page(nothing, search="zz").count == 0
 
 
 @pytest.mark.parametrize(
@@ -218,3 +278,24 @@ def test_a_public_list_search_read_by_its_matches_gives_the_page_the_walk_gives(
         assert walked and fenced == walked
         shown = public_list.page_rows(big_list, params)[0]
         assert [r.number for r in shown] == [row[0] for row in walked[:50]]
+
+
+@pytest.mark.parametrize("q", ["santoso", "ÉLODIE", "dewi", "10%", "a_b", "sa", "ÇA"])
+def test_a_name_search_finds_what_ilike_on_the_name_finds(agency, period, q):
+    # The search compares the lower-cased stored name (search_name, generated by PostgreSQL's
+    # lower()) with the pattern lower-cased the same way: the rows `full_name ILIKE` gives.
+    names = ["Budi SANTOSO", "santoso Wati", "Élodie Dewi", "DEWI élodie", "Nilai 10% Naik", "A_B Putra",
+             "Ab Cd", "Sari Çağlar", "çAkir Ayu", "Pratama"]  # fmt: skip
+    for name in names:
+        WorkerRecordFactory(agency=agency, period=period, full_name=name)
+    found = filter_records(WorkerRecord.objects.for_agency(agency), q=q).order_by("full_name", "id")
+    word = listing.escape_like(q)
+    ilike = [f"% {word}%", f"{word}%"] if len(q) < listing.SHORT_SEARCH else [f"%{word}%"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT full_name FROM {WorkerRecord._meta.db_table} WHERE agency_id = %s"  # noqa: S608
+            " AND full_name ILIKE ANY(%s) ORDER BY full_name, id",
+            [agency.pk, ilike],
+        )
+        expected = [row[0] for row in cursor.fetchall()]
+    assert expected and [r.full_name for r in found] == expected
