@@ -124,3 +124,13 @@ def test_demo_workers_go_to_the_named_file_when_asked(tmp_path):
     assert str(target) in printed[-1]
     assert all(line.startswith("worker\t") for line in target.read_text().splitlines())
     assert len(target.read_text().splitlines()) >= 3
+
+
+def test_the_demo_statistics_are_built_so_the_first_visit_shows_figures(client):
+    from announcements.models import StatisticsBuild
+
+    seed("--workers", "3")
+    assert StatisticsBuild.objects.filter(period__name="Pendataan Non-ASN 2022").exists()
+    response = client.get("/statistik/")
+    assert response.status_code == 200
+    assert "Pendataan Non-ASN 2022" in response.content.decode()

@@ -130,6 +130,11 @@ class Command(BaseCommand):
             if prefinalised is not None:
                 records = WorkerRecord.objects.filter(agency=prefinalised.agency, period=prefinalised.period)
                 seed_complaints(agency=prefinalised.agency, records=list(records.order_by("pk")), rng=rng)
+            from announcements.services.statistics import statistics_refresh
+
+            # The open statistics as the task worker builds them, so that the demo's first visitor
+            # of /statistik/ sees figures rather than "Angka sedang disiapkan".
+            statistics_refresh(period=Period.objects.get(name=DEMO_PERIOD), force=True)
         # The staff accounts a newcomer needs first; the many worker lines after them, or in a file.
         staff = [line for line in lines if line[0] != "worker"]
         worker_lines = [line for line in lines if line[0] == "worker"]
