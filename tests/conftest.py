@@ -17,6 +17,10 @@ TEST_SETTINGS = {
     "SECURE_SSL_REDIRECT": False,
     "SESSION_COOKIE_SECURE": False,
     "CSRF_COOKIE_SECURE": False,
+    # Speed only: each test client builds its own middleware, and whitenoise would index every file
+    # under STATIC_ROOT (a checkout that ran `make bench` or `make serve` has ~1,000) at each build;
+    # with this it looks a requested file up when it is asked for.
+    "WHITENOISE_AUTOREFRESH": True,
     # No collectstatic before the tests: serve static files unhashed.
     "STORAGES": {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
