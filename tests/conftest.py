@@ -47,20 +47,22 @@ def pytest_configure(config):
     options["options"] = " ".join(filter(None, [options.get("options"), TEST_CONNECTION_OPTIONS]))
 
 
-# The tests that take much longer than the others, longest first. They start first (within the
-# database order pytest-django sets: tests in a transaction, then transactional ones, then the rest),
-# so that the parallel workers finish together instead of one of them running a long test alone at
-# the end. Order only: nothing is selected or skipped by this list.
+# The tests that take much longer than the others, longest first. They start first, so that the
+# parallel workers finish together instead of one of them running a long test alone at the end.
+# Order only: nothing is selected or skipped by this list.
 SLOW_FIRST = (
+    "tests/e2e/test_whole_journey.py::test_the_whole_journey_through_the_pages",
+    "tests/e2e/test_light_pages.py::",
     "tests/security/test_every_url_foreign_ids.py::test_foreign_users_see_nothing_of_agency_a_and_change_nothing[admin]",
-    "tests/security/test_every_url_foreign_ids.py::test_foreign_users_see_nothing_of_agency_a_and_change_nothing",
-    "tests/api/test_schema_fuzz.py::",
-    "tests/registry/test_import_worker_restart.py::",
     "tests/e2e/test_whole_journey.py::",
-    "tests/verification/test_phases_seed_demo.py::",
+    "tests/registry/test_import_worker_restart.py::",
+    "tests/api/test_schema_fuzz.py::",
+    "tests/security/test_every_url_foreign_ids.py::test_foreign_users_see_nothing_of_agency_a_and_change_nothing",
+    "tests/e2e/test_verification_decisions.py::",
+    "tests/e2e/test_phases.py::",
     "tests/test_run_dev_stops.py::",
     "tests/demo/test_seed_demo.py::",
-    "tests/e2e/test_light_pages.py::",
+    "tests/verification/test_phases_seed_demo.py::",
     "tests/registry/test_import.py::test_ten_thousand_rows_with_a_few_bad_ones",
     "tests/test_serve.py::",
     "tests/registry/test_import_constraints.py::test_a_nik_registered_through_the_form_during_the_import",
@@ -72,34 +74,44 @@ SLOW_FIRST = (
 )
 
 
-def _database_use(item) -> int:
-    """pytest-django's order: 0 in a transaction, 1 transactional (the tables are emptied after
-    each, so these run after the others), 2 without the database."""
-    marker = item.get_closest_marker("django_db")
-    fixtures = getattr(item, "fixturenames", ())
-    if (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))) or (
-        "transactional_db" in fixtures or "live_server" in fixtures
-    ):
-        return 1
-    return 0 if marker or "db" in fixtures else 2
-
-
 def _slowness(item) -> int:
     return next((n for n, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)), len(SLOW_FIRST))
 
 
+def _waits_on_a_browser(item) -> bool:
+    return item.get_closest_marker("e2e") is not None
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Slow tests first, keeping pytest-django's database order (the slow tests without the
-    database first of all: they may run at any point). A stable sort: the rest keep their order."""
+    """The slow tests first; then the browser tests spread evenly among the others.
 
-    def key(item):
-        use, slowness = _database_use(item), _slowness(item)
-        if use == 2 and slowness < len(SLOW_FIRST):
-            use = -1
-        return (use, slowness)
+    A browser test spends most of its time waiting (for Chromium to lay out a page, for the live
+    server's answer), the others keep a CPU busy; run side by side on the parallel workers, one
+    kind fills the other's waits, where a run of browser tests at the end would leave the CPUs
+    half idle. This sets aside pytest-django's order (tests in a transaction before the
+    transactional ones, which empty the tables after each test): every test here starts from the
+    migrated, empty database either way, since those tables are emptied, not left with rows."""
+    slow = sorted((item for item in items if _slowness(item) < len(SLOW_FIRST)), key=_slowness)
+    rest = [item for item in items if _slowness(item) == len(SLOW_FIRST)]
+    browser = [item for item in rest if _waits_on_a_browser(item)]
+    others = [item for item in rest if not _waits_on_a_browser(item)]
+    items[:] = slow + _interleave(others, browser)
 
-    items.sort(key=key)
+
+def _interleave(many: list, few: list) -> list:
+    """`few` spread evenly through `many`, each keeping its order. They go in between modules of
+    `many`, never inside one: a module's tests stay together, so its module-scoped fixtures are
+    set up once."""
+    if not few:
+        return list(many)
+    merged, placed = [], 0
+    for _module, tests in itertools.groupby(many, key=lambda item: item.path):
+        merged.extend(tests)
+        due = round(len(few) * (len(merged) - placed) / len(many))
+        merged.extend(few[placed:due])
+        placed = max(placed, due)
+    return merged + few[placed:]
 
 
 _media_folders = itertools.count()

@@ -56,8 +56,15 @@ def first_load(browser, live_server, path: str, storage_state=None) -> tuple[int
     meter = WeightMeter(context)
     page = context.new_page()
     page.goto(path, wait_until="load")
-    page.wait_for_load_state("networkidle")
     assert page.url.endswith(path), f"{path} went to {page.url}"
+    # By the load event the page has fetched everything it shows (these pages fetch nothing later:
+    # no lazy images, no script requests until a click); every one of those fetches must be counted.
+    # The icon aside: Chromium fetches it itself, and Playwright reports no response for it.
+    fetched = page.evaluate(
+        """[location.href, ...performance.getEntriesByType('resource').map(e => e.name)
+            .filter(url => ![...document.querySelectorAll('link[rel~=icon]')].some(l => l.href === url))]"""
+    )
+    assert set(fetched) <= set(meter.bodies), f"{path}: not counted {set(fetched) - set(meter.bodies)}"
     sizes = meter.raw, meter.compressed
     context.close()
     return sizes

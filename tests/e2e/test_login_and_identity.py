@@ -66,30 +66,30 @@ def test_second_buat_akun_after_the_account_exists_points_to_login_and_reset(pag
     page.wait_for_url(re.compile(r"/akun/lupa-sandi/$"))
 
 
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("/akun/masuk/", "NIK/e-mail atau kata sandi salah."),
-        ("/instansi/akun/masuk/", "Nama pengguna atau kata sandi salah."),
-        ("/admin/login/", "Nama pengguna atau kata sandi salah."),
-    ],
-)
-def test_a_wrong_password_shows_one_clear_message_on_each_login_page(page, record, operator, url, expected):
+WRONG_PASSWORD_MESSAGES = [
+    ("/akun/masuk/", "NIK/e-mail atau kata sandi salah."),
+    ("/instansi/akun/masuk/", "Nama pengguna atau kata sandi salah."),
+    ("/admin/login/", "Nama pengguna atau kata sandi salah."),
+]
+
+
+def test_a_wrong_password_shows_one_clear_message_on_each_login_page(page, record, operator):
     names = {
         "/akun/masuk/": make_worker(record, email="agus@example.test").email,
         "/instansi/akun/masuk/": operator.username,
         "/admin/login/": UserFactory(role=Role.NATIONAL_ADMIN, is_staff=True, is_superuser=True).username,
     }
-    page.goto(url)
-    page.fill("#id_username", names[url])
-    page.fill("#id_password", "salah-sandi-99")
-    page.locator("form [type=submit]").first.click()
-    page.wait_for_load_state()
-    errors = page.locator("#login-error, .errornote, .errorlist")
-    assert errors.count() == 1
-    text = errors.first.inner_text()
-    assert expected in text
-    assert "nama pengguna nama pengguna" not in page.content().lower()
+    for url, expected in WRONG_PASSWORD_MESSAGES:
+        page.goto(url)
+        page.fill("#id_username", names[url])
+        page.fill("#id_password", "salah-sandi-99")
+        page.locator("form [type=submit]").first.click()
+        page.wait_for_load_state()
+        errors = page.locator("#login-error, .errornote, .errorlist")
+        assert errors.count() == 1, url
+        text = errors.first.inner_text()
+        assert expected in text, url
+        assert "nama pengguna nama pengguna" not in page.content().lower(), url
 
 
 def test_ganti_gambar_gives_a_new_captcha_without_inline_scripts(page):
