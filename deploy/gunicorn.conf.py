@@ -35,11 +35,12 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 def post_worker_init(worker):
-    """Everything a process would otherwise do on its first requests, done before it accepts one
-    (nonasn.warm_up: the URLconf, the site's templates, the languages, both worker cards drawn once;
-    then the objects loaded so far are frozen out of the garbage collector's passes); ~1 s of CPU
-    per worker at start. Only in the site's own app (the benchmark's bare WSGI app has no Django
-    apps); a failure here is logged, never a reason for the worker not to serve."""
+    """Everything a process would otherwise do on its first requests, done before it accepts one:
+    both worker cards drawn once (accounts.cards.warm_up), then the URLconf, the site's templates
+    and the languages loaded and what the process holds frozen out of the garbage collector's
+    passes (nonasn.warm_up); ~1 s of CPU per worker at start. Only in the site's own app (the
+    benchmark's bare WSGI app has no Django apps); a failure here is logged, never a reason for the
+    worker not to serve."""
     from django.apps import apps
 
     if not apps.ready or not apps.is_installed("accounts"):
@@ -47,13 +48,12 @@ def post_worker_init(worker):
     from importlib import import_module
 
     # Older code served with this file (a benchmark's "before" tree) may lack either.
-    try:
-        warm_up = import_module("nonasn.warm_up").warm_up_process
-    except (ImportError, AttributeError):
-        warm_up = getattr(import_module("accounts.cards"), "warm_up", None)
-    if warm_up is None:
-        return
-    try:
-        warm_up()
-    except Exception:  # noqa: BLE001 - the first requests would then simply pay for it
-        worker.log.exception("Warm-up failed")
+    for module, name in (("accounts.cards", "warm_up"), ("nonasn.warm_up", "warm_up_process")):
+        try:
+            warm_up = getattr(import_module(module), name)
+        except (ImportError, AttributeError):
+            continue
+        try:
+            warm_up()
+        except Exception:  # noqa: BLE001 - the first requests would then simply pay for it
+            worker.log.exception("Warm-up failed: %s.%s", module, name)

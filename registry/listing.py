@@ -325,11 +325,8 @@ def search_page(
     if ids_first:
         matches = qs.order_by(*fenced(order, beside=OUTSIDE_NAME_INDEX))
         if count:
-            found = list(
-                matches.annotate(search_matches=Window(Count("*"))).values_list("pk", "search_matches")[
-                    :limit
-                ]
-            )
+            counted = matches.annotate(search_matches=Window(Count("*")))
+            found = list(counted.values_list("pk", "search_matches")[:limit])
         else:
             found = [(pk, None) for pk in matches.values_list("pk", flat=True)[:limit]]
         rows = list(qs.filter(pk__in=[pk for pk, _n in found]).order_by(*order)) if found else []
