@@ -35,21 +35,25 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 def post_worker_init(worker):
-    """Draw the worker cards once as each worker starts (accounts.cards.warm_up: ~0.2 s of CPU at
-    start instead of ~0.1 s more on the first card each worker process draws for a person). Only in
-    the site's own app (the benchmark's bare WSGI app has no Django apps); a failure here is logged,
-    never a reason for the worker not to serve."""
+    """Everything a process would otherwise do on its first requests, done before it accepts one:
+    both worker cards drawn once (accounts.cards.warm_up), then the URLconf, the site's templates
+    and the languages loaded and what the process holds frozen out of the garbage collector's
+    passes (nonasn.warm_up); ~1 s of CPU per worker at start. Only in the site's own app (the
+    benchmark's bare WSGI app has no Django apps); a failure here is logged, never a reason for the
+    worker not to serve."""
     from django.apps import apps
 
     if not apps.ready or not apps.is_installed("accounts"):
         return
     from importlib import import_module
 
-    # Absent from older code served with this file (a benchmark's "before" tree): nothing to warm.
-    warm_up = getattr(import_module("accounts.cards"), "warm_up", None)
-    if warm_up is None:
-        return
-    try:
-        warm_up()
-    except Exception:  # noqa: BLE001 - the first card would then simply cost its set-up
-        worker.log.exception("Card warm-up failed")
+    # Older code served with this file (a benchmark's "before" tree) may lack either.
+    for module, name in (("accounts.cards", "warm_up"), ("nonasn.warm_up", "warm_up_process")):
+        try:
+            warm_up = getattr(import_module(module), name)
+        except (ImportError, AttributeError):
+            continue
+        try:
+            warm_up()
+        except Exception:  # noqa: BLE001 - the first requests would then simply pay for it
+            worker.log.exception("Warm-up failed: %s.%s", module, name)

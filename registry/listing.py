@@ -61,11 +61,19 @@ PAGE_SIZE = 25
 COUNT_CAP = 10_000
 COUNT_TIMEOUT_MS = 15
 # How long a name search may walk the agency's list in order before reading its matches instead
-# (search_page): about what the first page's own queries cost. Also the limit of a name search's
-# count when the page did not find it: that is a word spread through a list longer than a page,
-# and on a big agency such a count reads every name of it (100 ms for 140,000) or thousands of
-# matches, and gives up at any limit a page can afford; a small agency's takes 2-3 ms.
-WALK_TIMEOUT_MS = 5
+# (search_page). A walk that finds its page does so within ~2 ms (it reads ~0.1 µs a name: a word
+# spread through the list, or bunched near its start, e.g. "budi": 23,000 names); one that has
+# not by then is a word bunched further on ("yusuf", "putri": 87,000-134,000 names, 8-12 ms), whose
+# time is better spent reading its matches. Measured on the benchmark data (docs/performance.md).
+WALK_TIMEOUT_MS = 3
+# The limit of a name search's count when the page did not find it: that is a word spread through
+# a list longer than a page, and on a big agency such a count reads every name of it (100 ms for
+# 140,000) or thousands of matches, and gives up at any limit a page can afford; a small agency's
+# takes 2-3 ms.
+SEARCH_COUNT_TIMEOUT_MS = 5
+# A column the name walk's index (record_agency_period_search) does not hold, beside the name in
+# the order of the read by matches (search_page): see `fenced`.
+OUTSIDE_NAME_INDEX = {"full_name": "nik"}
 COUNT_CACHE_SECONDS = 10
 COUNT_CACHE_FROM = 1_000
 # The one sort map (list, export, filter form): sort name -> (column, descending).
@@ -251,13 +259,20 @@ def name_searched(q: str) -> bool:
     return not (q.upper().startswith("NA") and "-" in q)
 
 
-def fenced(order: list[str]) -> list[OrderBy]:
+def fenced(order: list[str], *, beside: dict[str, str] | None = None) -> list[OrderBy]:
     """The same order through `COALESCE(column, column)`: the same values, which no btree index
-    holds, so the planner collects the matches from the trigram index and sorts them."""
+    holds, so the planner collects the matches from the trigram index and sorts them.
+
+    `beside` (column -> another column): `COALESCE(column, other)` instead, for a read of ids only.
+    Still the column's own values (it is NOT NULL), but the other column is not in the index that
+    holds the names: asked for ids and names only, the planner would read every name of the
+    agency from that index alone (140,000 names, 12-16 ms) rather than the trigram index's matches
+    and their table rows (5,833 for "yusuf", 6-8 ms)."""
     fenced = []
     for name in order:
         column = name.lstrip("-")
-        fenced.append(OrderBy(Coalesce(F(column), F(column)), descending=name.startswith("-")))
+        other = (beside or {}).get(column, column)
+        fenced.append(OrderBy(Coalesce(F(column), F(other)), descending=name.startswith("-")))
     return fenced
 
 
@@ -293,6 +308,9 @@ def search_page(
     can read the small agency's 3,105 names from a btree that starts with the agency and period
     instead, which costs what the agency costs (2.6 ms), and walks a big agency's names in order
     from (agency, period, name, id) alone, without a table page for every name it passes.
+    With `ids_first` the read by matches, too, sorts and counts the matches' ids only, then reads
+    the page's rows by id: the whole rows of every match (5,833 for "yusuf") joined to their units
+    and held for the count were a quarter of that read.
     """
     if ids_first:
         ids = qs.order_by(*order).values("pk")[:limit]
@@ -304,6 +322,15 @@ def search_page(
         return SearchRead(rows, None)
     except TimedOut:
         pass
+    if ids_first:
+        matches = qs.order_by(*fenced(order, beside=OUTSIDE_NAME_INDEX))
+        if count:
+            counted = matches.annotate(search_matches=Window(Count("*")))
+            found = list(counted.values_list("pk", "search_matches")[:limit])
+        else:
+            found = [(pk, None) for pk in matches.values_list("pk", flat=True)[:limit]]
+        rows = list(qs.filter(pk__in=[pk for pk, _n in found]).order_by(*order)) if found else []
+        return SearchRead(rows, (found[0][1] if found else 0) if count else None)
     if not count:
         return SearchRead(list(qs.order_by(*fenced(order))[:limit]), None)
     rows = list(qs.annotate(search_matches=Window(Count("*"))).order_by(*fenced(order))[:limit])
@@ -366,7 +393,9 @@ def keyset_page(
     next_cursor = encode_cursor(getattr(rows[-1], column), rows[-1].pk) if rows and has_next else None
     prev_cursor = encode_cursor(getattr(rows[0], column), rows[0].pk) if rows and has_prev else None
     count, capped = (
-        bounded_count(qs, key=count_key, known=matches, timeout_ms=WALK_TIMEOUT_MS if searched else None)
+        bounded_count(
+            qs, key=count_key, known=matches, timeout_ms=SEARCH_COUNT_TIMEOUT_MS if searched else None
+        )
         if with_count
         else (0, False)
     )

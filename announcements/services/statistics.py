@@ -446,11 +446,21 @@ def _due(stats: Statistics, now: dt.datetime) -> bool:
     return (now - stats.taken_at).total_seconds() >= REFRESH_SECONDS
 
 
+# Per process: the build it last read, by period. The cache says which build is current (its time
+# and digest, a few bytes); the tables themselves (a row for each of ~1,200 agencies) are read from
+# the database once per build and process, never copied out of the cache for each request: that
+# copy cost ~1 ms, and since each request's template context holds it in a reference cycle, the
+# copies were freed only by the garbage collector's full passes, one of which then cost its
+# request 20-100 ms (the page's p99; docs/performance.md). A build is never changed once read.
+_held: dict[int, Statistics] = {}
+
+
 def _keep(stats: Statistics, now: dt.datetime) -> None:
-    """Keep the built tables in the cache until they are due; once due, a few seconds at a time,
-    so that each app server looks for the worker's new build soon after it is stored."""
+    """Keep which build is current in the cache until it is due; once due, a few seconds at a
+    time, so that each app server looks for the worker's new build soon after it is stored."""
     left = REFRESH_SECONDS - (now - stats.taken_at).total_seconds()
-    cache.set(_cache_key(stats.period_id), stats, max(RECHECK_SECONDS, int(left)))
+    _held[stats.period_id] = stats
+    cache.set(_cache_key(stats.period_id), (stats.taken_at, stats.digest), max(RECHECK_SECONDS, int(left)))
 
 
 def _stored(period: Period) -> Statistics | None:
@@ -505,8 +515,9 @@ def current_statistics(*, period: Period) -> Statistics | None:
     are due (older than REFRESH_SECONDS), or when there are none, the task worker is asked for new
     ones and the page goes on with these until the new ones are stored."""
     now = timezone.now()
-    stats = cache.get(_cache_key(period.pk))
-    if stats is None:
+    current = cache.get(_cache_key(period.pk))
+    stats = _held.get(period.pk)
+    if current is None or stats is None or (stats.taken_at, stats.digest) != tuple(current):
         stats = _stored(period)
         if stats is not None:
             _keep(stats, now)

@@ -16,7 +16,13 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from announcements.models import StatisticsBuild
-from announcements.services.statistics import FORMAT, REFRESH_SECONDS, statistics_refresh
+from announcements.services.statistics import (
+    FORMAT,
+    REFRESH_SECONDS,
+    build_statistics,
+    current_statistics,
+    statistics_refresh,
+)
 from registry.models import RecordTally, Status
 from tests.factories import WorkerRecordFactory
 
@@ -134,3 +140,31 @@ def test_the_charts_drawn_once_per_build_show_a_new_builds_figures(client, recor
     call_command("task_worker", "--batch")
 
     assert _chart_in_progress(client) == "12"
+
+
+def test_a_process_serves_the_build_it_holds_without_copying_it_per_request(records, period):
+    # The tables (a row per agency) are read once per build and process; each request asks the
+    # cache only which build is current. A copy per request was freed only by the garbage
+    # collector's full passes, which then cost their request 20-100 ms.
+    statistics_refresh(period=period)
+    first = current_statistics(period=period)
+    with CaptureQueriesContext(connection) as queries:
+        again = current_statistics(period=period)
+    assert again is first
+    assert not [q["sql"] for q in queries if StatisticsBuild._meta.db_table in q["sql"]]
+
+
+def test_a_process_serves_the_build_the_cache_names_not_the_one_it_holds(records, other_agency, period):
+    # Another app server's process (here: the worker's build written behind this process's back)
+    # stores a new build and names it in the shared cache: this process reads it then.
+    statistics_refresh(period=period)
+    held = current_statistics(period=period)
+    WorkerRecordFactory.create_batch(5, agency=other_agency, period=period, status=Status.REGISTERED)
+    newer = build_statistics(period=period)
+    StatisticsBuild.objects.filter(period=period).update(
+        taken_at=newer.taken_at, digest=newer.digest, tables=newer.tables
+    )
+    cache.set(f"statistics:{FORMAT}:{period.pk}", (newer.taken_at, newer.digest), REFRESH_SECONDS)
+    served = current_statistics(period=period)
+    assert served is not held and served.digest == newer.digest != held.digest
+    assert served.tables["progress"][-1]["records"] == 12
