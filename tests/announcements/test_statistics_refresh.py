@@ -17,8 +17,8 @@ from django_tasks_db.models import DBTaskResult
 
 from announcements.models import StatisticsBuild
 from announcements.services.statistics import (
-    FORMAT,
     REFRESH_SECONDS,
+    _cache_key,
     build_statistics,
     current_statistics,
     statistics_refresh,
@@ -63,7 +63,7 @@ def _time_passes(seconds: int, *, fragments_kept: bool = False) -> None:
         taken_at=build.taken_at - dt.timedelta(seconds=seconds)
     )
     if fragments_kept:
-        cache.delete(f"statistics:{FORMAT}:{build.period_id}")
+        cache.delete(_cache_key(build.period_id))
     else:
         cache.clear()
 
@@ -164,7 +164,7 @@ def test_a_process_serves_the_build_the_cache_names_not_the_one_it_holds(records
     StatisticsBuild.objects.filter(period=period).update(
         taken_at=newer.taken_at, digest=newer.digest, tables=newer.tables
     )
-    cache.set(f"statistics:{FORMAT}:{period.pk}", (newer.taken_at, newer.digest), REFRESH_SECONDS)
+    cache.set(_cache_key(period.pk), (newer.taken_at, newer.digest), REFRESH_SECONDS)
     served = current_statistics(period=period)
     assert served is not held and served.digest == newer.digest != held.digest
     assert served.tables["progress"][-1]["records"] == 12
