@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -42,6 +43,7 @@ def test_operator_logs_in_registers_a_worker_finds_it_and_imports_a_file(page, o
     page.click(".portal-nav >> text=Tenaga Non-ASN")
     page.fill("#id_q", "wahyu")
     page.click("button:has-text('Cari')")
+    page.wait_for_url(re.compile(r"q=wahyu"))  # and its load: the results, not the page before them
     assert page.locator("table.worker-table tbody tr").count() == 1
     assert "Sri Wahyuni" in page.locator("table.worker-table").inner_text()
 

@@ -3,6 +3,8 @@ shows what is wrong instead of the whole agency (a real browser)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from registry.validators import mask_number
@@ -28,6 +30,7 @@ def test_operator_finds_a_worker_by_part_of_the_nik_and_sees_an_invalid_filter(
     page.click(".portal-nav >> text=Tenaga Non-ASN")
     page.fill("#id_q", "6412 8304")
     page.click("button:has-text('Cari')")
+    page.wait_for_url(re.compile(r"q=6412"))  # and its load: the results, not the page before them
     rows = page.locator("table.worker-table tbody tr")
     assert rows.count() == 1
     assert "Rina Lestari" in rows.first.inner_text()
