@@ -10,6 +10,12 @@ TEST_WORKERS ?= auto
 # unless SITE_URL is given (e.g. the machine's LAN address, for a phone scanning a QR code).
 SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 
+# Python keeps the compiled form of each module it imports (__pycache__, ignored by git) even where
+# the environment says not to (PYTHONDONTWRITEBYTECODE): every test process, the task worker and
+# each gunicorn worker would otherwise compile the project, and pytest rewrite every test module,
+# again at each start (a test process collects in 2.8 s instead of 7 s; docs/performance.md).
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: install run serve test test-fast e2e bench lint format messages clean-db
 
 $(VENV)/.installed: pyproject.toml

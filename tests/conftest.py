@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 
@@ -111,6 +112,16 @@ def _interleave(many: list, few: list) -> list:
         merged.extend(few[placed:due])
         placed = max(placed, due)
     return merged + few[placed:]
+
+
+def pytest_collection_finish(session):
+    """What a test process holds once it has collected (Django, the apps, every test module,
+    Hypothesis's strategies: a few million objects) lives until it exits, so it is moved out of the
+    garbage collector's passes (`gc.freeze`, as the app servers do after their warm-up): a full
+    pass walked all of it, ~250 ms each, 13 s of the suite's CPU. What the tests allocate is
+    collected as before."""
+    gc.collect()
+    gc.freeze()
 
 
 _media_folders = itertools.count()
