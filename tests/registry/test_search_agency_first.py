@@ -13,6 +13,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.http import QueryDict
 from django.urls import reverse
@@ -24,10 +25,12 @@ from registry import listing
 from registry.listing import filter_records
 from registry.models import AgencySubmission, WorkerRecord
 from tests.announcements.support import move_phase
-from tests.factories import WorkerRecordFactory
+from tests.factories import AgencyFactory, PeriodFactory, SubmissionFactory, WorkerRecordFactory
 
-# Committed rows: VACUUM (which gives the planner a GIN index's statistics) cannot run in a transaction.
-pytestmark = pytest.mark.django_db(transaction=True)
+# The generated rows are committed, once per module (VACUUM, which gives the planner a GIN index's
+# statistics, cannot run in a transaction); each test runs in a transaction that is rolled back, so
+# the rows are the same for every test, and the module empties the tables when it is done.
+pytestmark = pytest.mark.django_db
 ROWS = 3000
 
 
@@ -51,12 +54,47 @@ def _copies(template: WorkerRecord, count: int) -> None:
         )
 
 
+class Generated:
+    """The module's committed rows: `agency` with ROWS generated records, `other` with a tenth of
+    that, both in `period`, and a third agency's ROWS records in its first public-test list
+    (`snapshot`)."""
+
+    def __init__(self):
+        self.period = PeriodFactory()
+        self.agency, self.other, listed = AgencyFactory(), AgencyFactory(), AgencyFactory()
+        for owner, count in ((self.agency, ROWS), (self.other, ROWS // 10), (listed, ROWS)):
+            SubmissionFactory(agency=owner, period=self.period)
+            template = WorkerRecordFactory(agency=owner, period=self.period, full_name="Contoh Templat")
+            _copies(template, count)
+        submission = AgencySubmission.objects.get(agency=listed, period=self.period)
+        move_phase(submission, AgencySubmission.Phase.PREFINALISED)
+        self.snapshot = ListSnapshot.objects.get(submission=submission, kind="public_test", version=1)
+        _vacuum(WorkerRecord._meta.db_table)
+        _vacuum("announcements_snapshotrow")
+
+
+@pytest.fixture(scope="module")
+def generated(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        rows = Generated()
+    yield rows
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)  # as a test in a transaction=True leaves it
+
+
 @pytest.fixture
-def many(agency, other_agency, period):
-    for owner, count in ((agency, ROWS), (other_agency, ROWS // 10)):
-        _copies(WorkerRecordFactory(agency=owner, period=period, full_name="Contoh Templat"), count)
-    _vacuum(WorkerRecord._meta.db_table)
-    return agency
+def period(generated, db):
+    return generated.period
+
+
+@pytest.fixture
+def many(generated, db):
+    return generated.agency
+
+
+@pytest.fixture
+def other_agency(generated, db):
+    return generated.other
 
 
 def _vacuum(table: str) -> None:
@@ -136,12 +174,8 @@ def test_a_two_letter_portal_search_finds_names_with_a_word_starting_with_it(log
 
 
 @pytest.fixture
-def big_list(many, period):
-    submission = AgencySubmission.objects.get(agency=many, period=period)
-    move_phase(submission, AgencySubmission.Phase.PREFINALISED)
-    snapshot = ListSnapshot.objects.get(submission=submission, kind="public_test", version=1)
-    _vacuum("announcements_snapshotrow")
-    return snapshot
+def big_list(generated, db):
+    return generated.snapshot
 
 
 @pytest.mark.parametrize("query", ["qxzj", "santoso qxzj", "zz", "santoso zz"])
