@@ -13,7 +13,7 @@ from django.urls import clear_url_caches
 from nonasn.warm_up import site_templates, warm_up_process
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def warmed_up():
     # As a new process: nothing compiled, no URLconf loaded, nothing frozen (earlier tests may have).
     engines["django"].engine.template_loaders[0].reset()
