@@ -11,7 +11,7 @@ have_lib libpangoft2-1.0.so.0 || missing+=(libpangoft2-1.0-0)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ "${1:-}" = "--with-browser" ]; then
   # The headless shell is Chromium's engine without the desktop browser around it: the browser
-  # tests cost it a third of the CPU that `chromium --headless` costs (docs/performance.md). Installed
+  # tests cost it less than half the CPU that `chromium --headless` costs (docs/performance.md). Installed
   # on its own, so that a release without the package still gets the rest, and chromium instead.
   if [ ! -x /usr/bin/chromium-headless-shell ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-headless-shell \

@@ -13,8 +13,8 @@ def _chromium() -> str:
 
     The shell is the same engine (the same Debian source package and version) without the desktop
     browser around it; `chromium --headless` runs that whole browser, and the browser tests cost
-    it three times the CPU (120 s against 49 s of Chromium's CPU for the browser tests on two
-    processes; docs/performance.md). The shell has no PDF viewer: a test reads what a PDF frame is
+    it two and a half times the CPU (120 s against 49 s of Chromium's CPU for the browser tests
+    on two processes; docs/performance.md). The shell has no PDF viewer: a test reads what a PDF frame is
     given rather than how it is drawn."""
     if os.environ.get("CHROMIUM_PATH"):
         return os.environ["CHROMIUM_PATH"]

@@ -75,11 +75,13 @@ class Generated:
 
 @pytest.fixture(scope="module")
 def generated(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        rows = Generated()
-    yield rows
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)  # as a test in a transaction=True leaves it
+    try:
+        with django_db_blocker.unblock():
+            rows = Generated()
+        yield rows
+    finally:  # emptied as a test in a transaction=True leaves it, even after a failed set-up
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture
