@@ -174,7 +174,11 @@ class WorkerListView(ApiView):
             OpenApiParameter("status", str, enum=["", *Status.values]),
             OpenApiParameter("category", str),
             OpenApiParameter("flag", str, description="A flag, `any` or `none`."),
-            OpenApiParameter("unit", int, description="A work unit id."),
+            # A string of digits, empty for every unit (as the portal's filter sends it): an empty
+            # `unit=` is what a client sends for "no unit", and an integer cannot describe it.
+            OpenApiParameter(
+                "unit", str, pattern=r"^[0-9]*$", description="A work unit id; empty: every unit."
+            ),
             OpenApiParameter("sort", str, enum=["", "name", "-name", "newest", "oldest"]),
             OpenApiParameter("after", str, description="next_cursor of the previous page."),
             OpenApiParameter("before", str, description="prev_cursor of the next page."),

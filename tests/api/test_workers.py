@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import yaml
+
 from registry.models import AuditEvent, Flag, WorkerRecord
 from tests.factories import WorkerRecordFactory, make_nik
 from tests.registry.support import worker_fields
@@ -52,6 +54,24 @@ def test_list_refuses_an_unknown_filter_value_as_the_portal_does(api):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert "status" in response.json()["errors"]
+
+
+def test_an_empty_unit_lists_every_unit_and_the_schema_says_so(api, client, agency, period, unit):
+    """`unit=` is "every unit", as on the portal's list, and the description allows it (schemathesis
+    sent it as an integer's invalid value and saw it accepted); a unit that is not a number is refused."""
+    WorkerRecordFactory(agency=agency, period=period, work_unit=unit, full_name="Di Unit")
+    WorkerRecordFactory(agency=agency, period=period, full_name="Tanpa Unit")
+    every = api.get("/api/v1/workers/?unit=").json()
+    assert sorted(r["full_name"] for r in every["results"]) == ["Di Unit", "Tanpa Unit"]
+    one = api.get("/api/v1/workers/", {"unit": unit.pk}).json()
+    assert [r["full_name"] for r in one["results"]] == ["Di Unit"]
+    refused = api.get("/api/v1/workers/", {"unit": "satu"})
+    assert refused.status_code == 400 and "unit" in refused.json()["errors"]
+    schema = yaml.safe_load(client.get("/api/v1/schema/").content)
+    described = next(
+        p for p in schema["paths"]["/api/v1/workers/"]["get"]["parameters"] if p["name"] == "unit"
+    )
+    assert described["schema"] == {"type": "string", "pattern": "^[0-9]*$"}
 
 
 def test_read_answers_the_agency_s_worker(api, agency, period):
