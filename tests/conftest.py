@@ -89,9 +89,10 @@ def pytest_collection_modifyitems(items):
 
     A browser test's work is mostly Chromium's, with waits between its steps, the others' is this
     process's; side by side on the parallel workers, one kind fills the other's gaps, where a run
-    of browser tests at the end would have both workers waiting on Chromium. This sets aside pytest-django's order (tests in a transaction before the
-    transactional ones, which empty the tables after each test): every test here starts from the
-    migrated, empty database either way, since those tables are emptied, not left with rows."""
+    of browser tests at the end would have both workers waiting on Chromium. This sets aside
+    pytest-django's order (tests in a transaction before the transactional ones, which empty the
+    tables after each test): every test here starts from the migrated, empty database either way,
+    since those tables are emptied, not left with rows."""
     slow = sorted((item for item in items if _slowness(item) < len(SLOW_FIRST)), key=_slowness)
     rest = [item for item in items if _slowness(item) == len(SLOW_FIRST)]
     browser = [item for item in rest if _waits_on_a_browser(item)]

@@ -84,8 +84,9 @@ def test_a_wrong_password_shows_one_clear_message_on_each_login_page(page, recor
         page.fill("#id_username", names[url])
         page.fill("#id_password", "salah-sandi-99")
         page.locator("form [type=submit]").first.click()
-        page.wait_for_load_state()
         errors = page.locator("#login-error, .errornote, .errorlist")
+        # The answer stays at the same address: wait for its message, not for the page before it.
+        errors.first.wait_for()
         assert errors.count() == 1, url
         text = errors.first.inner_text()
         assert expected in text, url
