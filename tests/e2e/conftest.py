@@ -68,6 +68,30 @@ def browser():
         browser.close()
 
 
+# What every browser context of the tests shares: the live server, Indonesian, and reduced motion.
+# Bootstrap scrolls smoothly (`scroll-behavior: smooth`) unless the reader asked for reduced motion:
+# after an upload lands on `/akun/dokumen/#doc-…`, or a long form's button is scrolled into view,
+# the page is still moving and Playwright finds the button "not stable", retrying for up to a
+# second before it clicks (~0.7 s a click, 7 s of the whole journey). A person clicks once the
+# page is still; what each test checks is the same.
+CONTEXT_DEFAULTS = {"locale": "id-ID", "reduced_motion": "reduce"}
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """Makes a browser context on the live server (closed after the test); options as Playwright's."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(**{"base_url": live_server.url, **CONTEXT_DEFAULTS, **options})
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture
 def csp_violations() -> list[str]:
     """Console errors in which Chromium reports a Content-Security-Policy violation."""
@@ -91,8 +115,8 @@ def _fail_on_csp_violations(violations: list[str]) -> None:
 
 
 @pytest.fixture
-def page(browser, live_server, csp_violations):
-    context = browser.new_context(base_url=live_server.url, locale="id-ID")
+def page(new_context, csp_violations):
+    context = new_context()
     _watch_for_csp_violations(context, csp_violations)
     page = context.new_page()
     page.set_default_timeout(15000)
@@ -102,15 +126,9 @@ def page(browser, live_server, csp_violations):
 
 
 @pytest.fixture
-def phone_page(browser, live_server, csp_violations):
+def phone_page(new_context, csp_violations):
     """A cheap phone: 360 px wide."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        locale="id-ID",
-        viewport={"width": 360, "height": 740},
-        is_mobile=True,
-        has_touch=True,
-    )
+    context = new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
     _watch_for_csp_violations(context, csp_violations)
     page = context.new_page()
     page.set_default_timeout(15000)

@@ -50,9 +50,9 @@ def with_account(agency, period) -> WorkerRecord:
     return record
 
 
-def first_load(browser, live_server, path: str, storage_state=None) -> tuple[int, int]:
+def first_load(new_context, path: str, storage_state=None) -> tuple[int, int]:
     """(raw, gzip) bytes of the page and everything it loads, with an empty cache."""
-    context = browser.new_context(base_url=live_server.url, locale="id-ID", storage_state=storage_state)
+    context = new_context(storage_state=storage_state)
     meter = WeightMeter(context)
     page = context.new_page()
     page.goto(path, wait_until="load")
@@ -79,12 +79,12 @@ def log_in(page, username: str, password: str) -> None:
 
 
 def test_worker_facing_pages_are_under_150_kb_on_first_load(
-    browser, live_server, agency, period, newcomer, with_account, record_property
+    new_context, agency, period, newcomer, with_account, record_property
 ):
     weights: dict[str, tuple[int, int]] = {}
 
     # Langkah 2 needs Langkah 1 passed in the same session.
-    context = browser.new_context(base_url=live_server.url, locale="id-ID")
+    context = new_context()
     page = context.new_page()
     page.goto("/akun/buat/")
     for field, value in [("nik", newcomer.nik), ("kk", newcomer.kk), ("full_name", "Dewi Lestari"),
@@ -94,18 +94,18 @@ def test_worker_facing_pages_are_under_150_kb_on_first_load(
     page.click("#identity-submit")
     page.wait_for_url(re.compile(r"/akun/buat/langkah-2/$"))  # the answer's page, not the form before it
     weights["/akun/buat/langkah-2/"] = first_load(
-        browser, live_server, "/akun/buat/langkah-2/", context.storage_state()
+        new_context, "/akun/buat/langkah-2/", context.storage_state()
     )
     context.close()
 
-    context = browser.new_context(base_url=live_server.url, locale="id-ID")
+    context = new_context()
     page = context.new_page()
     log_in(page, with_account.nik, PASSWORD)
     state = context.storage_state()
     context.close()
     for path in ["/akun/", "/akun/biodata/", "/akun/riwayat-pekerjaan/", "/akun/pendidikan/", "/akun/dokumen/",
                  "/akun/resume/"]:  # fmt: skip
-        weights[path] = first_load(browser, live_server, path, state)
+        weights[path] = first_load(new_context, path, state)
 
     # Then a published public-test list, for the public pages (workers can no longer edit).
     move_phase(
@@ -115,7 +115,7 @@ def test_worker_facing_pages_are_under_150_kb_on_first_load(
               f"/pengumuman/{agency.code}/uji-publik/", f"/pengumuman/{agency.code}/uji-publik/v1/daftar/",
               "/pengumuman/cek-status/", f"/aduan/{agency.code}/?record={with_account.pk}"]  # fmt: skip
     for path in public:
-        weights[path] = first_load(browser, live_server, path)
+        weights[path] = first_load(new_context, path)
 
     report = "\n".join(
         f"{raw / 1024:7.1f} KB raw {packed / 1024:6.1f} KB gzip  {path}"
@@ -133,8 +133,8 @@ def jpeg(size=(640, 480)) -> bytes:
     return out.getvalue()
 
 
-def test_the_worker_does_everything_with_javascript_off(browser, live_server, newcomer):
-    context = browser.new_context(base_url=live_server.url, locale="id-ID", java_script_enabled=False)
+def test_the_worker_does_everything_with_javascript_off(new_context, newcomer):
+    context = new_context(java_script_enabled=False)
     page = context.new_page()
     page.set_default_timeout(15000)
     assert page.evaluate("1") == 1  # Playwright's own evaluation still works; the page's scripts don't

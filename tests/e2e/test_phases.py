@@ -21,7 +21,7 @@ def _tasks_inline(settings):
 
 
 def test_admin_finishes_the_agency_and_the_national_admin_reopens_it(
-    page, browser, live_server, agency_admin, national_admin, agency, period, tmp_path
+    page, new_context, agency_admin, national_admin, agency, period, tmp_path
 ):
     WorkerRecordFactory(agency=agency, period=period, status=Status.ELIGIBLE, full_name="Ayu Lestari")
     never = WorkerRecordFactory(
@@ -72,7 +72,7 @@ def test_admin_finishes_the_agency_and_the_national_admin_reopens_it(
     assert submission.phase == AgencySubmission.Phase.COMPLETED
     assert SignedSptjm.objects.filter(submission=submission).count() == 1
 
-    bkn = browser.new_context(base_url=live_server.url, locale="id-ID").new_page()
+    bkn = new_context().new_page()
     bkn.set_default_timeout(15000)
     bkn.goto("/nasional/")
     bkn.fill("#id_username", national_admin.username)

@@ -49,7 +49,7 @@ def _status(record) -> str:
 
 
 def test_operator_decides_ms_tms_and_return_then_the_worker_resubmits(
-    page, browser, live_server, operator, queue_records
+    page, new_context, operator, queue_records
 ):
     first, second, third = queue_records
     page.goto("/instansi/akun/masuk/")
@@ -106,7 +106,7 @@ def test_operator_decides_ms_tms_and_return_then_the_worker_resubmits(
 
     # The worker logs in, sees the note, fixes the address and sends the data again (the SK the
     # agency entered is shown read-only to the worker).
-    context = browser.new_context(base_url=live_server.url, locale="id-ID")
+    context = new_context()
     worker_page = context.new_page()
     worker_page.set_default_timeout(15000)
     worker_page.goto("/akun/masuk/")

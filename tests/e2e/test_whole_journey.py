@@ -144,8 +144,8 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(content)).pages)
 
 
-def new_page(browser, live_server, **options):
-    context = browser.new_context(base_url=live_server.url, locale="id-ID", **options)
+def new_page(new_context, **options):
+    context = new_context(**options)
     page = context.new_page()
     page.set_default_timeout(15000)
     return page
@@ -538,23 +538,23 @@ def public_sees_the_final_list_and_verifies_the_card(page, steps, agency, card_u
 
 
 def test_the_whole_journey_through_the_pages(
-    browser, live_server, steps, tmp_path, period, national_admin, new_agency, new_agency_admin
+    new_context, steps, tmp_path, period, national_admin, new_agency, new_agency_admin
 ):
     agency = new_agency
-    bkn = new_page(browser, live_server)
+    bkn = new_page(new_context)
     national_admin_adds_the_agency_to_the_period(bkn, steps, national_admin, agency)
 
-    admin = new_page(browser, live_server)
+    admin = new_page(new_context)
     staff_logs_in(admin, steps, new_agency_admin.username, PASSWORD, "admin")
     agency_admin_adds_an_operator(admin, steps)
 
-    operator = new_page(browser, live_server)
+    operator = new_page(new_context)
     staff_logs_in(operator, steps, "operator.cimahi", OPERATOR_PASSWORD, "operator")
     operator_registers_a_worker_by_the_form(operator, steps)
     operator_imports_workers_from_xlsx(operator, steps, tmp_path)
     assert WorkerRecord.objects.filter(agency=agency).count() == 3
 
-    worker = new_page(browser, live_server)
+    worker = new_page(new_context)
     worker_creates_the_account(worker, steps, tmp_path)
     worker_completes_every_section(worker, steps, tmp_path)
     worker_submits(worker, steps)
@@ -569,7 +569,7 @@ def test_the_whole_journey_through_the_pages(
 
     agency_admin_prefinalises(admin, steps)
 
-    public = new_page(browser, live_server)
+    public = new_page(new_context)
     ticket = public_files_a_complaint(public, steps, agency)
     agency_answers_the_complaint(operator, steps, ticket)
 
@@ -588,16 +588,14 @@ def test_the_whole_journey_through_the_pages(
     public_sees_the_final_list_and_verifies_the_card(public, steps, agency, card_url)
 
 
-def test_the_workers_part_on_a_360px_phone(browser, live_server, steps, tmp_path, agency, period):
+def test_the_workers_part_on_a_360px_phone(new_context, steps, tmp_path, agency, period):
     """Registered by the agency (the setup); the rest on a cheap phone, nothing scrolling sideways."""
     WorkerRecordFactory(
         agency=agency, period=period, sex="F", position="Tenaga Administrasi",
         sk_date=dt.date(2016, 2, 1), start_date=dt.date(2016, 2, 1), **WORKER,
     )  # fmt: skip
     steps.phone = True
-    phone = new_page(
-        browser, live_server, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
-    )
+    phone = new_page(new_context, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
     worker_creates_the_account(phone, steps, tmp_path)
     worker_completes_every_section(phone, steps, tmp_path)
     worker_submits(phone, steps)
