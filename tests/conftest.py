@@ -37,6 +37,7 @@ TEST_CONNECTION_OPTIONS = "-c synchronous_commit=off"
 
 def pytest_configure(config):
     from django.conf import settings
+    from django.db import connections
 
     # Without DATABASE_URL the suite starts a cluster of its own, never `make run`'s var/postgres, and
     # makes it non-durable (its databases are thrown away): see nonasn/embedded_db.py.
@@ -46,6 +47,15 @@ def pytest_configure(config):
         setattr(settings, name, value)
     options = settings.DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = " ".join(filter(None, [options.get("options"), TEST_CONNECTION_OPTIONS]))
+    # Speed only: the settings' engine, whose flush deletes rows instead of truncating tables
+    # (tests/db_backend). Every alias uses the same engine (the replica mirrors the default).
+    os.environ.setdefault("TEST_DATABASE_BASE_ENGINE", settings.DATABASES["default"]["ENGINE"])
+    for alias, database in settings.DATABASES.items():
+        database["ENGINE"] = "tests.db_backend"
+        try:  # made (not opened) by django.setup(): a model class asks it for the longest name
+            del connections[alias]
+        except AttributeError:
+            pass
 
 
 # The tests that take much longer than the others, longest first. They start first, so that the
