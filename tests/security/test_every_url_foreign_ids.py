@@ -5,6 +5,7 @@ changes, whether asked by GET or POSTed with plausible data. CSRF is enforced on
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 
 import pytest
@@ -188,9 +189,9 @@ def payload(world) -> dict:
     return data
 
 
-def counts() -> dict[str, int]:
-    """Rows per model (the visitors' counters aside), read in one query: the walk asks after every
-    request, and a count query per model made this the slowest test of the suite."""
+@functools.cache
+def _counting() -> tuple[list[str], str, tuple]:
+    """The models counted, and the one query that counts their rows (the same for every call)."""
     models = [
         m
         for m in apps.get_models()
@@ -201,10 +202,17 @@ def counts() -> dict[str, int]:
         sql, model_params = model._default_manager.order_by().values("pk").query.sql_with_params()
         columns.append(f"(SELECT COUNT(*) FROM ({sql}) AS rows)")
         params.extend(model_params)
+    return [model._meta.label_lower for model in models], "SELECT " + ", ".join(columns), tuple(params)
+
+
+def counts() -> dict[str, int]:
+    """Rows per model (the visitors' counters aside), read in one query: the walk asks after every
+    request, and a count query per model made this the slowest test of the suite."""
+    labels, sql, params = _counting()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(columns), params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
-    return {model._meta.label_lower: n for model, n in zip(models, row, strict=True)}
+    return dict(zip(labels, row, strict=True))
 
 
 def a_state(world) -> tuple:
