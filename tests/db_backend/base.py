@@ -2,8 +2,9 @@
 transactional test, its tables are emptied with DELETE instead of TRUNCATE.
 
 Django's flush truncates every table, and PostgreSQL's TRUNCATE gives each of the ~40 tables and
-their indexes new files: ~75 ms of the database server's time per flush, where deleting the few
-rows such a test leaves costs ~4 ms (docs/performance.md). The tables end as migrate left them
+their indexes new files: 240–275 ms per flush, then ~45 ms for post_migrate to make the content
+types and permissions again; deleting the few rows such a test leaves takes 15–18 ms, and
+post_migrate ~24 ms when they are kept (docs/performance.md). The tables end as migrate left them
 either way; a flush that must also restart the id sequences, or reach tables outside its list, is
 Django's own. Chosen in tests/conftest.py (`pytest_configure`), which names the settings' engine in
 TEST_DATABASE_BASE_ENGINE; nothing outside the tests uses it.
