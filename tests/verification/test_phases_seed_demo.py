@@ -17,7 +17,7 @@ Phase = AgencySubmission.Phase
 def test_demo_has_an_open_a_prefinalised_and_a_completed_agency(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     for _ in range(2):  # re-running replaces the phases' demo data too
-        call_command("seed_demo", "--force", "--workers", "16", stdout=StringIO())
+        call_command("seed_demo", "--force", "--workers", "8", stdout=StringIO())
     phases = dict(AgencySubmission.objects.filter(agency__code__in=["C3273", "B3404", "B3204"])
                   .values_list("agency__code", "phase"))  # fmt: skip
     assert phases == {"C3273": Phase.OPEN, "B3404": Phase.PREFINALISED, "B3204": Phase.COMPLETED}
