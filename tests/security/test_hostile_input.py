@@ -23,7 +23,13 @@ from accounts.models import Role
 from registry.listing import SORTS
 from registry.models import Document
 from registry.models.records import Category, EducationLevel, Flag, PaySource, Status
-from tests.factories import UserFactory, WorkerRecordFactory
+from tests.factories import (
+    AgencyFactory,
+    PeriodFactory,
+    SubmissionFactory,
+    UserFactory,
+    WorkerRecordFactory,
+)
 from tests.security.urlwalk import CONVERTER, GROUP, all_urls
 
 # --- NUL in a path, query string, form field or cookie: 400, never 500 ------------------------
@@ -33,8 +39,8 @@ from tests.security.urlwalk import CONVERTER, GROUP, all_urls
 @pytest.mark.parametrize(
     "url", ["/pengumuman/?q=a%00", "/pengumuman/C3273%00/", "/verifikasi/a%00/", "/instansi/pegawai/?q=%00"]
 )
-def test_nul_in_the_address_answers_400(client, operator, url):
-    client.force_login(operator)
+def test_nul_in_the_address_answers_400(client, world, url):
+    client.force_login(world["operator"])
     response = client.get(url)
     assert response.status_code == 400
     assert "Permintaan tidak valid" in response.content.decode()
@@ -164,14 +170,24 @@ def parameters_read_by(client, url: str, monkeypatch) -> set[str]:
 COMMON_PARAMETERS = {"q", "page", "next", "before", "after", "sort", "status", "o", "p", "e"}
 
 
-@pytest.fixture
-def world(agency, period, operator, national_admin):
-    record = WorkerRecordFactory(agency=agency, period=period)
-    worker = UserFactory(role=Role.WORKER, agency=None, worker_record=record, username=record.nik)
-    other = WorkerRecordFactory(period=period)
-    ids = [agency.pk, record.pk, other.pk, operator.pk, worker.pk, national_admin.pk]
-    ids += list(Document.objects.values_list("pk", flat=True))
-    return {"operator": operator, "worker": worker, "national_admin": national_admin, "ids": ids}
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """An agency in the period, its operator, a worker with an account, another agency's record and
+    a national admin: made once for the ~270 cases of this module, which only read (each case runs
+    in its own transaction inside this one), and rolled back after them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        period = PeriodFactory()
+        agency = AgencyFactory()
+        SubmissionFactory(agency=agency, period=period)
+        operator = UserFactory(role=Role.OPERATOR, agency=agency)
+        national_admin = UserFactory(role=Role.NATIONAL_ADMIN, agency=None, is_staff=True, is_superuser=True)
+        record = WorkerRecordFactory(agency=agency, period=period)
+        worker = UserFactory(role=Role.WORKER, agency=None, worker_record=record, username=record.nik)
+        other = WorkerRecordFactory(period=period)
+        ids = [agency.pk, record.pk, other.pk, operator.pk, worker.pk, national_admin.pk]
+        ids += list(Document.objects.values_list("pk", flat=True))
+        yield {"operator": operator, "worker": worker, "national_admin": national_admin, "ids": ids}
+        transaction.set_rollback(True)
 
 
 CASES = (
@@ -229,18 +245,10 @@ def test_every_url_of_the_resolver_is_exercised():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("login_url", ["/instansi/akun/masuk/", "/akun/masuk/"])
-def test_a_logged_in_user_with_a_bare_word_as_next_is_redirected_not_a_server_error(
-    client, operator, registered_worker, login_url
-):
+def test_a_logged_in_user_with_a_bare_word_as_next_is_redirected_not_a_server_error(client, world, login_url):
     """Found by the walk once its sessions were real: `?next=abc` was resolved as a view name."""
-    user = operator if login_url.startswith("/instansi/") else registered_worker
+    user = world["operator"] if login_url.startswith("/instansi/") else world["worker"]
     client.force_login(user, backend="accounts.backends.LoginBackend")
     response = client.get(login_url, {"next": "WyJub3RhdmlldyJd"})
     assert response.status_code == 302
     assert response["Location"] == "WyJub3RhdmlldyJd"
-
-
-@pytest.fixture
-def registered_worker(agency, period):
-    record = WorkerRecordFactory(agency=agency, period=period)
-    return UserFactory(role=Role.WORKER, agency=None, worker_record=record, username=record.nik)
