@@ -72,7 +72,7 @@ def browser():
 # Bootstrap scrolls smoothly (`scroll-behavior: smooth`) unless the reader asked for reduced motion:
 # after an upload lands on `/akun/dokumen/#doc-…`, or a long form's button is scrolled into view,
 # the page is still moving and Playwright finds the button "not stable", retrying for up to a
-# second before it clicks (~0.7 s a click, 7 s of the whole journey). A person clicks once the
+# second before it clicks (~0.7 s a click, ~10 s of the whole journey). A person clicks once the
 # page is still; what each test checks is the same.
 CONTEXT_DEFAULTS = {"locale": "id-ID", "reduced_motion": "reduce"}
 
