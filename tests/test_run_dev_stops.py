@@ -73,7 +73,7 @@ def test_one_ctrl_c_stops_the_server_the_task_worker_and_the_embedded_database()
         deadline = time.monotonic() + 120
         while not (_serving(port) and len(_group(pgid)) >= 3) and time.monotonic() < deadline:
             assert run.poll() is None, run.stdout.read()
-            time.sleep(0.5)
+            time.sleep(0.1)
         assert _serving(port), "the dev server never answered"
         postmaster = _postmaster(data_dir)
         assert postmaster is not None and postmaster.is_running()
@@ -85,7 +85,7 @@ def test_one_ctrl_c_stops_the_server_the_task_worker_and_the_embedded_database()
         run.wait(timeout=60)
         deadline = time.monotonic() + 30
         while (_group(pgid) or postmaster.is_running()) and time.monotonic() < deadline:
-            time.sleep(0.5)
+            time.sleep(0.1)
         assert _group(pgid) == []
         assert not postmaster.is_running()
         assert not _serving(port)

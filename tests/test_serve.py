@@ -69,7 +69,7 @@ def test_gunicorn_runs_web_concurrency_workers_and_answers_the_health_check(tmp_
                     status = response.status
             except OSError:
                 assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()
-                time.sleep(0.5)
+                time.sleep(0.1)
         assert body == {"status": "ok", "database": "ok", "cache": "ok"} and status == 200
         assert len(children(server.pid)) == 3
     finally:
