@@ -321,9 +321,16 @@ def measure(
     marker: str | None = None,
     paths: list[str] | None = None,
     status: int = 200,
+    rate: float | None = None,
 ) -> Result:
     """`wrk -t2 -c50` for `seconds` on one address (or the mix `paths`), every answer checked
-    (`status`, and `marker` in the body), with the CPU it cost each process."""
+    (`status`, and `marker` in the body), with the CPU it cost each process.
+
+    `rate` (requests per second): requests arrive at this rate instead, each on a connection of its
+    own, however fast the server answers (bench/_open_loop.py, in this process; the CPU column's
+    third part is then this process's). wrk's connections ask again as soon as they are answered,
+    so the server is always full, and the p99 measured so is the length of the queue (the
+    connections ÷ the requests per second, by Little's law) more than the page's cost."""
     command = [
         ensure_wrk(),
         f"-t{THREADS}",
@@ -348,6 +355,8 @@ def measure(
     def db() -> float:  # PostgreSQL, and the Redis of the cache when there is one
         return _tree_cpu(server.postgres) + _tree_cpu(server.redis)
 
+    if rate:
+        return _measure_arrivals(server, label, paths or [path], seconds, headers, marker, status, rate, db)
     try:
         before = _tree_cpu(server.pid), db(), _children_cpu()
         run = subprocess.run(
@@ -369,9 +378,46 @@ def measure(
     # overlap for 4xx/5xx answers: the larger of the two plus the socket errors is the honest count.
     non_2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0
     errors = errors - non_2xx + max(non_2xx, int(checked.group(1)))
+    if errors:  # which kind: wrk's socket errors, its 4xx/5xx count, the script's checked answers
+        kinds = re.findall(r"^\s*(?:Socket errors|Non-2xx or 3xx responses|checked-errors):.*$", output, re.M)
+        print(f"  {label}: {errors} errors ({'; '.join(k.strip() for k in kinds)})", flush=True)
     split = tuple((a - b) * 1000 / max(requests, 1) for a, b in zip(after, before, strict=True))
     cpu_ms = sum(split) if requests else None
     return Result(label, rps, p50, p99, requests, errors, cpu_ms, split, load=load_average())
+
+
+def _settle(server: Server, *, idle_share: float = 0.1, most_seconds: float = 5) -> None:
+    """Wait until gunicorn is idle: a run of wrk before leaves up to its connections' worth of
+    requests queued (~200 ms of work for 50 list pages), which would otherwise land on the first
+    arrivals of the next run and be counted as their wait."""
+    deadline = time.monotonic() + most_seconds
+    before = _tree_cpu(server.pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        after = _tree_cpu(server.pid)
+        if after - before < 0.2 * idle_share:
+            return
+        before = after
+
+
+def _measure_arrivals(server, label, paths, seconds, headers, marker, status, rate, db) -> Result:
+    from bench import _open_loop
+
+    _settle(server)
+    before = _tree_cpu(server.pid), db()
+    outcome = _open_loop.run(
+        server.base, paths, rate=rate, seconds=seconds, headers=headers, status=status, marker=marker
+    )
+    after = _tree_cpu(server.pid), db()
+    requests = max(outcome.requests, 1)
+    split = (
+        *((a - b) * 1000 / requests for a, b in zip(after, before, strict=True)),
+        outcome.client_cpu_s * 1000 / requests,
+    )
+    return Result(
+        label, outcome.rps, outcome.p50_ms, outcome.p99_ms, outcome.requests, outcome.errors,
+        sum(split) if outcome.requests else None, split, load=load_average(),
+    )  # fmt: skip
 
 
 def print_table(results: list[Result], *, title: str, server: Server, seconds: int, load: str) -> None:

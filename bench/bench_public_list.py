@@ -37,6 +37,11 @@ SECONDS = int(os.environ.get("BENCH_PUBLIC_SECONDS", "10"))
 # As deploy/gunicorn.conf.py runs it: sync workers, 2 x CPUs + 1 (WEB_CONCURRENCY).
 WORKERS = int(os.environ["BENCH_PUBLIC_WORKERS"]) if os.environ.get("BENCH_PUBLIC_WORKERS") else None
 MIX_SIZE = 20_000
+# The share of a page's req/s at saturation that its p99 is measured at (issue 22 point 5): the
+# load a server is sized for (docs/deployment.md sizes the app cores at 60 %). Measured so, each
+# request costs the server ~10-25 % more CPU than at saturation (a worker woken for each one, a
+# connection from the arrivals' own process), so 60 % of the req/s is ~70 % of the CPUs.
+LOAD_SHARE = float(os.environ.get("BENCH_PUBLIC_LOAD_SHARE", "0.6"))
 MARKER = 'id="worker-list"'
 
 PERIOD_NAME = "Benchmark daftar publik"
@@ -236,7 +241,7 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
 
-    from bench._load import ensure_wrk, load_average, measure, print_table, serve, serve_bare
+    from bench._load import CONNECTIONS, ensure_wrk, load_average, measure, print_table, serve, serve_bare
     from bench.generate import bench_fixtures, use_bench_database
 
     ensure_wrk()
@@ -317,6 +322,7 @@ def main() -> None:
     )
 
     results: dict[tuple[bool, str], object] = {}
+    paced: dict[str, object] = {}
     with serve_bare(workers=WORKERS) as bare_server:
         bare_first = measure(
             bare_server, "truly bare Django view (no middleware)", "/", seconds=SECONDS, marker="ok"
@@ -379,15 +385,28 @@ def main() -> None:
         todo.append(("list page 1, conditional GET (304)", page, {"If-None-Match": etag}, "", None))
         load = load_average()
         table = [bare_first]
+        paced_table = [bare_first]
         for label, path, headers, marker, mix in todo:
             print(f"measuring {label} ...", flush=True)
-            result = measure(
-                server, label, path, seconds=SECONDS, headers=headers,
-                marker=MARKER if marker is None else marker, paths=mix,
-                status=304 if "(304)" in label else 200,
-            )  # fmt: skip
+            asked = {
+                "headers": headers,
+                "marker": MARKER if marker is None else marker,
+                "paths": mix,
+                "status": 304 if "(304)" in label else 200,
+            }
+            result = measure(server, label, path, seconds=SECONDS, **asked)
             results[(False, label)] = result
             table.append(result)
+            if label.startswith(("site's", "page 1's", "admin")):
+                continue
+            # At once the same page offered LOAD_SHARE of what it just took at saturation (the
+            # machine's speed moves by tens of per cent over minutes): the load a server is sized
+            # for, where the p99 is what a visitor waits.
+            print(f"measuring {label} at {LOAD_SHARE:.0%} ...", flush=True)
+            at_share = measure(server, label, path, seconds=SECONDS, rate=result.rps * LOAD_SHARE, **asked)
+            at_share.note = f"{at_share.rps / result.rps:.0%} of the {result.rps:.0f} req/s at saturation"
+            paced[label] = at_share
+            paced_table.append(at_share)
         for result in table[4:]:
             page1 = results[(False, "list page 1 (one address: warm)")]
             result.note = (
@@ -398,6 +417,13 @@ def main() -> None:
             r = results[(False, label)]
             r.note = f"CPU {r.cpu_ms / own.cpu_ms:.2f} x this agency's page 1"
         print_table(table, title=title, server=server, seconds=SECONDS, load=load)
+        print_table(
+            paced_table,
+            title=f"the same pages offered {LOAD_SHARE:.0%} of their req/s at saturation "
+            "(arriving at random, a Poisson process, each on a connection of its own: bench/_open_loop.py; "
+            "the first row, the bare view, at saturation)",
+            server=server, seconds=SECONDS, load=load,
+        )  # fmt: skip
     with serve_bare(workers=WORKERS) as bare_server:
         bare_last = measure(bare_server, "truly bare Django view, again", "/", seconds=SECONDS, marker="ok")
     print(
@@ -406,10 +432,16 @@ def main() -> None:
     )
 
     public = {k: r for k, r in results.items() if not k[1].startswith(("admin", "site's", "page 1's"))}
-    print("\np99 of every public page (ms), through gunicorn alone with deploy/gunicorn.conf.py:")
+    print(
+        "\np99 of every public page (ms), through gunicorn alone with deploy/gunicorn.conf.py, "
+        f"at {LOAD_SHARE:.0%} of its req/s at saturation, and at saturation:"
+    )
     for (_cached, label), r in public.items():
+        at_share = paced[label]
         print(
-            f"  {label:<60} p99 {r.p99_ms:7.1f}  p50 {r.p50_ms:6.1f}  CPU {r.cpu_ms or 0:6.2f} ms  errors {r.errors}"
+            f"  {label:<60} p99 {at_share.p99_ms:7.1f} (p50 {at_share.p50_ms:5.1f}, {at_share.rps:5.0f} req/s)"
+            f"   saturated p99 {r.p99_ms:6.1f} ({r.rps:5.0f} req/s)  CPU {r.cpu_ms or 0:5.2f} ms"
+            f"  errors {r.errors + at_share.errors}"
         )
     checks = []
     for index in (0, 6):
@@ -426,16 +458,23 @@ def main() -> None:
                 "ok" if sm.cpu_ms <= b.cpu_ms * 1.1 else "MISSED",
             )
         )
+    worst_paced = max(paced.values(), key=lambda r: r.p99_ms)
     checks.append(
         (
-            "p99 < 100 ms on every public page (worst: "
-            + f"{max(r.p99_ms for r in public.values()):.0f} ms)",
-            "ok" if all(r.p99_ms < 100 for r in public.values()) else "MISSED",
+            f"p99 < 100 ms on every public page at {LOAD_SHARE:.0%} of its req/s at saturation (worst: "
+            f"{worst_paced.p99_ms:.0f} ms, {worst_paced.label})",
+            "ok" if all(r.p99_ms < 100 for r in paced.values()) else "MISSED",
         )
     )
-    checks.append(("no errors", "ok" if all(r.errors == 0 for r in public.values()) else "MISSED"))
+    worst_saturated = max(public.values(), key=lambda r: r.p99_ms)
+    everything = [*public.values(), *paced.values()]
+    checks.append(("no errors", "ok" if all(r.errors == 0 for r in everything) else "MISSED"))
     print(
         "\nThe CPU (2 cores) is shared with other work during this run: req/s vary; CPU per request is the measure."
     )
     for label, verdict in checks:
         print(f"  [{verdict}] {label}")
+    print(
+        f"  (at saturation, {CONNECTIONS} connections always asking again at once, p99 is the queue, "
+        f"{CONNECTIONS} ÷ the req/s: worst {worst_saturated.p99_ms:.0f} ms, {worst_saturated.label})"
+    )

@@ -44,12 +44,13 @@ def test_agency_chooser_of_600_agencies_lists_them_all_in_few_queries(
 
 
 def test_agency_chooser_links_each_agency_with_the_badge_of_its_published_list(client, agency, published):
-    other = AgencyFactory(name="Instansi <Tanpa> Daftar", code="Z9", kind=agency.kind)
+    other = AgencyFactory(name='Instansi <Tanpa> "Daftar" & Lain', code="Z9", kind=agency.kind)
     page = _text(client.get("/pengumuman/"))
     line = page[page.index(f'href="/pengumuman/{agency.code}/"') :].split("</li>")[0]
     assert agency.name in line and "Uji publik" in line
     unpublished = page[page.index(f'href="/pengumuman/{other.code}/"') :].split("</li>")[0]
-    assert "Instansi &lt;Tanpa&gt; Daftar" in unpublished and "badge" not in unpublished
+    assert "Instansi &lt;Tanpa&gt; &quot;Daftar&quot; &amp; Lain" in unpublished
+    assert "badge" not in unpublished
 
 
 def test_agency_page_before_publication_says_no_announcement_yet(client, agency):
