@@ -7,8 +7,9 @@ for how long (announcements.caching: a numbered version's pages never change).
 
 from __future__ import annotations
 
+import hashlib
 import html
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -37,7 +38,10 @@ from registry.models import Agency, AgencyContact, AgencySubmission, Period
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    """Choose the agency ("Instansi"): all of them, grouped by kind, narrowed by a search (no JavaScript)."""
+    """Choose the agency ("Instansi"): all of them, grouped by kind, narrowed by a search (no JavaScript).
+
+    Everyone's first page on announcement day, the same for every visitor: shared a short time
+    (nginx keeps it), with an ETag of the agencies and their lists' badges it shows."""
     query = " ".join(request.GET.get("q", "").split())[:SEARCH_MAX]
     published = ListSnapshot.objects.published().filter(submission__agency=OuterRef("pk"))
     agencies = Agency.objects.filter(is_active=True).annotate(
@@ -46,16 +50,33 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     for word in query.split():
         agencies = agencies.filter(Q(name__icontains=word) | Q(code__iexact=word))
-    groups = []
     rows = list(agencies.order_by("name").values_list("code", "name", "kind", "has_list", "has_final"))
-    for kind, label in Agency.Kind.choices:
-        members = [row for row in rows if row[2] == kind]
-        if members:
-            groups.append(
-                {"kind": kind, "label": label, "count": len(members), "items": _agency_items(members)}
-            )
-    context = {"groups": groups, "query": query, "total": len(rows)}
-    return render(request, "announcements/index.html", context)
+
+    def render_page() -> HttpResponse:
+        groups = []
+        for kind, label in Agency.Kind.choices:
+            members = [row for row in rows if row[2] == kind]
+            if members:
+                groups.append(
+                    {"kind": kind, "label": label, "count": len(members), "items": _agency_items(members)}
+                )
+        context = {
+            "groups": groups,
+            "query": query,
+            "total": len(rows),
+            # The language switch returns here, built from the page's own parameter only.
+            "page_address": request.path + (f"?{urlencode({'q': query})}" if query else ""),
+        }
+        return render(request, "announcements/index.html", context)
+
+    shown = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return public_page(
+        request,
+        render_page,
+        etag_parts=("agencies", query, shown),
+        max_age=SHORT_MAX_AGE,
+        shareable=set(request.GET) <= {"q"},
+    )
 
 
 AGENCY_ITEM = (

@@ -53,6 +53,19 @@ def test_agency_chooser_links_each_agency_with_the_badge_of_its_published_list(c
     assert "badge" not in unpublished
 
 
+def test_agency_chooser_is_revalidated_by_its_etag_until_what_it_shows_changes(client, agency, published):
+    first = client.get("/pengumuman/")
+    assert first["Cache-Control"] == "public, max-age=60" and first["ETag"]
+    same = client.get("/pengumuman/", headers={"if-none-match": first["ETag"]})
+    assert same.status_code == 304 and same.content == b""
+    AgencyFactory(name="Instansi Baru", code="N1", kind=agency.kind)  # a new line on the page
+    changed = client.get("/pengumuman/", headers={"if-none-match": first["ETag"]})
+    assert changed.status_code == 200 and "Instansi Baru" in _text(changed)
+    assert changed["ETag"] != first["ETag"]
+    searched = client.get("/pengumuman/", {"q": "baru"})
+    assert searched["ETag"] not in (first["ETag"], changed["ETag"])
+
+
 def test_agency_page_before_publication_says_no_announcement_yet(client, agency):
     assert "Belum ada pengumuman" in _text(client.get(f"/pengumuman/{agency.code}/"))
 

@@ -15,12 +15,24 @@ from nonasn.middleware import SharedCacheGuardMiddleware
 pytestmark = pytest.mark.django_db
 
 MESSAGE = "Mulai dari langkah 1"
-PAGES = ["agency", "announcement", "version", "list", "version-list", "version-list-search", "changes"]
+PAGES = [
+    "chooser",
+    "chooser-search",
+    "agency",
+    "announcement",
+    "version",
+    "list",
+    "version-list",
+    "version-list-search",
+    "changes",
+]
 
 
 def page(name: str, code: str) -> str:
     base = f"/pengumuman/{code}/"
     return {
+        "chooser": "/pengumuman/",
+        "chooser-search": f"/pengumuman/?q={code}",
         "agency": base,
         "announcement": f"{base}uji-publik/",
         "version": f"{base}uji-publik/v1/",
