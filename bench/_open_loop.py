@@ -22,6 +22,7 @@ import asyncio
 import random
 import statistics
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -48,8 +49,13 @@ def run(
     status: int = 200,
     marker: str | None = None,
 ) -> Outcome:
-    """`rate` requests a second for `seconds` to `base` + the `paths` in turn; every answer checked."""
-    return asyncio.run(_run(base, paths, rate, seconds, headers or {}, status, marker))
+    """`rate` requests a second for `seconds` to `base` + the `paths` in turn; every answer checked.
+
+    In a thread of its own, with its own event loop: the caller's thread may be running one."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(
+            asyncio.run, _run(base, paths, rate, seconds, headers or {}, status, marker)
+        ).result()
 
 
 async def _run(base, paths, rate, seconds, headers, status, marker) -> Outcome:

@@ -41,9 +41,7 @@ def base():
 
 
 def test_every_answer_is_checked_for_its_status_and_marker(base):
-    outcome = _open_loop.run(
-        base, ["/ok", "/wrong", "/error", "/ok"], rate=200, seconds=1.0, marker="marker"
-    )
+    outcome = _open_loop.run(base, ["/ok", "/wrong", "/error", "/ok"], rate=200, seconds=1.0, marker="marker")
     # Two of every four addresses answer wrongly (no marker, a 500), in turn from a random start.
     assert 120 <= outcome.requests <= 280  # Poisson: 200 ± 5.6 standard deviations
     assert abs(outcome.errors - outcome.requests / 2) <= 1
