@@ -379,7 +379,9 @@ def measure(
     non_2xx = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0
     errors = errors - non_2xx + max(non_2xx, int(checked.group(1)))
     if errors:  # which kind: wrk's socket errors, its 4xx/5xx count, the script's checked answers
-        kinds = re.findall(r"^\s*(?:Socket errors|Non-2xx or 3xx responses|checked-errors):.*$", output, re.M)
+        kinds = re.findall(
+            r"^\s*(?:Socket errors|Non-2xx or 3xx responses|checked-errors|first-bad):.*$", output, re.M
+        )
         print(f"  {label}: {errors} errors ({'; '.join(k.strip() for k in kinds)})", flush=True)
     split = tuple((a - b) * 1000 / max(requests, 1) for a, b in zip(after, before, strict=True))
     cpu_ms = sum(split) if requests else None

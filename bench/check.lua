@@ -20,6 +20,7 @@ end
 paths = {}
 position = 0
 bad = 0
+first_bad = ""
 
 function init(args)
   local file = os.getenv("BENCH_PATHS")
@@ -40,6 +41,9 @@ end
 function response(status, headers, body)
   if status ~= wanted_status or (marker and not (body and string.find(body, marker, 1, true))) then
     bad = bad + 1
+    if first_bad == "" then
+      first_bad = status .. " " .. string.gsub(string.sub(body or "", 1, 120), "%s+", " ")
+    end
   end
 end
 
@@ -47,4 +51,8 @@ function done(summary, latency, requests)
   local total = 0
   for _, thread in ipairs(threads) do total = total + thread:get("bad") end
   io.write(string.format("checked-errors: %d\n", total))
+  for _, thread in ipairs(threads) do
+    local first = thread:get("first_bad")
+    if first and first ~= "" then io.write("first-bad: " .. first .. "\n") end
+  end
 end
