@@ -10,10 +10,12 @@ others call only these):
   jitter included); `args` are extra gunicorn options, which override the file's.
 - `serve_bare(...)`: the same for the truly bare Django view (bench/bare.py: a WSGI app of its own,
   no middleware, no apps, no database): the reference of every table, measured in the same run.
-- `measure(server, label, path, *, seconds, headers=None, marker=None, paths=None, status=200)`:
+- `measure(server, label, path, *, seconds, headers=None, marker=None, paths=None, status=200,
+  rate=None)`:
   `wrk` with bench/check.lua: an answer counts as a success only with `status` and `marker` in its
   body (a 302 to the login page is an error, as is an empty body); `paths` is a mix of addresses
-  requested in turn (many search terms, many pages). Returns a `Result`.
+  requested in turn (many search terms, many pages). Returns a `Result`. With `rate`, requests
+  arrive at that rate instead (bench/_open_loop.py: an open loop, for the p99 at a chosen load).
 - `print_table(results, *, title, server, seconds, load)`: requests per second, p50 and p99, the
   ratio to the first row (the bare view), errors, the CPU time per request (gunicorn + PostgreSQL
   (+ Redis) + wrk, read from /proc), what the idle CPUs would serve, and the load average at the end

@@ -270,7 +270,7 @@ def _search_table(client, url: str, period, big, rare: str) -> None:
         worst = max(worst, ratio_big, ratio_small)
         mark = (
             ""
-            if small_ms <= big_ms * 1.1 or not label.startswith(("common", "no", "two"))
+            if small_ms <= big_ms * 1.1 or not label.startswith(("common", "first", "no", "two"))
             else "  small slower"
         )
         print(f"{label:<40} {big_ms:8.1f} {ratio_big:6.1f} {small_ms:9.1f} {ratio_small:6.1f}{mark}")
