@@ -333,6 +333,8 @@ def measure(
     third part is then this process's). wrk's connections ask again as soon as they are answered,
     so the server is always full, and the p99 measured so is the length of the queue (the
     connections ÷ the requests per second, by Little's law) more than the page's cost."""
+    if rate:
+        return _measure_arrivals(server, label, paths or [path], seconds, headers, marker, status, rate)
     command = [
         ensure_wrk(),
         f"-t{THREADS}",
@@ -354,18 +356,13 @@ def measure(
         mix.close()
         env["BENCH_PATHS"] = mix.name
 
-    def db() -> float:  # PostgreSQL, and the Redis of the cache when there is one
-        return _tree_cpu(server.postgres) + _tree_cpu(server.redis)
-
-    if rate:
-        return _measure_arrivals(server, label, paths or [path], seconds, headers, marker, status, rate, db)
     try:
-        before = _tree_cpu(server.pid), db(), _children_cpu()
+        before = _tree_cpu(server.pid), _db_cpu(server), _children_cpu()
         run = subprocess.run(
             [*command, server.base + (paths[0] if paths else path)],
             capture_output=True, text=True, check=True, env=env,
         )  # fmt: skip
-        after = _tree_cpu(server.pid), db(), _children_cpu()
+        after = _tree_cpu(server.pid), _db_cpu(server), _children_cpu()
     finally:
         if mix:
             os.unlink(mix.name)
@@ -404,15 +401,20 @@ def _settle(server: Server, *, idle_share: float = 0.1, most_seconds: float = 5)
         before = after
 
 
-def _measure_arrivals(server, label, paths, seconds, headers, marker, status, rate, db) -> Result:
+def _db_cpu(server: Server) -> float:
+    """CPU time of PostgreSQL, and of the Redis of the cache when there is one."""
+    return _tree_cpu(server.postgres) + _tree_cpu(server.redis)
+
+
+def _measure_arrivals(server, label, paths, seconds, headers, marker, status, rate) -> Result:
     from bench import _open_loop
 
     _settle(server)
-    before = _tree_cpu(server.pid), db()
+    before = _tree_cpu(server.pid), _db_cpu(server)
     outcome = _open_loop.run(
         server.base, paths, rate=rate, seconds=seconds, headers=headers, status=status, marker=marker
     )
-    after = _tree_cpu(server.pid), db()
+    after = _tree_cpu(server.pid), _db_cpu(server)
     requests = max(outcome.requests, 1)
     split = (
         *((a - b) * 1000 / requests for a, b in zip(after, before, strict=True)),
