@@ -43,8 +43,8 @@ from api.serializers import (
     worker_document,
 )
 from registry.forms import ReleaseForm, WorkerFilterForm, WorkerForm
-from registry.listing import DEFAULT_SORT, filter_records, keyset_page
-from registry.models import AgencySubmission, AuditEvent, Status, WorkerRecord
+from registry.listing import DEFAULT_SORT, filter_args, filter_records, keyset_page, names_alone
+from registry.models import AgencySubmission, AuditEvent, RecordName, Status, WorkerRecord
 from registry.services.counts import agency_counts
 from registry.services.memos import current_period, filter_units
 from registry.services.phase import submission_for
@@ -199,12 +199,7 @@ class WorkerListView(ApiView):
         filters = form.cleaned_data
         size = _size(request, maximum=LIST_MAX, default=None)
         qs = filter_records(
-            scoped(request.user, WorkerRecord.objects.filter(period=period)),
-            q=filters.get("q", ""),
-            status=filters.get("status", ""),
-            category=filters.get("category", ""),
-            flag=filters.get("flag", ""),
-            unit=filters.get("unit"),
+            scoped(request.user, WorkerRecord.objects.filter(period=period)), **filter_args(filters)
         )
         chosen = sorted((k, str(v)) for k, v in filters.items() if k != "sort" and v not in ("", None))
         page = keyset_page(
@@ -215,6 +210,9 @@ class WorkerListView(ApiView):
             size=size,
             count_key=repr(("workers", agency.pk, period.pk, chosen)),
             search=filters.get("q", ""),
+            names=names_alone(
+                scoped(request.user, RecordName.objects.filter(period=period)), **filter_args(filters)
+            ),
         )
         return Response(
             {

@@ -22,12 +22,14 @@ from registry.listing import (
     DEFAULT_SORT,
     LIST_COLUMNS,
     Page,
+    filter_args,
     filter_records,
     keyset_page,
     list_rows,
+    names_alone,
     ordering,
 )
-from registry.models import Flag, WorkerRecord, WorkUnit, record_timeline
+from registry.models import Flag, RecordName, WorkerRecord, WorkUnit, record_timeline
 from registry.portal import active_period, add_service_errors, export_download
 from registry.rules import possible_duplicates
 from registry.services.exports import export_csv_rows, export_log, export_xlsx
@@ -62,14 +64,8 @@ def _filtered(request: HttpRequest):
     if form.is_bound and not form.is_valid():
         return form, {}, None, period
     filters = form.cleaned_data if form.is_bound else {}
-    qs = scoped(request.user, WorkerRecord.objects.filter(period=period))
     qs = filter_records(
-        qs,
-        q=filters.get("q", ""),
-        status=filters.get("status", ""),
-        category=filters.get("category", ""),
-        flag=filters.get("flag", ""),
-        unit=filters.get("unit"),
+        scoped(request.user, WorkerRecord.objects.filter(period=period)), **filter_args(filters)
     )
     return form, filters, qs, period
 
@@ -94,6 +90,9 @@ def worker_list(request: HttpRequest) -> HttpResponse:
             before=request.GET.get("before"),
             count_key=_count_key(request, period, filters),
             search=filters.get("q", ""),
+            names=names_alone(
+                scoped(request.user, RecordName.objects.filter(period=period)), **filter_args(filters)
+            ),
         )
     params = request.GET.copy()
     for key in ("after", "before"):

@@ -22,8 +22,8 @@ from announcements import public_list
 from announcements.models import ListSnapshot
 from announcements.public_list import ListParams, page_queryset
 from registry import listing
-from registry.listing import filter_records
-from registry.models import AgencySubmission, WorkerRecord
+from registry.listing import filter_records, names_alone
+from registry.models import AgencySubmission, RecordName, WorkerRecord
 from tests.announcements.support import move_phase
 from tests.factories import AgencyFactory, PeriodFactory, SubmissionFactory, WorkerRecordFactory
 
@@ -70,6 +70,7 @@ class Generated:
         move_phase(submission, AgencySubmission.Phase.PREFINALISED)
         self.snapshot = ListSnapshot.objects.get(submission=submission, kind="public_test", version=1)
         _vacuum(WorkerRecord._meta.db_table)
+        _vacuum(RecordName._meta.db_table)
         _vacuum("announcements_snapshotrow")
 
 
@@ -367,3 +368,16 @@ def test_a_read_by_matches_of_ids_cannot_be_answered_from_the_name_index_alone(m
         keep="record_agency_period_search", off=("bitmapscan",),
     )  # fmt: skip
     assert "Index Only Scan" not in plan, plan
+
+
+@pytest.mark.parametrize("q", ["yusuf", "qxzj", "zz"])
+def test_a_read_by_matches_from_the_names_enters_their_trigram_index_with_the_agency(many, q):
+    # The read by matches of a search by name alone takes the ids from the record names
+    # (registry.listing.search_page): their own trigram index, entered with the agency.
+    names = names_alone(RecordName.objects.for_agency(many), q=q)
+    read = names.order_by(*listing.fenced(listing.ordering("name"))).values("pk")[:26]
+    sql, params = read.query.sql_with_params()
+    plan = _plan(sql, params, table=RecordName._meta.db_table, key="agency_id")
+    conditions = _index_conditions(plan, "recordname_agency_trgm")
+    assert conditions, plan
+    assert all("agency_id = " in c and "search_name" in c for c in conditions), conditions
