@@ -197,3 +197,18 @@ def test_the_worker_list_reads_a_name_searchs_matches_from_the_names(
         assert [r.full_name for r in page.rows] == [f"Yusuf Santoso {n}" for n in range(3)]
         read = [q["sql"] for q in queries.captured_queries if RecordName._meta.db_table in q["sql"]]
         assert bool(read) is from_names, read
+
+
+def test_a_name_searchs_count_after_its_walk_is_read_from_the_names(agency, other_agency, period):
+    # The walk found the page; the count that follows reads the same matches from the names.
+    for n in range(40):
+        WorkerRecordFactory(period=period, agency=agency, full_name=f"Budi Santoso {n:02d}")
+        WorkerRecordFactory(period=period, agency=other_agency, full_name=f"Budi Santoso {n:02d}")
+    chosen = listing.filter_args({"q": "santoso"})
+    records = filter_records(WorkerRecord.objects.for_agency(agency).filter(period=period), **chosen)
+    names = names_alone(RecordName.objects.for_agency(agency).filter(period=period), **chosen)
+    with CaptureQueriesContext(connection) as queries:
+        page = keyset_page(records, search="santoso", names=names)
+    assert (len(page.rows), page.count, page.count_capped) == (listing.PAGE_SIZE, 40, False)
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+    assert counts and all(RecordName._meta.db_table in sql for sql in counts), counts
