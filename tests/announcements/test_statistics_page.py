@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from announcements.models import StatisticsDay
 from announcements.services.statistics import (
+    FLAGS,
     REFRESH_SECONDS,
+    STATUSES,
     SUPPRESSED,
     TABLES,
     build_statistics,
@@ -175,6 +177,34 @@ def test_the_agency_table_is_searched_and_sorted_without_javascript(client, unli
     assert "Kota Uji" in page and agency.name not in page
     page = client.get(reverse("statistics:page"), {"sort": "-records"}).content.decode()
     assert page.index("Kota Uji") < page.index(agency.name)  # 7 records before 5
+
+
+def test_each_agency_row_shows_its_cells_escaped_and_an_unlisted_one_says_so_across_its_columns(
+    client, unlisted, agency, published
+):
+    Agency.objects.filter(pk=agency.pk).update(name='Dinas <b>Uji</b> & "Kita"')
+    rows = {}
+    for view in ("statuses", "flags"):
+        page = client.get(reverse("statistics:page"), {"view": view}).content.decode()
+        table = page[page.index('data-testid="agency-table"') :]
+        table = table[: table.index("</table>")]
+        rows[view] = {
+            name: row for row in re.findall(r"<tr>(.*?)</tr>", table, re.S) if (name := _row_name(row))
+        }
+    listed = rows["statuses"]["Dinas &lt;b&gt;Uji&lt;/b&gt; &amp; &quot;Kita&quot;"]
+    assert "<b>" not in listed and '<td class="text-end fw-semibold count">5</td>' in listed
+    assert "Daftar belum diumumkan" not in listed
+    for view, columns in (("statuses", len(STATUSES)), ("flags", len(FLAGS))):
+        unlisted_row = rows[view]["Kota Uji"]
+        assert f'<td colspan="{columns}" class="text-muted">Daftar belum diumumkan' in unlisted_row
+        assert '<td class="text-end fw-semibold count">7</td>' in unlisted_row
+    shares = re.findall(r'<td class="text-end">([^<]*%)</td>', rows["flags"][next(iter(rows["flags"]))])
+    assert shares and all(s.endswith("\u00a0%") for s in shares)
+
+
+def _row_name(row: str) -> str | None:
+    found = re.search(r'<th scope="row" class="fw-normal">(.*?)</th>', row)
+    return found.group(1) if found else None
 
 
 # --- The daily snapshot ---------------------------------------------------------------------------------
