@@ -7,8 +7,9 @@ load balancer in the deployment this measures), so no HTTPS redirect and no HSTS
 
 import os
 
+from bench._logging import errors_only
 from nonasn.settings import *  # noqa: F403
-from nonasn.settings import DATABASES
+from nonasn.settings import DATABASES, LOGGING
 
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
@@ -21,4 +22,4 @@ if os.environ.get("BENCH_DB_HOST"):
         PORT=os.environ["BENCH_DB_PORT"],
         USER=os.environ["BENCH_DB_USER"],
     )
-LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
+LOGGING = errors_only(LOGGING)

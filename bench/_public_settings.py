@@ -8,8 +8,9 @@ is rendered, its rows read from the database; a numbered version's metadata come
 it does in production.
 """
 
+from bench._logging import errors_only
 from nonasn.settings import *  # noqa: F403
-from nonasn.settings import DATABASES, STORAGES
+from nonasn.settings import DATABASES, LOGGING, STORAGES
 
 DEBUG = False
 SECURE_SSL_REDIRECT = False
@@ -21,7 +22,7 @@ ROOT_URLCONF = "bench._public_urls"
 DATABASES["default"]["NAME"] = "nonasn_bench"
 DATABASES["default"]["CONN_MAX_AGE"] = 600
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
+LOGGING = errors_only(LOGGING)
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 10000}}

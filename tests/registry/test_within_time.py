@@ -39,3 +39,27 @@ def test_any_other_database_error_is_raised_as_it_is_not_taken_for_a_timeout():
     with pytest.raises(OperationalError) as caught:
         within_time(1000, broken)
     assert not isinstance(caught.value, TimedOut)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_timeout_that_lands_on_the_commit_leaves_the_connection_usable(monkeypatch):
+    # A statement timeout taken at the COMMIT: psycopg2 counts the transaction as ended (its commit
+    # failed), the server's is aborted. Made here as that COMMIT leaves it: the server's transaction
+    # aborted by a cancel, psycopg2 in autocommit.
+    def cancelled_commit():
+        raw = connection.connection
+        raw.rollback()
+        raw.autocommit = True
+        with connection.wrap_database_errors, raw.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute("SET LOCAL statement_timeout = 1")
+            cursor.execute("SELECT pg_sleep(0.05)")  # QueryCanceled, the transaction left aborted
+
+    connection.ensure_connection()
+    monkeypatch.setattr(connection, "_commit", cancelled_commit)
+    with pytest.raises(TimedOut):
+        within_time(1000, _sleep(0))
+    monkeypatch.undo()
+    with connection.cursor() as cursor:  # the page's next read
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
