@@ -28,7 +28,6 @@ def agency_rows(agencies: list[dict], view: str, flag_labels: list, status_label
     not_public = (
         f'<td colspan="{columns}" class="text-muted">{escape(_("List not public yet: progress only"))}</td>'
     )
-
     out = []
     for a in agencies:
         if view == "flags":
