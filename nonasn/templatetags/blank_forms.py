@@ -12,8 +12,9 @@ So a blank form (unbound, no initial values, no prefix) is drawn in two parts, e
   processes, so a changed form is never served from an old drawing);
 - its captchas, which must be its last fields, drawn each time.
 The two parts are the same HTML as the whole form drawn at once
-(tests/announcements/test_blank_forms.py). A bound form (errors to show, typed values to keep), a form with initial
-values, or one whose fields differ from its class's (a view that removed one) is drawn whole.
+(tests/announcements/test_blank_forms.py). A bound form (errors to show, typed values to keep), a
+form with initial values, or one whose fields differ from its class's (a view that removed one) is
+drawn whole.
 """
 
 from __future__ import annotations
