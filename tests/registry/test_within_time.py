@@ -42,10 +42,10 @@ def test_any_other_database_error_is_raised_as_it_is_not_taken_for_a_timeout():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_timeout_that_lands_on_the_commit_leaves_the_connection_usable(monkeypatch):
-    # A statement timeout taken at the COMMIT: psycopg2 counts the transaction as ended (its commit
-    # failed), the server's is aborted. Made here as that COMMIT leaves it: the server's transaction
-    # aborted by a cancel, psycopg2 in autocommit.
+def test_a_timeout_that_leaves_the_servers_transaction_aborted_leaves_the_connection_usable(monkeypatch):
+    # The state `bench public_list` once met after a cancelled walk: the server's transaction
+    # aborted by a cancel, while psycopg2 (and Django) count the connection in autocommit. Made
+    # here at the end of within_time's transaction.
     def cancelled_commit():
         raw = connection.connection
         raw.rollback()
